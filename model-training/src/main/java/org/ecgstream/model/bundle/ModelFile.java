@@ -1,0 +1,209 @@
+package org.ecgstream.model.bundle;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.ecgstream.model.nn.Architecture;
+import org.ecgstream.model.nn.AutoencoderFactory;
+
+/**
+ * Reads and writes the one-file model artifact: a zip holding {@code metadata.json} and
+ * {@code network.bin} (DL4J's format, without optimizer state). Loading checks the format
+ * version, the binding between metadata and weights, and the network's shape.
+ */
+public final class ModelFile {
+  /** The format this build writes and reads. */
+  public static final int FORMAT_VERSION = 1;
+  static final String METADATA = "metadata.json";
+  static final String NETWORK = "network.bin";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private ModelFile() {}
+
+  public static ObjectMapper json() {
+    return JSON;
+  }
+
+  /**
+   * Writes the bundle to {@code path} through a temporary file and an atomic rename, so a crash
+   * never leaves a half-written model where the job would load it. Returns the metadata as stored
+   * (with the network's hash and the model version filled in).
+   */
+  public static ModelMetadata save(ModelBundle bundle, Path path, String name) {
+    try {
+      ByteArrayOutputStream network = new ByteArrayOutputStream();
+      ModelSerializer.writeModel(bundle.network(), network, false);
+      byte[] weights = network.toByteArray();
+      String sha = sha256(weights);
+      ModelMetadata meta = bundle.metadata().withNetwork(sha, name + "-" + sha.substring(0, 12));
+      Path dir = path.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, ".model-", ".tmp");
+      try {
+        try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+          zip.putNextEntry(new ZipEntry(METADATA));
+          zip.write(JSON.writeValueAsBytes(meta));
+          zip.closeEntry();
+          zip.putNextEntry(new ZipEntry(NETWORK));
+          zip.write(weights);
+          zip.closeEntry();
+        }
+        try {
+          Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      return meta;
+    } catch (IOException e) {
+      throw new ModelFileException("cannot write model file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads only the metadata (fast: no network is built). */
+  public static ModelMetadata readMetadata(Path path) {
+    return parseMetadata(path, entries(path));
+  }
+
+  public static ModelBundle load(Path path) {
+    Map<String, byte[]> entries = entries(path);
+    ModelMetadata meta = parseMetadata(path, entries);
+    byte[] weights = entries.get(NETWORK);
+    if (weights == null) {
+      throw new ModelFileException(path + " is not a model file: it has no " + NETWORK);
+    }
+    if (!sha256(weights).equals(meta.networkSha256())) {
+      throw new ModelFileException(path + " is corrupt: the network does not match the hash in its metadata");
+    }
+    MultiLayerNetwork net;
+    try {
+      net = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(weights), false);
+    } catch (IOException | RuntimeException e) {
+      throw new ModelFileException(path + " is corrupt: cannot read its network (" + e.getMessage() + ")", e);
+    }
+    checkShape(path, net, meta.architecture());
+    return new ModelBundle(net, meta);
+  }
+
+  private static Map<String, byte[]> entries(Path path) {
+    if (!Files.isRegularFile(path)) {
+      throw new ModelFileException("model file not found: " + path);
+    }
+    Map<String, byte[]> entries = new HashMap<>();
+    try (InputStream in = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(in)) {
+      ZipEntry e;
+      while ((e = zip.getNextEntry()) != null) {
+        // Reading to the end verifies each entry's CRC.
+        entries.put(e.getName(), zip.readAllBytes());
+      }
+    } catch (ZipException e) {
+      throw new ModelFileException(path + " is corrupt: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new ModelFileException("cannot read model file " + path + ": " + e.getMessage(), e);
+    }
+    if (entries.isEmpty()) {
+      throw new ModelFileException(path + " is not a model file (not a zip archive, or an empty one)");
+    }
+    return entries;
+  }
+
+  private static ModelMetadata parseMetadata(Path path, Map<String, byte[]> entries) {
+    byte[] raw = entries.get(METADATA);
+    if (raw == null) {
+      throw new ModelFileException(path + " is not a model file: it has no " + METADATA);
+    }
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(raw);
+    } catch (IOException e) {
+      throw new ModelFileException(path + " is corrupt: " + METADATA + " is not valid JSON", e);
+    }
+    int version = tree.path("formatVersion").asInt(-1);
+    if (version != FORMAT_VERSION) {
+      throw new ModelFileException(path + " has model format version " + version + "; this build reads version "
+          + FORMAT_VERSION + (version > FORMAT_VERSION ? " (the file was written by a newer release)" : ""));
+    }
+    ModelMetadata meta;
+    try {
+      meta = JSON.treeToValue(tree, ModelMetadata.class);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new ModelFileException(path + " has invalid metadata: " + e.getMessage(), e);
+    }
+    require(path, meta.architecture() != null, "architecture");
+    require(path, meta.threshold() != null, "threshold");
+    require(path, meta.normalizer() != null, "normalizer");
+    require(path, meta.loss() != null, "loss");
+    require(path, meta.networkSha256() != null, "networkSha256");
+    if (meta.normalizer().features() != meta.architecture().features()) {
+      throw new ModelFileException(path + " is inconsistent: normaliser has " + meta.normalizer().features()
+          + " features, the architecture " + meta.architecture().features());
+    }
+    return meta;
+  }
+
+  private static void require(Path path, boolean present, String field) {
+    if (!present) {
+      throw new ModelFileException(path + " has invalid metadata: missing '" + field + "'");
+    }
+  }
+
+  private static void checkShape(Path path, MultiLayerNetwork net, Architecture a) {
+    if (net.getnLayers() != AutoencoderFactory.OUTPUT + 1) {
+      throw new ModelFileException(path + ": network has " + net.getnLayers() + " layers, expected "
+          + (AutoencoderFactory.OUTPUT + 1));
+    }
+    long[][] expected = {
+        {AutoencoderFactory.ENCODER_1, a.features(), a.hidden()},
+        {AutoencoderFactory.ENCODER_2, a.hidden(), a.embedding()},
+        {AutoencoderFactory.DECODER_1, a.embedding(), a.embedding()},
+        {AutoencoderFactory.DECODER_2, a.embedding(), a.hidden()},
+        {AutoencoderFactory.OUTPUT, a.hidden(), a.features()}};
+    for (long[] e : expected) {
+      Layer conf = net.getLayer((int) e[0]).conf().getLayer();
+      if (conf instanceof LastTimeStep wrapper) {
+        conf = wrapper.getUnderlying();
+      }
+      if (!(conf instanceof FeedForwardLayer ff) || ff.getNIn() != e[1] || ff.getNOut() != e[2]) {
+        throw new ModelFileException(path + ": layer " + e[0] + " does not match the metadata's architecture "
+            + a + " (expected " + e[1] + "→" + e[2] + ")");
+      }
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

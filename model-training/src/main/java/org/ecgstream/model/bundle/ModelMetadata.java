@@ -1,0 +1,48 @@
+package org.ecgstream.model.bundle;
+
+import java.util.List;
+import org.ecgstream.model.eval.EvaluationMetrics;
+import org.ecgstream.model.nn.Architecture;
+import org.ecgstream.model.nn.AutoencoderTrainer;
+import org.ecgstream.model.nn.FeatureNormalizer;
+import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.nn.TrainingConfig;
+import org.ecgstream.model.threshold.Threshold;
+
+/**
+ * Everything in a model file besides the network weights: what the network expects, how to turn
+ * its output into a decision, and where it came from. Serialised as JSON.
+ *
+ * @param networkSha256 SHA-256 of the network entry, binding these facts to those weights
+ * @param metrics evaluation on held-out test windows; null for a model not evaluated
+ */
+public record ModelMetadata(int formatVersion, String modelVersion, String createdAt,
+                            Architecture architecture, LossKind loss, Threshold threshold,
+                            FeatureNormalizer normalizer, DatasetInfo dataset, TrainingInfo training,
+                            EvaluationMetrics metrics, String networkSha256) {
+
+  /** Where the training windows came from and how they were split. */
+  public record DatasetInfo(List<String> files, String sha256, int windows, int normalLabel,
+                            double validationFraction, double testFraction, long splitSeed,
+                            int trainWindows, int validationWindows, int testNormalWindows,
+                            int abnormalWindows) {}
+
+  /** How training went: hyper-parameters, the epoch kept and the loss history. */
+  public record TrainingInfo(TrainingConfig config, int epochsRun, int bestEpoch, double seconds,
+                             int threads, List<AutoencoderTrainer.Epoch> history) {}
+
+  public ModelMetadata withMetrics(EvaluationMetrics m) {
+    return new ModelMetadata(formatVersion, modelVersion, createdAt, architecture, loss, threshold, normalizer,
+        dataset, training, m, networkSha256);
+  }
+
+  public ModelMetadata withThreshold(Threshold t) {
+    return new ModelMetadata(formatVersion, modelVersion, createdAt, architecture, loss, t, normalizer,
+        dataset, training, metrics, networkSha256);
+  }
+
+  ModelMetadata withNetwork(String sha256, String version) {
+    return new ModelMetadata(formatVersion, version, createdAt, architecture, loss, threshold, normalizer,
+        dataset, training, metrics, sha256);
+  }
+}

@@ -1,0 +1,68 @@
+package org.ecgstream.model.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.ecgstream.model.bundle.ModelFile;
+import org.ecgstream.model.bundle.ModelMetadata;
+import org.ecgstream.model.data.Dataset;
+import org.ecgstream.model.data.DatasetReader;
+import org.ecgstream.model.data.ShippedData;
+import org.ecgstream.model.eval.EvaluationMetrics;
+import org.ecgstream.model.eval.Evaluator;
+import org.ecgstream.model.report.ReportWriter;
+import org.ecgstream.model.scoring.Scorer;
+import org.ecgstream.model.scoring.ScoringEngine;
+import org.ecgstream.model.split.NormalSplit;
+import org.ecgstream.model.training.HeldOutLosses;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code evaluate}: re-creates the model's split of its dataset and scores the held-out windows. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Evaluate a model on the held-out windows of its training split (recomputed from its seed).")
+final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true, description = "Model file.")
+  Path model;
+
+  @Option(names = "--data", split = ",", description = "The dataset the model was trained on (default: shipped ECG5000).")
+  List<Path> data;
+
+  @Option(names = "--json", description = "Print the metrics as one JSON object.")
+  boolean json;
+
+  @Option(names = "--report", description = "Also write report.md and plots to this directory.")
+  Path report;
+
+  @Option(names = "--threads", defaultValue = "1", description = "ND4J native threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Override
+  public Integer call() throws Exception {
+    Scorer scorer = Scorer.load(model, ScoringEngine.DL4J, threads);
+    ModelMetadata meta = scorer.metadata();
+    ModelMetadata.DatasetInfo d = meta.dataset();
+    if (d == null) {
+      throw new IllegalArgumentException(model + " records no dataset split to evaluate on");
+    }
+    Dataset dataset = DatasetReader.read(data == null || data.isEmpty() ? ShippedData.ecg5000() : data);
+    if (!dataset.sha256().equals(d.sha256())) {
+      throw new IllegalArgumentException("dataset hash " + dataset.sha256() + " differs from the model's training data "
+          + d.sha256() + ": its held-out split cannot be recreated");
+    }
+    NormalSplit split = NormalSplit.of(dataset, d.normalLabel(), d.validationFraction(), d.testFraction(), d.splitSeed());
+    HeldOutLosses losses = HeldOutLosses.of(scorer, split);
+    EvaluationMetrics m = Evaluator.evaluate(losses.testNormal(), losses.abnormal(), losses.abnormalLabels(),
+        meta.threshold().value(), d.splitSeed());
+    if (report != null) {
+      ReportWriter.write(report, meta, m, dataset, split, losses, scorer);
+    }
+    if (json) {
+      System.out.println(ModelFile.json().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
+    } else {
+      System.out.println(ReportWriter.markdown(meta, m, false).lines()
+          .takeWhile(l -> !l.startsWith("## Plots")).reduce("", (a, b) -> a + b + "\n"));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,79 @@
+package org.ecgstream.model.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import org.ecgstream.model.eval.EvaluationMetrics;
+import org.ecgstream.model.training.TrainingProtocol;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code seeds}: repeats training over several split seeds and reports the mean and spread, since
+ * 145 held-out normals is a small sample.
+ */
+@Command(name = "seeds", mixinStandardHelpOptions = true,
+    description = "Train once per split seed and summarise the test metrics (mean ± standard deviation).")
+final class SeedsCommand implements Callable<Integer> {
+  @Mixin
+  TrainCommand.TrainingParameters p;
+
+  @Option(names = "--split-seeds", split = ",", defaultValue = "1,2,3,4,5",
+      description = "Split seeds (default: ${DEFAULT-VALUE}).")
+  List<Long> splitSeeds;
+
+  @Option(names = "--out-dir", defaultValue = "models/seeds", description = "Where each seed's model goes (default: ${DEFAULT-VALUE}).")
+  Path outDir;
+
+  @Option(names = "--summary", description = "Markdown file for the summary table (default: <out-dir>/seeds.md).")
+  Path summary;
+
+  @Override
+  public Integer call() throws IOException {
+    List<Long> seeds = new ArrayList<>();
+    List<EvaluationMetrics> results = new ArrayList<>();
+    for (long seed : splitSeeds) {
+      System.out.printf("== split seed %d%n", seed);
+      TrainingProtocol.Outcome o = TrainingProtocol.run(p.options("seed" + seed, seed),
+          outDir.resolve("split-seed-" + seed + ".zip"), System.out);
+      seeds.add(seed);
+      results.add(o.bundle().metadata().metrics());
+    }
+    String table = table(seeds, results);
+    System.out.print(table);
+    Path file = summary != null ? summary : outDir.resolve("seeds.md");
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, table);
+    return 0;
+  }
+
+  static String table(List<Long> seeds, List<EvaluationMetrics> r) {
+    StringBuilder s = new StringBuilder(
+        "| split seed | threshold | ROC AUC | PR AUC | F1 | recall (all abnormal) | normal correct | abnormal correct |\n"
+            + "|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (int i = 0; i < r.size(); i++) {
+      EvaluationMetrics m = r.get(i);
+      s.append(String.format(Locale.ROOT, "| %d | %.3f | %.4f | %.4f | %.4f | %.4f | %d/%d | %d/%d |%n", seeds.get(i),
+          m.threshold(), m.rocAuc(), m.prAuc(), m.f1(), m.recall(), m.balanced().normalCorrect(), m.balanced().size(),
+          m.balanced().abnormalCorrect(), m.balanced().size()));
+    }
+    s.append(String.format(Locale.ROOT, "| mean ± sd | %s | %s | %s | %s | %s | %s | %s |%n",
+        stat(r, EvaluationMetrics::threshold, "%.3f"), stat(r, EvaluationMetrics::rocAuc, "%.4f"),
+        stat(r, EvaluationMetrics::prAuc, "%.4f"), stat(r, EvaluationMetrics::f1, "%.4f"),
+        stat(r, EvaluationMetrics::recall, "%.4f"), stat(r, m -> m.balanced().normalCorrect(), "%.1f"),
+        stat(r, m -> m.balanced().abnormalCorrect(), "%.1f")));
+    return s.toString();
+  }
+
+  private static String stat(List<EvaluationMetrics> r, ToDoubleFunction<EvaluationMetrics> f, String fmt) {
+    double mean = r.stream().mapToDouble(f).average().orElse(Double.NaN);
+    double var = r.stream().mapToDouble(f).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, r.size() - 1);
+    return String.format(Locale.ROOT, fmt + " ± " + fmt, mean, Math.sqrt(var));
+  }
+}

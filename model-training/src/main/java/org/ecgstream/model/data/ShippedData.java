@@ -1,0 +1,27 @@
+package org.ecgstream.model.data;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Finds the datasets shipped in the repository's {@code data/} folder from any module directory. */
+public final class ShippedData {
+  private ShippedData() {}
+
+  /** ECG5000's TRAIN and TEST files (500 + 4500 beats), the default training data. */
+  public static List<Path> ecg5000() {
+    Path dir = find(Path.of("data", "ecg5000"));
+    return List.of(dir.resolve("ECG5000_TRAIN.txt.gz"), dir.resolve("ECG5000_TEST.txt.gz"));
+  }
+
+  /** Resolves {@code relative} against the working directory or the nearest parent that has it. */
+  public static Path find(Path relative) {
+    Path here = Path.of("").toAbsolutePath();
+    for (Path p = here; p != null; p = p.getParent()) {
+      if (Files.exists(p.resolve(relative))) {
+        return p.resolve(relative);
+      }
+    }
+    throw new DatasetFormatException(relative, 0, "not found in " + here + " or any parent directory");
+  }
+}

@@ -1,0 +1,55 @@
+package org.ecgstream.model.nn;
+
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
+import org.deeplearning4j.nn.conf.layers.misc.RepeatVector;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/** Builds the untrained LSTM autoencoder network for an {@link Architecture}. */
+public final class AutoencoderFactory {
+  /** Layer indices; the fast scoring path reads weights by these. */
+  public static final int ENCODER_1 = 0;
+  public static final int ENCODER_2 = 1;
+  public static final int REPEAT = 2;
+  public static final int DECODER_1 = 3;
+  public static final int DECODER_2 = 4;
+  public static final int OUTPUT = 5;
+
+  private AutoencoderFactory() {}
+
+  public static MultiLayerNetwork create(Architecture a, LossKind loss, double learningRate, long seed) {
+    int e = a.embedding();
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .updater(new Adam(learningRate))
+        .weightInit(WeightInit.XAVIER)
+        .list()
+        .layer(ENCODER_1, lstm(a.features(), a.hidden()))
+        .layer(ENCODER_2, new LastTimeStep(lstm(a.hidden(), e)))
+        .layer(REPEAT, new RepeatVector.Builder(a.windowLength()).dataFormat(RNNFormat.NCW).build())
+        .layer(DECODER_1, lstm(e, e))
+        .layer(DECODER_2, lstm(e, a.hidden()))
+        .layer(OUTPUT, new RnnOutputLayer.Builder(loss == LossKind.L1 ? LossFunctions.LossFunction.L1 : LossFunctions.LossFunction.MSE)
+            .nIn(a.hidden()).nOut(a.features()).activation(Activation.IDENTITY).dataFormat(RNNFormat.NCW).build())
+        .setInputType(InputType.recurrent(a.features(), a.windowLength(), RNNFormat.NCW))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  private static LSTM lstm(int in, int out) {
+    return new LSTM.Builder().nIn(in).nOut(out)
+        .activation(Activation.TANH).gateActivationFunction(Activation.SIGMOID)
+        .dataFormat(RNNFormat.NCW).build();
+  }
+}

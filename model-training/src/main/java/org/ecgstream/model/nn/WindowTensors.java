@@ -1,0 +1,42 @@
+package org.ecgstream.model.nn;
+
+import java.util.List;
+import org.ecgstream.model.data.LabelledWindow;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Converts time-major windows into DL4J's recurrent layout [batch, features, time], normalised.
+ */
+public final class WindowTensors {
+  private WindowTensors() {}
+
+  public static INDArray toTensor(List<LabelledWindow> windows, FeatureNormalizer norm) {
+    int n = windows.size();
+    int t = windows.get(0).length();
+    int f = windows.get(0).features();
+    float[] flat = new float[n * t * f];
+    for (int i = 0; i < n; i++) {
+      writeNormalised(windows.get(i).values(), 0, t, f, norm, flat, i * t * f);
+    }
+    return Nd4j.create(flat, new long[] {n, f, t}, 'c');
+  }
+
+  /**
+   * Writes one time-major window ([t][f], starting at {@code from}) into {@code out} at
+   * {@code offset} as [f][t], normalised.
+   */
+  public static void writeNormalised(float[] timeMajor, int from, int t, int f, FeatureNormalizer norm,
+                                     float[] out, int offset) {
+    float[] mean = norm.mean();
+    float[] std = norm.std();
+    for (int j = 0; j < f; j++) {
+      float m = mean[j];
+      float s = std[j];
+      int base = offset + j * t;
+      for (int s2 = 0; s2 < t; s2++) {
+        out[base + s2] = (timeMajor[from + s2 * f + j] - m) / s;
+      }
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package org.ecgstream.model.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.ecgstream.model.bundle.ModelMetadata;
+import org.ecgstream.model.data.Dataset;
+import org.ecgstream.model.data.LabelledWindow;
+import org.ecgstream.model.eval.EvaluationMetrics;
+import org.ecgstream.model.eval.RankingMetrics;
+import org.ecgstream.model.nn.AutoencoderTrainer;
+import org.ecgstream.model.scoring.ScoreBatch;
+import org.ecgstream.model.scoring.Scorer;
+import org.ecgstream.model.split.NormalSplit;
+import org.ecgstream.model.training.HeldOutLosses;
+
+/** Writes the evaluation report: {@code report.md} and the PNG plots it shows. */
+public final class ReportWriter {
+  private static final int SHOWN = 6;
+
+  private ReportWriter() {}
+
+  public static Path write(Path dir, ModelMetadata meta, EvaluationMetrics m, Dataset data, NormalSplit split,
+                           HeldOutLosses losses, Scorer scorer) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create report directory " + dir, e);
+    }
+    if (meta.training() != null) {
+      lossHistory(dir.resolve("loss-history.png"), meta.training().history());
+    }
+    histogram(dir.resolve("loss-histogram.png"), losses, m.threshold());
+    roc(dir.resolve("roc.png"), losses, m.rocAuc());
+    reconstructions(dir.resolve("reconstructions.png"), split, scorer);
+    classMeans(dir.resolve("class-means.png"), data);
+    Path report = dir.resolve("report.md");
+    try {
+      Files.writeString(report, markdown(meta, m, meta.training() != null));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + report, e);
+    }
+    return report;
+  }
+
+  public static String markdown(ModelMetadata meta, EvaluationMetrics m, boolean hasHistory) {
+    StringBuilder s = new StringBuilder();
+    s.append("# Evaluation report: ").append(meta.modelVersion()).append("\n\n");
+    var a = meta.architecture();
+    s.append(String.format(Locale.ROOT, "Model: LSTM autoencoder, window %d x %d feature(s), E = %d (encoder %d→%d→%d, "
+        + "decoder %d→%d→%d→%d), %s loss summed over the window.%n%n", a.windowLength(), a.features(), a.embedding(),
+        a.features(), a.hidden(), a.embedding(), a.embedding(), a.embedding(), a.hidden(), a.features(), meta.loss()));
+    var d = meta.dataset();
+    if (d != null) {
+      s.append(String.format(Locale.ROOT, "Data: %s (%d windows, sha256 `%s`). Normal label %d. Split seed %d: train %d, "
+              + "validation %d, test normals %d; abnormal windows (test only) %d.%n%n", String.join(", ", d.files()),
+          d.windows(), d.sha256(), d.normalLabel(), d.splitSeed(), d.trainWindows(), d.validationWindows(),
+          d.testNormalWindows(), d.abnormalWindows()));
+    }
+    var t = meta.training();
+    if (t != null) {
+      s.append(String.format(Locale.ROOT, "Training: Adam lr %s, batch %d, up to %d epochs, patience %d, seed %d; ran %d epochs "
+              + "in %.0f s with %d thread(s); kept epoch %d.%n%n", t.config().learningRate(), t.config().batchSize(),
+          t.config().maxEpochs(), t.config().patience(), t.config().seed(), t.epochsRun(), t.seconds(), t.threads(),
+          t.bestEpoch()));
+    }
+    s.append("Threshold: ").append(meta.threshold().describe()).append(". A window is abnormal when its loss is above it.\n\n");
+    s.append("## Held-out test windows\n\n");
+    var c = m.confusion();
+    s.append("| | flagged abnormal | passed as normal |\n|---|---:|---:|\n");
+    s.append(String.format("| abnormal (%d) | %d (TP) | %d (FN) |%n", m.abnormalWindows(), c.tp(), c.fn()));
+    s.append(String.format("| normal (%d) | %d (FP) | %d (TN) |%n%n", m.normalWindows(), c.fp(), c.tn()));
+    s.append("| metric | value |\n|---|---:|\n");
+    row(s, "precision", m.precision());
+    row(s, "recall (detection rate, all abnormal)", m.recall());
+    row(s, "F1", m.f1());
+    row(s, "accuracy", m.accuracy());
+    row(s, "ROC AUC", m.rocAuc());
+    row(s, "PR AUC (average precision)", m.prAuc());
+    s.append('\n');
+    s.append("Detection rate per abnormal class:\n\n| class | detected | total | rate |\n|---:|---:|---:|---:|\n");
+    m.perClass().forEach((label, det) -> s.append(String.format(Locale.ROOT, "| %d | %d | %d | %.4f |%n", label,
+        det.detected(), det.total(), det.rate())));
+    var b = m.balanced();
+    s.append(String.format("%nBalanced protocol (the reference's): **%d/%d normal** and **%d/%d abnormal** correct.%n%n",
+        b.normalCorrect(), b.size(), b.abnormalCorrect(), b.size()));
+    s.append("## Plots\n\n");
+    if (hasHistory) {
+      s.append("![loss per epoch](loss-history.png)\n\n");
+    }
+    s.append("![loss histograms](loss-histogram.png)\n\n![ROC curve](roc.png)\n\n");
+    s.append("![reconstructions](reconstructions.png)\n\n![class means](class-means.png)\n");
+    return s.toString();
+  }
+
+  private static void row(StringBuilder s, String name, double v) {
+    s.append(String.format(Locale.ROOT, "| %s | %.4f |%n", name, v));
+  }
+
+  private static void lossHistory(Path file, List<AutoencoderTrainer.Epoch> history) {
+    double[] x = history.stream().mapToDouble(AutoencoderTrainer.Epoch::epoch).toArray();
+    double[] train = history.stream().mapToDouble(AutoencoderTrainer.Epoch::trainLoss).toArray();
+    double[] val = history.stream().mapToDouble(AutoencoderTrainer.Epoch::validationLoss).toArray();
+    Chart.writePng(file, 1, 800, 400, List.of(new Chart("Loss per epoch (normalised units)", "epoch", "loss per window")
+        .line(x, train, Chart.BLUE, "train").line(x, val, Chart.ORANGE, "validation")));
+  }
+
+  private static void histogram(Path file, HeldOutLosses l, double threshold) {
+    double max = Math.max(threshold, percentile(l.abnormal(), 99)) * 1.1;
+    Chart.writePng(file, 1, 800, 400, List.of(new Chart("Loss of held-out test windows", "loss (sum over window)", "windows")
+        .histogram(l.testNormal(), 0, max, 60, Chart.BLUE, "normal")
+        .histogram(l.abnormal(), 0, max, 60, Chart.RED, "abnormal")
+        .verticalLine(threshold, java.awt.Color.BLACK, "threshold")));
+  }
+
+  private static void roc(Path file, HeldOutLosses l, double auc) {
+    double[] all = new double[l.testNormal().length + l.abnormal().length];
+    boolean[] abnormal = new boolean[all.length];
+    System.arraycopy(l.testNormal(), 0, all, 0, l.testNormal().length);
+    System.arraycopy(l.abnormal(), 0, all, l.testNormal().length, l.abnormal().length);
+    for (int i = l.testNormal().length; i < all.length; i++) {
+      abnormal[i] = true;
+    }
+    List<RankingMetrics.RocPoint> curve = RankingMetrics.rocCurve(all, abnormal);
+    double[] fpr = curve.stream().mapToDouble(RankingMetrics.RocPoint::falsePositiveRate).toArray();
+    double[] tpr = curve.stream().mapToDouble(RankingMetrics.RocPoint::truePositiveRate).toArray();
+    Chart.writePng(file, 1, 500, 500, List.of(new Chart(String.format(Locale.ROOT, "ROC curve (AUC %.4f)", auc),
+        "false positive rate", "true positive rate").xRange(0, 1).yRange(0, 1)
+        .line(new double[] {0, 1}, new double[] {0, 1}, java.awt.Color.LIGHT_GRAY, null)
+        .line(fpr, tpr, Chart.BLUE, "autoencoder")));
+  }
+
+  private static void reconstructions(Path file, NormalSplit split, Scorer scorer) {
+    List<Chart> charts = new ArrayList<>();
+    addReconstructions(charts, split.testNormal(), "normal", scorer);
+    addReconstructions(charts, split.abnormal(), "abnormal", scorer);
+    Chart.writePng(file, SHOWN, 330, 240, charts);
+  }
+
+  private static void addReconstructions(List<Chart> charts, List<LabelledWindow> windows, String kind, Scorer scorer) {
+    int n = Math.min(SHOWN, windows.size());
+    int step = Math.max(1, windows.size() / n);
+    int len = scorer.windowLength() * scorer.features();
+    float[] flat = new float[n * len];
+    List<LabelledWindow> shown = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      LabelledWindow w = windows.get(i * step);
+      shown.add(w);
+      System.arraycopy(w.values(), 0, flat, i * len, len);
+    }
+    ScoreBatch b = scorer.score(flat, n);
+    for (int i = 0; i < n; i++) {
+      double[] x = new double[scorer.windowLength()];
+      double[] orig = new double[x.length];
+      double[] rec = new double[x.length];
+      float[] r = b.reconstruction(i);
+      for (int t = 0; t < x.length; t++) {
+        x[t] = t;
+        orig[t] = shown.get(i).value(t, 0);
+        rec[t] = r[t * scorer.features()];
+      }
+      charts.add(new Chart(String.format(Locale.ROOT, "%s (class %d) loss %.1f", kind, shown.get(i).label(), b.loss(i)),
+          "step", "").line(x, orig, kind.equals("normal") ? Chart.BLUE : Chart.RED, "beat")
+          .line(x, rec, Chart.GREEN, "reconstruction"));
+    }
+  }
+
+  private static void classMeans(Path file, Dataset data) {
+    Map<Integer, List<LabelledWindow>> byClass = new TreeMap<>();
+    for (LabelledWindow w : data.windows()) {
+      byClass.computeIfAbsent(w.label(), k -> new ArrayList<>()).add(w);
+    }
+    List<Chart> charts = new ArrayList<>();
+    int colour = 0;
+    for (var e : byClass.entrySet()) {
+      int len = data.length();
+      double[] x = new double[len];
+      double[] mean = new double[len];
+      double[] lo = new double[len];
+      double[] hi = new double[len];
+      for (int t = 0; t < len; t++) {
+        double sum = 0;
+        double sq = 0;
+        for (LabelledWindow w : e.getValue()) {
+          double v = w.value(t, 0);
+          sum += v;
+          sq += v * v;
+        }
+        int n = e.getValue().size();
+        x[t] = t;
+        mean[t] = sum / n;
+        double sd = Math.sqrt(Math.max(0, sq / n - mean[t] * mean[t]));
+        lo[t] = mean[t] - 2 * sd;
+        hi[t] = mean[t] + 2 * sd;
+      }
+      java.awt.Color c = Chart.PALETTE[colour++ % Chart.PALETTE.length];
+      charts.add(new Chart("class " + e.getKey() + " (" + e.getValue().size() + " windows): mean ± 2σ", "step", "")
+          .band(x, lo, hi, c, "±2σ").line(x, mean, c, "mean"));
+    }
+    Chart.writePng(file, Math.min(3, charts.size()), 420, 280, charts);
+  }
+
+  private static double percentile(double[] v, double p) {
+    double[] s = v.clone();
+    java.util.Arrays.sort(s);
+    return s[(int) Math.min(s.length - 1, Math.floor(p / 100 * s.length))];
+  }
+
+}

@@ -1,0 +1,43 @@
+package org.ecgstream.model.scoring;
+
+import org.ecgstream.model.nn.FeatureNormalizer;
+import org.ecgstream.model.nn.LossKind;
+
+/**
+ * Compares windows with their reconstructions in the original units (so that losses do not depend
+ * on the normaliser and stay comparable with the literature's thresholds).
+ */
+public final class ReconstructionErrors {
+  private ReconstructionErrors() {}
+
+  /**
+   * @param original time-major input windows, {@code batch * length * features} values
+   * @param reconstruction normalised network output laid out [batch][features][time]
+   * @param restored out: time-major reconstruction in original units, same size as {@code original}
+   * @param absErrors out: time-major absolute errors, same size as {@code original}
+   * @param lossSum out: per-window loss summed over the window
+   */
+  public static void compute(float[] original, float[] reconstruction, int batch, int length, int features,
+                             FeatureNormalizer norm, LossKind loss, float[] restored, float[] absErrors,
+                             double[] lossSum) {
+    float[] mean = norm.mean();
+    float[] std = norm.std();
+    int window = length * features;
+    for (int i = 0; i < batch; i++) {
+      int base = i * window;
+      double sum = 0;
+      for (int f = 0; f < features; f++) {
+        int reconBase = base + f * length;
+        for (int t = 0; t < length; t++) {
+          float value = reconstruction[reconBase + t] * std[f] + mean[f];
+          int k = base + t * features + f;
+          float err = original[k] - value;
+          restored[k] = value;
+          absErrors[k] = Math.abs(err);
+          sum += loss.of(err);
+        }
+      }
+      lossSum[i] = sum;
+    }
+  }
+}

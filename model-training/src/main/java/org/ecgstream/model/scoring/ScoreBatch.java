@@ -1,0 +1,50 @@
+package org.ecgstream.model.scoring;
+
+import java.util.Arrays;
+
+/**
+ * Scores of a batch of windows: per-window loss (sum over the window, and its mean), per-time-step
+ * absolute errors and the reconstruction (both time-major and in original units, like the input)
+ * and the anomaly decision at the model's threshold.
+ */
+public record ScoreBatch(int size, int length, int features, double[] lossSum, float[] absErrors,
+                         float[] reconstruction, boolean[] anomalous, double threshold) {
+
+  public double loss(int i) {
+    return lossSum[i];
+  }
+
+  /** The loss averaged over the window's values. */
+  public double lossMean(int i) {
+    return lossSum[i] / (length * features);
+  }
+
+  /** Absolute reconstruction error of window {@code i}, summed over features, per time step. */
+  public float[] stepErrors(int i) {
+    float[] out = new float[length];
+    int base = i * length * features;
+    for (int t = 0; t < length; t++) {
+      float s = 0;
+      for (int f = 0; f < features; f++) {
+        s += absErrors[base + t * features + f];
+      }
+      out[t] = s;
+    }
+    return out;
+  }
+
+  /** The reconstruction of window {@code i}, time-major. */
+  public float[] reconstruction(int i) {
+    int w = length * features;
+    return Arrays.copyOfRange(reconstruction, i * w, (i + 1) * w);
+  }
+
+  public boolean isAnomalous(int i) {
+    return anomalous[i];
+  }
+
+  @Override
+  public String toString() {
+    return "ScoreBatch[" + size + " windows, losses=" + Arrays.toString(lossSum) + "]";
+  }
+}

@@ -1,0 +1,120 @@
+package org.ecgstream.model.scoring;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.ecgstream.model.bundle.ModelBundle;
+import org.ecgstream.model.bundle.ModelFile;
+import org.ecgstream.model.bundle.ModelMetadata;
+import org.ecgstream.model.data.LabelledWindow;
+import org.ecgstream.model.nn.Architecture;
+import org.ecgstream.model.nn.FeatureNormalizer;
+import org.ecgstream.model.nn.WindowTensors;
+
+/**
+ * Scores batches of windows with a trained model: the library the Flink job, the CLI and the
+ * tests all call. Not thread-safe: use one instance per thread (per operator instance).
+ */
+public final class Scorer {
+  private final ModelMetadata meta;
+  private final ReconstructionEngine engine;
+  private final FeatureNormalizer norm;
+  private final int length;
+  private final int features;
+  private float[] normalised = new float[0];
+
+  private Scorer(ModelBundle bundle, ScoringEngine kind) {
+    this.meta = bundle.metadata();
+    Architecture a = bundle.architecture();
+    this.length = a.windowLength();
+    this.features = a.features();
+    this.norm = bundle.normalizer();
+    this.engine = switch (kind) {
+      case DL4J -> new Dl4jEngine(bundle.network(), length, features);
+    };
+  }
+
+  /** Loads a model file and starts ND4J with {@code threads} native threads for this JVM. */
+  public static Scorer load(Path modelFile, ScoringEngine kind, int threads) {
+    Nd4jRuntime.setThreads(threads);
+    return new Scorer(ModelFile.load(modelFile), kind);
+  }
+
+  /** Wraps an already-loaded bundle (its network must not be shared with another thread). */
+  public static Scorer of(ModelBundle bundle, ScoringEngine kind) {
+    Nd4jRuntime.ensureStarted();
+    return new Scorer(bundle, kind);
+  }
+
+  public ModelMetadata metadata() {
+    return meta;
+  }
+
+  public int windowLength() {
+    return length;
+  }
+
+  public int features() {
+    return features;
+  }
+
+  public String engineName() {
+    return engine.name();
+  }
+
+  /**
+   * Scores {@code batch} windows given time-major and back to back in {@code windows}
+   * ({@code batch * length * features} values, original units).
+   */
+  public ScoreBatch score(float[] windows, int batch) {
+    int window = length * features;
+    if (batch < 1 || windows.length < batch * window) {
+      throw new IllegalArgumentException("expected " + batch + " windows of " + length + "x" + features
+          + " (" + batch * window + " values), got " + windows.length + " values");
+    }
+    if (normalised.length < batch * window) {
+      normalised = new float[batch * window];
+    }
+    for (int i = 0; i < batch; i++) {
+      for (int j = i * window; j < (i + 1) * window; j++) {
+        if (!Float.isFinite(windows[j])) {
+          throw new IllegalArgumentException("window " + i + " has a non-finite value at index " + (j - i * window));
+        }
+      }
+      WindowTensors.writeNormalised(windows, i * window, length, features, norm, normalised, i * window);
+    }
+    float[] input = normalised.length == batch * window ? normalised : Arrays.copyOf(normalised, batch * window);
+    float[] reconstruction = engine.reconstruct(input, batch);
+    float[] restored = new float[batch * window];
+    float[] absErrors = new float[batch * window];
+    double[] losses = new double[batch];
+    ReconstructionErrors.compute(windows, reconstruction, batch, length, features, norm, meta.loss(), restored,
+        absErrors, losses);
+    boolean[] anomalous = new boolean[batch];
+    for (int i = 0; i < batch; i++) {
+      anomalous[i] = meta.threshold().isAnomalous(losses[i]);
+    }
+    return new ScoreBatch(batch, length, features, losses, absErrors, restored, anomalous, meta.threshold().value());
+  }
+
+  /** Scores labelled windows in batches of at most {@code maxBatch}; returns their losses in order. */
+  public double[] losses(List<LabelledWindow> windows, int maxBatch) {
+    double[] out = new double[windows.size()];
+    int window = length * features;
+    for (int from = 0; from < windows.size(); from += maxBatch) {
+      int n = Math.min(maxBatch, windows.size() - from);
+      float[] flat = new float[n * window];
+      for (int i = 0; i < n; i++) {
+        LabelledWindow w = windows.get(from + i);
+        if (w.length() != length || w.features() != features) {
+          throw new IllegalArgumentException("window " + w.id() + " is " + w.length() + "x" + w.features()
+              + ", the model expects " + length + "x" + features);
+        }
+        System.arraycopy(w.values(), 0, flat, i * window, window);
+      }
+      ScoreBatch b = score(flat, n);
+      System.arraycopy(b.lossSum(), 0, out, from, n);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,88 @@
+package org.ecgstream.model.training;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import org.ecgstream.model.bundle.ModelBundle;
+import org.ecgstream.model.bundle.ModelFile;
+import org.ecgstream.model.bundle.ModelMetadata;
+import org.ecgstream.model.data.Dataset;
+import org.ecgstream.model.data.DatasetReader;
+import org.ecgstream.model.data.LabelledWindow;
+import org.ecgstream.model.eval.EvaluationMetrics;
+import org.ecgstream.model.eval.Evaluator;
+import org.ecgstream.model.nn.Architecture;
+import org.ecgstream.model.nn.AutoencoderTrainer;
+import org.ecgstream.model.scoring.Nd4jRuntime;
+import org.ecgstream.model.scoring.Scorer;
+import org.ecgstream.model.scoring.ScoringEngine;
+import org.ecgstream.model.split.NormalSplit;
+import org.ecgstream.model.threshold.Threshold;
+import org.ecgstream.model.threshold.ThresholdSelector;
+
+/**
+ * The whole training protocol: read, split normals, train on normals only, choose the threshold on
+ * held-out data, evaluate on the test windows, and save one model file.
+ */
+public final class TrainingProtocol {
+  /** What a run produced: the saved model and the data it was evaluated on. */
+  public record Outcome(ModelBundle bundle, Dataset dataset, NormalSplit split, HeldOutLosses losses) {}
+
+  private TrainingProtocol() {}
+
+  public static Outcome run(TrainOptions o, Path modelOut, PrintStream progress) {
+    Nd4jRuntime.setThreads(o.threads());
+    Dataset data = DatasetReader.read(o.files());
+    NormalSplit split = NormalSplit.of(data, o.normalLabel(), o.validationFraction(), o.testFraction(), o.splitSeed());
+    progress.printf("dataset: %d windows of %dx%d (sha256 %s…); normal label %d: train %d, validation %d, "
+            + "test %d; abnormal (test only) %d%n", data.size(), data.length(), data.features(),
+        data.sha256().substring(0, 12), o.normalLabel(), split.train().size(), split.validation().size(),
+        split.testNormal().size(), split.abnormal().size());
+
+    AutoencoderTrainer.Result trained = AutoencoderTrainer.train(split.train(), split.validation(), o.training(), progress);
+    Architecture arch = new Architecture(data.length(), data.features(), o.training().embedding());
+    ModelMetadata.DatasetInfo datasetInfo = new ModelMetadata.DatasetInfo(
+        o.files().stream().map(p -> p.getFileName().toString()).toList(), data.sha256(), data.size(),
+        o.normalLabel(), o.validationFraction(), o.testFraction(), o.splitSeed(), split.train().size(),
+        split.validation().size(), split.testNormal().size(), split.abnormal().size());
+    ModelMetadata.TrainingInfo trainingInfo = new ModelMetadata.TrainingInfo(o.training(), trained.history().size(),
+        trained.bestEpoch(), trained.seconds(), o.threads(), trained.history());
+    // A placeholder threshold until the validation losses exist; replaced below before saving.
+    ModelMetadata meta = new ModelMetadata(ModelFile.FORMAT_VERSION, null,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), arch, o.training().loss(),
+        ThresholdSelector.fixed(0), trained.normalizer(), datasetInfo, trainingInfo, null, null);
+    ModelBundle bundle = new ModelBundle(trained.network(), meta);
+
+    Scorer scorer = Scorer.of(bundle, ScoringEngine.DL4J);
+    HeldOutLosses losses = HeldOutLosses.of(scorer, split);
+    Threshold threshold = chooseThreshold(o, losses, scorer);
+    bundle = bundle.withMetadata(meta.withThreshold(threshold));
+    EvaluationMetrics metrics = Evaluator.evaluate(losses.testNormal(), losses.abnormal(), losses.abnormalLabels(),
+        threshold.value(), o.splitSeed());
+    bundle = bundle.withMetadata(bundle.metadata().withMetrics(metrics));
+    ModelMetadata stored = ModelFile.save(bundle, modelOut, o.name());
+    progress.printf("threshold %s; saved %s (%s)%n", threshold.describe(), modelOut, stored.modelVersion());
+    return new Outcome(bundle.withMetadata(stored), data, split, losses);
+  }
+
+  private static Threshold chooseThreshold(TrainOptions o, HeldOutLosses losses, Scorer scorer) {
+    return switch (o.threshold().rule()) {
+      case PERCENTILE -> ThresholdSelector.percentile(losses.validation(), o.threshold().parameter());
+      case FIXED -> ThresholdSelector.fixed(o.threshold().parameter());
+      case F1_OPTIMAL -> {
+        if (o.labelledValidation() == null) {
+          throw new IllegalArgumentException("the f1 threshold rule needs a labelled validation file");
+        }
+        Dataset labelled = DatasetReader.read(o.labelledValidation());
+        double[] l = scorer.losses(labelled.windows(), HeldOutLosses.BATCH);
+        boolean[] abnormal = new boolean[l.length];
+        for (int i = 0; i < l.length; i++) {
+          LabelledWindow w = labelled.windows().get(i);
+          abnormal[i] = w.label() != o.normalLabel();
+        }
+        yield ThresholdSelector.f1Optimal(l, abnormal);
+      }
+    };
+  }
+}

@@ -1,0 +1,155 @@
+package org.ecgstream.model.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.ecgstream.model.scoring.ScoreBatch;
+import org.ecgstream.model.scoring.Scorer;
+import org.ecgstream.model.scoring.ScoringEngine;
+import org.ecgstream.model.testing.SmallModel;
+import org.ecgstream.model.testing.SyntheticBeats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelFileTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void roundTripKeepsScoresAndEverythingTheJobNeeds() {
+    ModelBundle trained = SmallModel.outcome().bundle();
+    ModelBundle loaded = ModelFile.load(SmallModel.file());
+    ModelMetadata m = loaded.metadata();
+    assertThat(m).isEqualTo(trained.metadata());
+    assertThat(m.formatVersion()).isEqualTo(ModelFile.FORMAT_VERSION);
+    assertThat(m.modelVersion()).startsWith("small-").hasSize("small-".length() + 12);
+    assertThat(m.architecture().windowLength()).isEqualTo(SyntheticBeats.LENGTH);
+    assertThat(m.threshold().value()).isPositive();
+    assertThat(m.dataset().sha256()).hasSize(64);
+    assertThat(m.training().config().seed()).isEqualTo(11);
+    assertThat(m.metrics()).isNotNull();
+
+    float[] batch = new float[5 * SyntheticBeats.LENGTH];
+    Random r = new Random(99);
+    for (int i = 0; i < 5; i++) {
+      System.arraycopy(i < 3 ? SyntheticBeats.normal(r) : SyntheticBeats.abnormal(r), 0, batch, i * SyntheticBeats.LENGTH,
+          SyntheticBeats.LENGTH);
+    }
+    ScoreBatch before = Scorer.of(trained, ScoringEngine.DL4J).score(batch, 5);
+    ScoreBatch after = Scorer.of(loaded, ScoringEngine.DL4J).score(batch, 5);
+    for (int i = 0; i < 5; i++) {
+      assertThat(after.loss(i)).isCloseTo(before.loss(i), within(1e-6));
+      assertThat(after.isAnomalous(i)).isEqualTo(before.isAnomalous(i));
+    }
+    for (int k = 0; k < batch.length; k++) {
+      assertThat(after.absErrors()[k]).isCloseTo(before.absErrors()[k], within(1e-6f));
+    }
+  }
+
+  @Test
+  void missingFileIsAClearError() {
+    assertThatThrownBy(() -> ModelFile.load(dir.resolve("none.zip")))
+        .isInstanceOf(ModelFileException.class).hasMessageContaining("model file not found");
+  }
+
+  @Test
+  void notAZipIsRejected() throws IOException {
+    Path f = Files.writeString(dir.resolve("text.zip"), "hello, I am not a model");
+    assertThatThrownBy(() -> ModelFile.load(f)).isInstanceOf(ModelFileException.class)
+        .hasMessageContaining("not a model file");
+  }
+
+  @Test
+  void truncatedFileIsRejected() throws IOException {
+    byte[] bytes = Files.readAllBytes(SmallModel.file());
+    Path f = Files.write(dir.resolve("cut.zip"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    assertThatThrownBy(() -> ModelFile.load(f)).isInstanceOf(ModelFileException.class);
+  }
+
+  @Test
+  void weightsThatDoNotMatchTheMetadataAreRejected() throws IOException {
+    Map<String, byte[]> e = entries(SmallModel.file());
+    byte[] net = e.get(ModelFile.NETWORK).clone();
+    net[net.length / 2] ^= 0x5A;
+    e.put(ModelFile.NETWORK, net);
+    Path f = zip("tampered.zip", e);
+    assertThatThrownBy(() -> ModelFile.load(f)).isInstanceOf(ModelFileException.class)
+        .hasMessageContaining("corrupt: the network does not match the hash");
+  }
+
+  @Test
+  void newerFormatVersionIsRejectedWithTheReason() throws IOException {
+    Map<String, byte[]> e = entries(SmallModel.file());
+    String json = new String(e.get(ModelFile.METADATA), StandardCharsets.UTF_8)
+        .replaceFirst("\"formatVersion\" : 1", "\"formatVersion\" : 2");
+    e.put(ModelFile.METADATA, json.getBytes(StandardCharsets.UTF_8));
+    Path f = zip("v2.zip", e);
+    assertThatThrownBy(() -> ModelFile.load(f)).hasMessageContaining("format version 2; this build reads version 1")
+        .hasMessageContaining("newer release");
+  }
+
+  @Test
+  void metadataWhoseArchitectureDisagreesWithTheNetworkIsRejected() throws IOException {
+    Map<String, byte[]> e = entries(SmallModel.file());
+    String json = new String(e.get(ModelFile.METADATA), StandardCharsets.UTF_8)
+        .replaceFirst("\"embedding\" : 4", "\"embedding\" : 8");
+    e.put(ModelFile.METADATA, json.getBytes(StandardCharsets.UTF_8));
+    Path f = zip("arch.zip", e);
+    assertThatThrownBy(() -> ModelFile.load(f)).isInstanceOf(ModelFileException.class)
+        .hasMessageContaining("does not match the metadata's architecture");
+  }
+
+  @Test
+  void missingEntriesAndBrokenJsonAreRejected() throws IOException {
+    Map<String, byte[]> e = entries(SmallModel.file());
+    Map<String, byte[]> noMeta = new LinkedHashMap<>(e);
+    noMeta.remove(ModelFile.METADATA);
+    assertThatThrownBy(() -> ModelFile.load(zip("nometa.zip", noMeta))).hasMessageContaining("has no metadata.json");
+    Map<String, byte[]> noNet = new LinkedHashMap<>(e);
+    noNet.remove(ModelFile.NETWORK);
+    assertThatThrownBy(() -> ModelFile.load(zip("nonet.zip", noNet))).hasMessageContaining("has no network.bin");
+    Map<String, byte[]> badJson = new LinkedHashMap<>(e);
+    badJson.put(ModelFile.METADATA, "{ not json".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> ModelFile.load(zip("badjson.zip", badJson))).hasMessageContaining("not valid JSON");
+    Map<String, byte[]> noThreshold = new LinkedHashMap<>(e);
+    String json = new String(e.get(ModelFile.METADATA), StandardCharsets.UTF_8).replaceFirst("\"threshold\"", "\"thresh\"");
+    noThreshold.put(ModelFile.METADATA, json.getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> ModelFile.load(zip("nothr.zip", noThreshold))).hasMessageContaining("missing 'threshold'");
+  }
+
+  private static Map<String, byte[]> entries(Path file) throws IOException {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    try (InputStream in = Files.newInputStream(file); ZipInputStream z = new ZipInputStream(in)) {
+      ZipEntry e;
+      while ((e = z.getNextEntry()) != null) {
+        out.put(e.getName(), z.readAllBytes());
+      }
+    }
+    return out;
+  }
+
+  private Path zip(String name, Map<String, byte[]> entries) throws IOException {
+    Path f = dir.resolve(name);
+    try (OutputStream out = Files.newOutputStream(f); ZipOutputStream z = new ZipOutputStream(out)) {
+      for (var e : entries.entrySet()) {
+        z.putNextEntry(new ZipEntry(e.getKey()));
+        z.write(e.getValue());
+        z.closeEntry();
+      }
+    }
+    return f;
+  }
+}

@@ -1,0 +1,106 @@
+package org.ecgstream.model.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.ecgstream.model.bundle.ModelFile;
+import org.ecgstream.model.eval.EvaluationMetrics;
+import org.ecgstream.model.testing.SmallModel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCliTest {
+  @TempDir
+  Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream oldOut;
+  private PrintStream oldErr;
+
+  @BeforeEach
+  void capture() {
+    oldOut = System.out;
+    oldErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(oldOut);
+    System.setErr(oldErr);
+  }
+
+  @Test
+  void evaluateJsonPrintsTheMetricsStoredAtTraining() throws Exception {
+    Path model = SmallModel.file();
+    int code = ModelCli.execute("evaluate", "--model", model.toString(), "--data", SmallModel.data().toString(), "--json");
+    assertThat(code).as(err.toString()).isZero();
+    String json = out.toString(StandardCharsets.UTF_8).strip();
+    assertThat(json.lines()).hasSize(1);
+    EvaluationMetrics printed = ModelFile.json().readValue(json, EvaluationMetrics.class);
+    assertThat(printed).isEqualTo(ModelFile.readMetadata(model).metrics());
+    JsonNode tree = ModelFile.json().readTree(json);
+    assertThat(tree.path("rocAuc").asDouble()).isEqualTo(1.0);
+  }
+
+  @Test
+  void scoreWritesOneCsvRowPerWindow() throws Exception {
+    Path csv = dir.resolve("scores.csv");
+    int code = ModelCli.execute("score", "--model", SmallModel.file().toString(), "--input", SmallModel.data().toString(),
+        "--output", csv.toString());
+    assertThat(code).as(err.toString()).isZero();
+    List<String> rows = Files.readAllLines(csv);
+    assertThat(rows.get(0)).isEqualTo("id,label,loss_sum,loss_mean,anomalous");
+    assertThat(rows).hasSize(461);
+    long flaggedSpikes = rows.stream().skip(401).filter(r -> r.endsWith(",true")).count();
+    assertThat(flaggedSpikes).isEqualTo(60);
+    String[] first = rows.get(1).split(",");
+    assertThat(Double.parseDouble(first[3])).isCloseTo(Double.parseDouble(first[2]) / 24, org.assertj.core.api.Assertions.within(1e-5));
+  }
+
+  @Test
+  void trainWritesAModelAndAReportWithPlots() throws Exception {
+    Path model = dir.resolve("m.zip");
+    Path report = dir.resolve("report");
+    int code = ModelCli.execute("train", "--data", SmallModel.data().toString(), "--embedding", "2", "--epochs", "2",
+        "--batch", "64", "--out", model.toString(), "--report", report.toString(), "--name", "cli");
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(ModelFile.readMetadata(model).modelVersion()).startsWith("cli-");
+    assertThat(out.toString()).contains("epoch   1/2", "epoch   2/2", "val ", "test: ROC AUC");
+    assertThat(Files.readString(report.resolve("report.md"))).contains("Balanced protocol", "ROC AUC", "roc.png");
+    for (String png : List.of("loss-history.png", "loss-histogram.png", "roc.png", "reconstructions.png", "class-means.png")) {
+      byte[] head = Files.readAllBytes(report.resolve(png));
+      assertThat(head).as(png).startsWith((byte) 0x89, (byte) 'P', (byte) 'N', (byte) 'G');
+    }
+  }
+
+  @Test
+  void inspectShowsTheModelAndFailsWithOneLineOnACorruptFile() throws Exception {
+    assertThat(ModelCli.execute("inspect", "--model", SmallModel.file().toString())).isZero();
+    assertThat(out.toString()).contains("threshold", "p99 of validation-normal losses", "window 24 x 1");
+    Path bad = Files.writeString(dir.resolve("bad.zip"), "garbage");
+    assertThat(ModelCli.execute("inspect", "--model", bad.toString())).isEqualTo(1);
+    assertThat(err.toString().strip()).startsWith("error: ").contains("not a model file").doesNotContain("\n");
+  }
+
+  @Test
+  void badInputExitsNonZeroWithAReason() throws Exception {
+    Path broken = Files.writeString(dir.resolve("broken.txt"), "1 1 2\n1 1 oops\n");
+    assertThat(ModelCli.execute("score", "--model", SmallModel.file().toString(), "--input", broken.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("broken.txt:2: value 2 is not a number: 'oops'");
+    assertThat(ModelCli.execute("train", "--threshold", "median")).isEqualTo(1);
+    assertThat(err.toString()).contains("threshold rule must be");
+    assertThat(ModelCli.execute("train", "--embedding", "many")).isEqualTo(2);
+    assertThat(ModelCli.execute("--help")).isZero();
+    assertThat(out.toString()).contains("train", "evaluate", "score", "inspect");
+  }
+}

@@ -1,0 +1,71 @@
+package org.ecgstream.model.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.ecgstream.model.data.LabelledWindow;
+import org.ecgstream.model.eval.EvaluationMetrics;
+import org.ecgstream.model.testing.SmallModel;
+import org.ecgstream.model.testing.SyntheticBeats;
+import org.ecgstream.model.training.TrainingProtocol;
+import org.junit.jupiter.api.Test;
+
+class AutoencoderTrainingTest {
+  @Test
+  void smallModelSeparatesAbnormalShapesFromNormalOnes() {
+    TrainingProtocol.Outcome o = SmallModel.outcome();
+    double[] normal = o.losses().testNormal();
+    double[] abnormal = o.losses().abnormal();
+    double worstNormal = max(normal);
+    double mildestAbnormal = min(abnormal);
+    // Every spike window reconstructs worse than every held-out sine window.
+    assertThat(mildestAbnormal).isGreaterThan(worstNormal);
+    EvaluationMetrics m = o.bundle().metadata().metrics();
+    assertThat(m.rocAuc()).isEqualTo(1.0);
+    assertThat(m.recall()).isEqualTo(1.0);
+    assertThat(m.abnormalWindows()).isEqualTo(60);
+    assertThat(m.normalWindows()).isEqualTo(20);
+  }
+
+  @Test
+  void trainingKeepsTheBestValidationEpochAndLearns() {
+    var meta = SmallModel.outcome().bundle().metadata();
+    var history = meta.training().history();
+    double best = history.stream().mapToDouble(AutoencoderTrainer.Epoch::validationLoss).min().orElseThrow();
+    assertThat(history.get(meta.training().bestEpoch() - 1).validationLoss()).isEqualTo(best);
+    assertThat(best).isLessThan(history.get(0).validationLoss() / 2);
+  }
+
+  @Test
+  void sameSeedTrainsTheSameModel() {
+    Random r = new Random(3);
+    List<LabelledWindow> train = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      train.add(LabelledWindow.univariate("n" + i, 1, SyntheticBeats.normal(r)));
+    }
+    List<LabelledWindow> val = train.subList(0, 16);
+    TrainingConfig cfg = new TrainingConfig(4, LossKind.L1, 1e-3, 16, 2, 2, 5);
+    PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+    var a = AutoencoderTrainer.train(train, val, cfg, quiet);
+    var b = AutoencoderTrainer.train(train, val, cfg, quiet);
+    var c = AutoencoderTrainer.train(train, val, new TrainingConfig(4, LossKind.L1, 1e-3, 16, 2, 2, 6), quiet);
+    assertThat(b.network().params()).isEqualTo(a.network().params());
+    assertThat(b.history().get(1).validationLoss()).isEqualTo(a.history().get(1).validationLoss());
+    assertThat(c.network().params()).isNotEqualTo(a.network().params());
+  }
+
+  private static double max(double[] v) {
+    double m = Double.NEGATIVE_INFINITY;
+    for (double x : v) m = Math.max(m, x);
+    return m;
+  }
+
+  private static double min(double[] v) {
+    double m = Double.POSITIVE_INFINITY;
+    for (double x : v) m = Math.min(m, x);
+    return m;
+  }
+}
