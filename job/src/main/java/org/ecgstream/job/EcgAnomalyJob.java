@@ -1,0 +1,91 @@
+package org.ecgstream.job;
+
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.ecgstream.job.config.JobConfig;
+import org.ecgstream.job.functions.AlertDebouncer;
+import org.ecgstream.job.functions.BeatAssembler;
+import org.ecgstream.job.functions.BeatScoringOperator;
+import org.ecgstream.job.functions.DeadLetters;
+import org.ecgstream.job.functions.FrameDecoder;
+import org.ecgstream.job.io.KafkaTopics;
+import org.ecgstream.job.records.Beat;
+import org.ecgstream.job.records.RawRecord;
+import org.ecgstream.model.bundle.ModelFile;
+import org.ecgstream.model.bundle.ModelMetadata;
+import org.ecgstream.model.scoring.ScoringEngine;
+import org.ecgstream.schemas.Alert;
+import org.ecgstream.schemas.BeatScore;
+import org.ecgstream.schemas.DeadLetter;
+import org.ecgstream.schemas.SampleFrame;
+
+/**
+ * The streaming job: ECG samples from Kafka, assembled into beats per source, scored by the
+ * autoencoder, debounced into alerts; scores, alerts and dead letters back to Kafka, exactly once.
+ * This class only wires; each step is an operator of its own.
+ */
+public final class EcgAnomalyJob {
+  private EcgAnomalyJob() {}
+
+  public static void main(String[] args) throws Exception {
+    JobConfig config = JobConfig.fromArgs(args);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    build(env, config, UnaryOperator.identity());
+    env.execute("ecg-anomaly-detection");
+  }
+
+  /**
+   * Adds the job to {@code env}. {@code afterScoring} may insert operators between scoring and the
+   * sinks (tests inject failures there); production passes the identity.
+   */
+  public static void build(StreamExecutionEnvironment env, JobConfig c,
+                           UnaryOperator<DataStream<BeatScore>> afterScoring) {
+    // Read the model's shape here, without starting ND4J: the job graph depends on it.
+    ModelMetadata model = ModelFile.readMetadata(c.modelPath());
+    int length = model.architecture().windowLength();
+    int channels = model.architecture().features();
+    if (c.parallelism() > 0) {
+      env.setParallelism(c.parallelism());
+    }
+    env.enableCheckpointing(c.checkpointInterval().toMillis(),
+        c.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
+
+    WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(c.outOfOrderness())
+        .withTimestampAssigner((r, ts) -> r.timestamp)
+        .withIdleness(c.sourceIdleness());
+    DataStream<RawRecord> raw = env.fromSource(KafkaTopics.samplesSource(c), watermarks, "kafka: " + c.samplesTopic())
+        .uid("samples-source");
+
+    SingleOutputStreamOperator<SampleFrame> frames = raw
+        .process(new FrameDecoder(channels, c.deadLetterMaxRawBytes()))
+        .name("decode and validate frames").uid("frame-decoder");
+
+    SingleOutputStreamOperator<Beat> beats = frames
+        .keyBy(SampleFrame::getSourceId)
+        .process(new BeatAssembler(length, channels, c.windowStride(), c.allowedLateness(), c.stateTtl(), c.samplesTopic()))
+        .name("assemble beats").uid("beat-assembler");
+
+    DataStream<BeatScore> scores = beats
+        .transform("score beats", TypeInformation.of(BeatScore.class),
+            new BeatScoringOperator(c.modelPath(), ScoringEngine.valueOf(c.scorerEngine().toUpperCase()),
+                c.scorerThreads(), c.batchMaxSize(), c.batchMaxWait().toMillis()))
+        .uid("beat-scorer");
+    scores = afterScoring.apply(scores);
+
+    DataStream<Alert> alerts = scores
+        .keyBy(BeatScore::getSourceId)
+        .process(new AlertDebouncer(c.alertK(), c.alertM(), c.alertCloseAfter(), c.alertUpdateEvery(), c.stateTtl()))
+        .name("debounce alerts").uid("alert-debouncer");
+
+    DataStream<DeadLetter> deadLetters = frames.getSideOutput(DeadLetters.TAG).union(beats.getSideOutput(DeadLetters.TAG));
+
+    scores.sinkTo(KafkaTopics.scoresSink(c)).name("kafka: " + c.scoresTopic()).uid("scores-sink");
+    alerts.sinkTo(KafkaTopics.alertsSink(c)).name("kafka: " + c.alertsTopic()).uid("alerts-sink");
+    deadLetters.sinkTo(KafkaTopics.deadLetterSink(c)).name("kafka: " + c.deadLettersTopic()).uid("dead-letters-sink");
+  }
+}

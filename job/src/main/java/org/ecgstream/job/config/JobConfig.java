@@ -1,0 +1,253 @@
+package org.ecgstream.job.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The job's whole configuration in one typed, immutable place, read from {@code --key value}
+ * arguments and/or a properties file ({@code --config file}); arguments win. Every key and its
+ * default is listed in {@link #DEFAULTS} and in the README.
+ *
+ * <p>Keys starting with {@code kafka.} are handed to every Kafka client with the prefix removed
+ * (security.protocol, sasl.*, ssl.*). A value {@code ${env:NAME}} is read from the environment so
+ * secrets stay out of files and arguments; such values are never printed.
+ */
+public record JobConfig(String bootstrapServers, String samplesTopic, String scoresTopic, String alertsTopic,
+                        String deadLettersTopic, String groupId, String startingOffsets, Path modelPath,
+                        String scorerEngine, int scorerThreads, int windowStride, Duration outOfOrderness,
+                        Duration sourceIdleness, Duration allowedLateness, Duration stateTtl, int batchMaxSize,
+                        Duration batchMaxWait, int alertK, int alertM, int alertCloseAfter, int alertUpdateEvery,
+                        Duration checkpointInterval, boolean exactlyOnce, String transactionalIdPrefix,
+                        Duration transactionTimeout, int parallelism, int deadLetterMaxRawBytes,
+                        Map<String, String> kafkaClientProperties) implements Serializable {
+
+  /** Every key with its default; an empty default means "required" or "derived" as documented. */
+  public static final Map<String, String> DEFAULTS;
+
+  static {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("bootstrap.servers", "localhost:9092");
+    d.put("topic.samples", "ecg.samples");
+    d.put("topic.scores", "ecg.beat-scores");
+    d.put("topic.alerts", "ecg.alerts");
+    d.put("topic.dead-letters", "ecg.dead-letters");
+    d.put("group.id", "ecg-anomaly-job");
+    d.put("starting.offsets", "committed-or-earliest");
+    d.put("model.path", "model-training/models/ecg5000-autoencoder.zip");
+    d.put("scorer.engine", "dl4j");
+    d.put("scorer.threads", "1");
+    d.put("window.stride", "0");
+    d.put("watermark.out-of-orderness.ms", "2000");
+    d.put("source.idleness.ms", "5000");
+    d.put("assembler.allowed-lateness.ms", "1000");
+    d.put("state.ttl.ms", "600000");
+    d.put("batch.max-size", "32");
+    d.put("batch.max-wait.ms", "50");
+    d.put("alert.k", "3");
+    d.put("alert.m", "5");
+    d.put("alert.close-after", "5");
+    d.put("alert.update-every", "10");
+    d.put("checkpoint.interval.ms", "2000");
+    d.put("delivery.guarantee", "exactly-once");
+    d.put("transactional.id.prefix", "ecg-anomaly");
+    d.put("transaction.timeout.ms", "900000");
+    d.put("parallelism", "0");
+    d.put("dead-letter.max-raw-bytes", "4096");
+    DEFAULTS = Collections.unmodifiableMap(d);
+  }
+
+  private static final Set<String> SECRET_HINTS = Set.of("password", "secret", "jaas", "token", "key");
+
+  /** Parses arguments of the form {@code --key value} (and {@code --config file}). */
+  public static JobConfig fromArgs(String... args) {
+    Map<String, String> given = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("expected --key value pairs, got '" + a + "'");
+      }
+      given.put(a.substring(2), args[++i]);
+    }
+    Map<String, String> merged = new LinkedHashMap<>();
+    String file = given.remove("config");
+    if (file != null) {
+      merged.putAll(readProperties(Path.of(file)));
+    }
+    merged.putAll(given);
+    return fromMap(merged, System::getenv);
+  }
+
+  public static JobConfig fromMap(Map<String, String> values, Function<String, String> env) {
+    Map<String, String> kafka = new TreeMap<>();
+    Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      String key = e.getKey();
+      String value = resolveEnv(key, e.getValue(), env);
+      if (key.startsWith("kafka.")) {
+        kafka.put(key.substring("kafka.".length()), value);
+      } else if (DEFAULTS.containsKey(key)) {
+        v.put(key, value);
+      } else {
+        throw new IllegalArgumentException("unknown configuration key '" + key + "' (see the README for the list)");
+      }
+    }
+    String guarantee = v.get("delivery.guarantee").toLowerCase(Locale.ROOT);
+    if (!guarantee.equals("exactly-once") && !guarantee.equals("at-least-once")) {
+      throw new IllegalArgumentException("delivery.guarantee must be exactly-once or at-least-once, got " + guarantee);
+    }
+    String offsets = v.get("starting.offsets");
+    if (!Set.of("committed-or-earliest", "earliest", "latest").contains(offsets)) {
+      throw new IllegalArgumentException("starting.offsets must be committed-or-earliest, earliest or latest");
+    }
+    JobConfig c = new JobConfig(v.get("bootstrap.servers"), v.get("topic.samples"), v.get("topic.scores"),
+        v.get("topic.alerts"), v.get("topic.dead-letters"), v.get("group.id"), offsets, Path.of(v.get("model.path")),
+        v.get("scorer.engine"), positive(v, "scorer.threads"), nonNegative(v, "window.stride"),
+        millis(v, "watermark.out-of-orderness.ms"), millis(v, "source.idleness.ms"),
+        millis(v, "assembler.allowed-lateness.ms"), millis(v, "state.ttl.ms"), positive(v, "batch.max-size"),
+        millis(v, "batch.max-wait.ms"), positive(v, "alert.k"), positive(v, "alert.m"),
+        positive(v, "alert.close-after"), positive(v, "alert.update-every"), millis(v, "checkpoint.interval.ms"),
+        guarantee.equals("exactly-once"), v.get("transactional.id.prefix"), millis(v, "transaction.timeout.ms"),
+        nonNegative(v, "parallelism"), nonNegative(v, "dead-letter.max-raw-bytes"), Collections.unmodifiableMap(kafka));
+    if (c.alertK > c.alertM) {
+      throw new IllegalArgumentException("alert.k (" + c.alertK + ") cannot exceed alert.m (" + c.alertM + ")");
+    }
+    if (c.alertM > 31) {
+      throw new IllegalArgumentException("alert.m must be at most 31");
+    }
+    return c;
+  }
+
+  /** Kafka client properties: bootstrap servers plus the passthrough keys. */
+  public Properties kafkaProperties() {
+    Properties p = new Properties();
+    p.putAll(kafkaClientProperties);
+    p.setProperty("bootstrap.servers", bootstrapServers);
+    return p;
+  }
+
+  public JobConfig with(String key, String value) {
+    Map<String, String> m = new LinkedHashMap<>(asMap());
+    m.put(key, value);
+    return fromMap(m, k -> null);
+  }
+
+  /** The configuration as keys and values, as given (environment references are already resolved). */
+  public Map<String, String> asMap() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("bootstrap.servers", bootstrapServers);
+    m.put("topic.samples", samplesTopic);
+    m.put("topic.scores", scoresTopic);
+    m.put("topic.alerts", alertsTopic);
+    m.put("topic.dead-letters", deadLettersTopic);
+    m.put("group.id", groupId);
+    m.put("starting.offsets", startingOffsets);
+    m.put("model.path", modelPath.toString());
+    m.put("scorer.engine", scorerEngine);
+    m.put("scorer.threads", String.valueOf(scorerThreads));
+    m.put("window.stride", String.valueOf(windowStride));
+    m.put("watermark.out-of-orderness.ms", String.valueOf(outOfOrderness.toMillis()));
+    m.put("source.idleness.ms", String.valueOf(sourceIdleness.toMillis()));
+    m.put("assembler.allowed-lateness.ms", String.valueOf(allowedLateness.toMillis()));
+    m.put("state.ttl.ms", String.valueOf(stateTtl.toMillis()));
+    m.put("batch.max-size", String.valueOf(batchMaxSize));
+    m.put("batch.max-wait.ms", String.valueOf(batchMaxWait.toMillis()));
+    m.put("alert.k", String.valueOf(alertK));
+    m.put("alert.m", String.valueOf(alertM));
+    m.put("alert.close-after", String.valueOf(alertCloseAfter));
+    m.put("alert.update-every", String.valueOf(alertUpdateEvery));
+    m.put("checkpoint.interval.ms", String.valueOf(checkpointInterval.toMillis()));
+    m.put("delivery.guarantee", exactlyOnce ? "exactly-once" : "at-least-once");
+    m.put("transactional.id.prefix", transactionalIdPrefix);
+    m.put("transaction.timeout.ms", String.valueOf(transactionTimeout.toMillis()));
+    m.put("parallelism", String.valueOf(parallelism));
+    m.put("dead-letter.max-raw-bytes", String.valueOf(deadLetterMaxRawBytes));
+    kafkaClientProperties.forEach((k, val) -> m.put("kafka." + k, val));
+    return m;
+  }
+
+  /** For logs: every value, with secrets masked. */
+  @Override
+  public String toString() {
+    StringBuilder s = new StringBuilder("JobConfig{");
+    asMap().forEach((k, val) -> s.append(k).append('=').append(isSecret(k) ? "****" : val).append(", "));
+    return s.append('}').toString();
+  }
+
+  static boolean isSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.startsWith("kafka.") && SECRET_HINTS.stream().anyMatch(k::contains);
+  }
+
+  private static String resolveEnv(String key, String value, Function<String, String> env) {
+    if (value.startsWith("${env:") && value.endsWith("}")) {
+      String name = value.substring(6, value.length() - 1);
+      String resolved = env.apply(name);
+      if (resolved == null) {
+        throw new IllegalArgumentException("configuration key '" + key + "' refers to environment variable " + name
+            + ", which is not set");
+      }
+      return resolved;
+    }
+    return value;
+  }
+
+  private static Map<String, String> readProperties(Path file) {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      p.load(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage());
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+    return m;
+  }
+
+  private static int positive(Map<String, String> v, String key) {
+    int n = integer(v, key);
+    if (n < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, got " + n);
+    }
+    return n;
+  }
+
+  private static int nonNegative(Map<String, String> v, String key) {
+    int n = integer(v, key);
+    if (n < 0) {
+      throw new IllegalArgumentException(key + " must not be negative, got " + n);
+    }
+    return n;
+  }
+
+  private static int integer(Map<String, String> v, String key) {
+    try {
+      return Integer.parseInt(v.get(key).strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number, got '" + v.get(key) + "'");
+    }
+  }
+
+  private static Duration millis(Map<String, String> v, String key) {
+    try {
+      long ms = Long.parseLong(v.get(key).strip());
+      if (ms < 0) {
+        throw new IllegalArgumentException(key + " must not be negative");
+      }
+      return Duration.ofMillis(ms);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be milliseconds, got '" + v.get(key) + "'");
+    }
+  }
+}
