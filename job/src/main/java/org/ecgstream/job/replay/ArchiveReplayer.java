@@ -1,0 +1,115 @@
+package org.ecgstream.job.replay;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.ecgstream.model.nn.ProgressBar;
+import org.ecgstream.schemas.AvroBytes;
+import org.ecgstream.schemas.SampleFrame;
+
+/**
+ * Produces a {@link ReplayPlan} to Kafka as simulated patients: all patients in parallel, each
+ * sending its beats back to back, either at real-time pace (a frame is sent when its event time
+ * comes) or as fast as the broker takes them.
+ */
+public final class ArchiveReplayer {
+  /** What was sent, and when each beat's last sample left, keyed by {@code sourceId/firstSequence}. */
+  public record Result(long frames, long samples, int beats, double seconds, Map<String, Long> beatSentAtMillis) {}
+
+  private final Producer<byte[], byte[]> producer;
+  private final String topic;
+  private final int samplesPerFrame;
+  private final long beatMillis;
+  private final boolean realTime;
+
+  public ArchiveReplayer(Producer<byte[], byte[]> producer, String topic, int samplesPerFrame, long beatMillis,
+                         boolean realTime) {
+    if (samplesPerFrame < 1 || beatMillis < 1) {
+      throw new IllegalArgumentException("samples per frame and beat duration must be positive");
+    }
+    this.producer = producer;
+    this.topic = topic;
+    this.samplesPerFrame = samplesPerFrame;
+    this.beatMillis = beatMillis;
+    this.realTime = realTime;
+  }
+
+  public static KafkaProducer<byte[], byte[]> producer(Properties kafka) {
+    Properties p = new Properties();
+    p.putAll(kafka);
+    p.putIfAbsent("acks", "all");
+    p.putIfAbsent("enable.idempotence", "true");
+    p.putIfAbsent("linger.ms", "5");
+    return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  public static String beatKey(String sourceId, long firstSequence) {
+    return sourceId + "/" + firstSequence;
+  }
+
+  public Result replay(ReplayPlan plan, long startMillis, PrintStream progress) {
+    long periodMicros = beatMillis * 1000 / plan.length();
+    List<List<PlannedBeat>> sources = new ArrayList<>(plan.bySource().values());
+    int maxBeats = sources.stream().mapToInt(List::size).max().orElse(0);
+    int framesPerBeat = (plan.length() + samplesPerFrame - 1) / samplesPerFrame;
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    ProgressBar bar = new ProgressBar(progress, "replay", plan.beats());
+    long wallStart = System.currentTimeMillis();
+    long frames = 0;
+    long samples = 0;
+    int beats = 0;
+    for (int j = 0; j < maxBeats; j++) {
+      List<List<SampleFrame>> slot = new ArrayList<>();
+      for (List<PlannedBeat> s : sources) {
+        slot.add(j < s.size() ? FrameSlicer.frames(s.get(j), plan.channels(), samplesPerFrame, startMillis, periodMicros)
+            : List.of());
+      }
+      for (int f = 0; f < framesPerBeat; f++) {
+        if (realTime) {
+          long due = wallStart + ((long) j * plan.length() + (long) f * samplesPerFrame) * periodMicros / 1000;
+          sleepUntil(due);
+        }
+        for (List<SampleFrame> beatFrames : slot) {
+          if (f >= beatFrames.size()) {
+            continue;
+          }
+          SampleFrame frame = beatFrames.get(f);
+          producer.send(new ProducerRecord<>(topic, null, frame.getEventTimeMillis(),
+              frame.getSourceId().getBytes(StandardCharsets.UTF_8), AvroBytes.encode(frame)));
+          frames++;
+          samples += frame.getValues().size() / plan.channels();
+          if (f == beatFrames.size() - 1) {
+            long first = frame.getSequence() - frame.getSequence() % plan.length();
+            sentAt.put(beatKey(frame.getSourceId(), first), System.currentTimeMillis());
+            beats++;
+          }
+        }
+      }
+      bar.update(beats, "beats " + beats + "/" + plan.beats());
+    }
+    producer.flush();
+    double seconds = (System.currentTimeMillis() - wallStart) / 1000.0;
+    bar.finish(beats, String.format("sent %d beats, %d frames, %d samples in %.1f s", beats, frames, samples, seconds));
+    return new Result(frames, samples, beats, seconds, Map.copyOf(sentAt));
+  }
+
+  private static void sleepUntil(long due) {
+    long wait = due - System.currentTimeMillis();
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("replay interrupted", e);
+      }
+    }
+  }
+}

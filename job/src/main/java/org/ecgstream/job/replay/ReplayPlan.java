@@ -1,0 +1,69 @@
+package org.ecgstream.job.replay;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ecgstream.model.data.LabelledWindow;
+
+/**
+ * Which beat each simulated patient sends, in order. Each patient's beats follow each other
+ * without gaps: beat j of a patient starts at sequence {@code j * length}.
+ */
+public record ReplayPlan(int length, int channels, Map<String, List<PlannedBeat>> bySource) {
+
+  /** Deals the windows out to {@code patients} patients in turn. */
+  public static ReplayPlan roundRobin(List<LabelledWindow> windows, int patients, String prefix) {
+    if (patients < 1 || windows.isEmpty()) {
+      throw new IllegalArgumentException("need at least one patient and one beat");
+    }
+    Builder b = new Builder(windows.get(0).length(), windows.get(0).features());
+    for (int i = 0; i < windows.size(); i++) {
+      b.add(prefix + (i % patients), windows.get(i));
+    }
+    return b.build();
+  }
+
+  public int beats() {
+    return bySource.values().stream().mapToInt(List::size).sum();
+  }
+
+  /** All planned beats, patient by patient. */
+  public List<PlannedBeat> all() {
+    List<PlannedBeat> out = new ArrayList<>();
+    bySource.values().forEach(out::addAll);
+    return out;
+  }
+
+  /** Builds a plan source by source; beats of a source get consecutive sequence ranges. */
+  public static final class Builder {
+    private final int length;
+    private final int channels;
+    private final Map<String, List<PlannedBeat>> bySource = new LinkedHashMap<>();
+
+    public Builder(int length, int channels) {
+      this.length = length;
+      this.channels = channels;
+    }
+
+    public Builder add(String sourceId, LabelledWindow w) {
+      if (w.length() != length || w.features() != channels) {
+        throw new IllegalArgumentException("window " + w.id() + " is " + w.length() + "x" + w.features());
+      }
+      List<PlannedBeat> beats = bySource.computeIfAbsent(sourceId, k -> new ArrayList<>());
+      beats.add(new PlannedBeat(sourceId, (long) beats.size() * length, w.label(), w.values()));
+      return this;
+    }
+
+    public Builder addAll(String sourceId, List<LabelledWindow> windows) {
+      windows.forEach(w -> add(sourceId, w));
+      return this;
+    }
+
+    public ReplayPlan build() {
+      Map<String, List<PlannedBeat>> copy = new LinkedHashMap<>();
+      bySource.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+      return new ReplayPlan(length, channels, copy);
+    }
+  }
+}
