@@ -23,7 +23,8 @@ import org.ecgstream.schemas.BeatScore;
  * and a failure never loses them.
  */
 public class BeatScoringOperator extends AbstractStreamOperator<BeatScore> implements OneInputStreamOperator<Beat, BeatScore> {
-  private final Path modelPath;
+  // A String: Path is not serializable, and operators travel to the task managers serialized.
+  private final String modelPath;
   private final ScoringEngine engine;
   private final int threads;
   private final int maxBatch;
@@ -41,7 +42,7 @@ public class BeatScoringOperator extends AbstractStreamOperator<BeatScore> imple
   private transient Histogram losses;
 
   public BeatScoringOperator(Path modelPath, ScoringEngine engine, int threads, int maxBatch, long maxWaitMs) {
-    this.modelPath = modelPath;
+    this.modelPath = modelPath.toString();
     this.engine = engine;
     this.threads = threads;
     this.maxBatch = maxBatch;
@@ -51,7 +52,7 @@ public class BeatScoringOperator extends AbstractStreamOperator<BeatScore> imple
   @Override
   public void open() throws Exception {
     super.open();
-    scorer = Scorer.load(modelPath, engine, threads);
+    scorer = Scorer.load(Path.of(modelPath), engine, threads);
     modelVersion = scorer.metadata().modelVersion();
     batch = new ArrayList<>(maxBatch);
     flat = new float[maxBatch * scorer.windowLength() * scorer.features()];

@@ -75,6 +75,7 @@ public final class ModelFile {
           zip.write(weights);
           zip.closeEntry();
         }
+        readableByAll(tmp);
         try {
           Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -86,6 +87,13 @@ public final class ModelFile {
       return meta;
     } catch (IOException e) {
       throw new ModelFileException("cannot write model file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Temporary files are private; a model file is read by task managers running as other users. */
+  private static void readableByAll(Path file) throws IOException {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
   }
 

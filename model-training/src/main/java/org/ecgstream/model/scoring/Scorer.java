@@ -31,6 +31,7 @@ public final class Scorer {
     this.norm = bundle.normalizer();
     this.engine = switch (kind) {
       case DL4J -> new Dl4jEngine(bundle.network(), length, features);
+      case FUSED -> new FusedLstmEngine(bundle.network(), a);
     };
   }
 

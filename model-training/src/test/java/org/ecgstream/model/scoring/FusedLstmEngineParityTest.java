@@ -1,0 +1,57 @@
+package org.ecgstream.model.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ecgstream.model.nn.Architecture;
+import org.ecgstream.model.nn.AutoencoderFactory;
+import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.testing.SmallModel;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** The fast path must reconstruct exactly what DL4J's network does, for any size of model. */
+class FusedLstmEngineParityTest {
+  static final double TOLERANCE = 1e-5;
+
+  @ParameterizedTest(name = "window {0}, {1} feature(s), E = {2}, batch {3}, weights x{4}")
+  @CsvSource({"24, 1, 4, 1, 1.5", "24, 1, 4, 7, 1.5", "30, 3, 8, 5, 1.5", "20, 2, 16, 130, 1.5", "140, 1, 32, 3, 1.0",
+      "140, 1, 64, 2, 1.0"})
+  void randomModelsOfOtherSizesMatchDl4j(int window, int features, int embedding, int batch, double scale) {
+    Nd4jRuntime.ensureStarted();
+    Architecture a = new Architecture(window, features, embedding);
+    MultiLayerNetwork net = AutoencoderFactory.create(a, LossKind.L1, 1e-3, window * 31L + embedding);
+    // Random weights are small; scale them up so the gates leave their linear range (much more and a 140-step recurrence turns chaotic, amplifying float rounding).
+    net.params().muli(scale);
+    assertParity(net, a, batch, 17);
+  }
+
+  @Test
+  void trainedModelMatchesDl4j() {
+    var bundle = SmallModel.outcome().bundle();
+    assertParity(bundle.network(), bundle.architecture(), 33, 5);
+  }
+
+  static void assertParity(MultiLayerNetwork net, Architecture a, int batch, long seed) {
+    Random r = new Random(seed);
+    float[] x = new float[batch * a.features() * a.windowLength()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (r.nextGaussian() * 1.5);
+    }
+    float[] expected = new Dl4jEngine(net, a.windowLength(), a.features()).reconstruct(x, batch);
+    float[] actual = new FusedLstmEngine(net, a).reconstruct(x, batch);
+    assertThat(actual).hasSameSizeAs(expected);
+    double worst = 0;
+    for (int i = 0; i < x.length; i++) {
+      worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+    }
+    assertThat(worst).as("largest difference from DL4J").isLessThanOrEqualTo(TOLERANCE);
+    double spread = 0;
+    for (float v : expected) {
+      spread = Math.max(spread, Math.abs(v));
+    }
+    assertThat(spread).as("outputs are not trivially zero").isGreaterThan(0.05);
+  }
+}
