@@ -16,15 +16,15 @@ import org.junit.jupiter.api.Test;
 class FusedLstmEngineParityTest {
   static final double TOLERANCE = 1e-5;
 
-  @ParameterizedTest(name = "window {0}, {1} feature(s), E = {2}, batch {3}, weights x{4}")
-  @CsvSource({"24, 1, 4, 1, 1.5", "24, 1, 4, 7, 1.5", "30, 3, 8, 5, 1.5", "20, 2, 16, 130, 1.5", "140, 1, 32, 3, 1.0",
-      "140, 1, 64, 2, 1.0"})
-  void randomModelsOfOtherSizesMatchDl4j(int window, int features, int embedding, int batch, double scale) {
+  @ParameterizedTest(name = "window {0}, {1} feature(s), E = {2}, batch {3}")
+  @CsvSource({"24, 1, 4, 1", "24, 1, 4, 7", "30, 3, 8, 5", "20, 2, 16, 130", "140, 1, 32, 3", "140, 1, 64, 2",
+      "140, 2, 128, 2"})
+  void randomModelsOfOtherSizesMatchDl4j(int window, int features, int embedding, int batch) {
     Nd4jRuntime.ensureStarted();
     Architecture a = new Architecture(window, features, embedding);
     MultiLayerNetwork net = AutoencoderFactory.create(a, LossKind.L1, 1e-3, window * 31L + embedding);
-    // Random weights are small; scale them up so the gates leave their linear range (much more and a 140-step recurrence turns chaotic, amplifying float rounding).
-    net.params().muli(scale);
+    // DL4J's own initialisation. With weights scaled x3, a 140-step recurrence turned chaotic and
+    // amplified float rounding differences between the two implementations to about 1e-3.
     assertParity(net, a, batch, 17);
   }
 
