@@ -68,8 +68,9 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
         e.alertId = s.getSourceId() + "/" + s.getFirstSequence();
         e.openedAtMillis = s.getEndTimeMillis();
         e.firstSequence = s.getFirstSequence();
-        e.beats = 1;
-        e.anomalousBeats = 1;
+        // The episode includes the recent beats that opened it.
+        e.beats = e.seen;
+        e.anomalousBeats = recentAnomalies;
         e.peakLoss = s.getLoss();
         e.normalRun = 0;
         e.sinceUpdate = 0;

@@ -68,6 +68,8 @@ class AlertDebouncerTest {
       assertThat(a.getSourceId()).isEqualTo("p1");
       assertThat(a.getAlertId()).isEqualTo("p1/" + 5 * 140);
       assertThat(a.getReason()).isEqualTo("3 of the last 5 beats anomalous");
+      assertThat(a.getBeats()).isEqualTo(5);
+      assertThat(a.getAnomalousBeats()).isEqualTo(3);
       assertThat(a.getModelVersion()).isEqualTo("m1");
     });
   }
@@ -83,8 +85,8 @@ class AlertDebouncerTest {
     // 40 more anomalous beats give 10 updates (every 4), not 40.
     assertThat(kinds).filteredOn(k -> k == AlertKind.UPDATED).hasSize(10);
     Alert closed = alerts().get(alerts().size() - 1);
-    assertThat(closed.getBeats()).isEqualTo(44);
-    assertThat(closed.getAnomalousBeats()).isEqualTo(41);
+    assertThat(closed.getBeats()).isEqualTo(46);
+    assertThat(closed.getAnomalousBeats()).isEqualTo(43);
     assertThat(closed.getReason()).isEqualTo("3 normal beats in a row");
     assertThat(alerts()).extracting(Alert::getAlertId).containsOnly("p1/" + 2 * 140);
   }
