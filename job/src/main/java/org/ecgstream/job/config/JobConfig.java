@@ -46,7 +46,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     d.put("group.id", "ecg-anomaly-job");
     d.put("starting.offsets", "committed-or-earliest");
     d.put("model.path", "model-training/models/ecg5000-autoencoder.zip");
-    d.put("scorer.engine", "dl4j");
+    d.put("scorer.engine", "fused");
     d.put("scorer.threads", "1");
     d.put("window.stride", "0");
     d.put("watermark.out-of-orderness.ms", "2000");
@@ -106,6 +106,9 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     String guarantee = v.get("delivery.guarantee").toLowerCase(Locale.ROOT);
     if (!guarantee.equals("exactly-once") && !guarantee.equals("at-least-once")) {
       throw new IllegalArgumentException("delivery.guarantee must be exactly-once or at-least-once, got " + guarantee);
+    }
+    if (!Set.of("fused", "dl4j").contains(v.get("scorer.engine"))) {
+      throw new IllegalArgumentException("scorer.engine must be fused or dl4j, got " + v.get("scorer.engine"));
     }
     String offsets = v.get("starting.offsets");
     if (!Set.of("committed-or-earliest", "earliest", "latest").contains(offsets)) {

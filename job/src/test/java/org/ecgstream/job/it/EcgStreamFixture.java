@@ -43,7 +43,8 @@ final class EcgStreamFixture {
 
   EcgStreamFixture() {
     model = ShippedData.find(Path.of("model-training", "models", "ecg5000-autoencoder.zip"));
-    Scorer scorer = Scorer.load(model, org.ecgstream.model.scoring.ScoringEngine.DL4J, 1);
+    // The offline scorer: the same library and engine the job runs, called directly.
+    Scorer scorer = Scorer.load(model, org.ecgstream.model.scoring.ScoringEngine.FUSED, 1);
     ModelMetadata.DatasetInfo d = scorer.metadata().dataset();
     Dataset data = DatasetReader.read(ShippedData.ecg5000());
     NormalSplit split = NormalSplit.of(data, d.normalLabel(), d.validationFraction(), d.testFraction(), d.splitSeed());

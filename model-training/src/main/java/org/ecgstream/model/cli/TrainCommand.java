@@ -24,7 +24,7 @@ final class TrainCommand implements Callable<Integer> {
   TrainingParameters p;
 
   @Option(names = "--out", description = "Model file to write (default: ${DEFAULT-VALUE}).",
-      defaultValue = "models/ecg5000-autoencoder.zip")
+      defaultValue = "model-training/models/ecg5000-autoencoder.zip")
   Path out;
 
   @Option(names = "--report", description = "Directory for report.md and its plots (default: next to the model, 'report').")
@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
         + "(default: the shipped ECG5000 TRAIN and TEST).")
     List<Path> data;
 
-    @Option(names = "--embedding", defaultValue = "32", description = "Embedding size E (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--embedding", defaultValue = "64", description = "Embedding size E (default: ${DEFAULT-VALUE}).")
     int embedding;
 
     @Option(names = "--loss", defaultValue = "L1", description = "L1 or L2 (default: ${DEFAULT-VALUE}).")
@@ -69,7 +69,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "60", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--patience", defaultValue = "8",
+    @Option(names = "--patience", defaultValue = "10",
         description = "Stop after this many epochs without validation improvement (default: ${DEFAULT-VALUE}).")
     int patience;
 

@@ -82,9 +82,9 @@ public final class AutoencoderTrainer {
         bestEpoch = epoch;
         bestParams = net.params().dup();
       }
-      long remaining = Math.min(cfg.maxEpochs() - epoch, cfg.patience() - (epoch - bestEpoch));
-      bar.finish(batches, String.format("loss %.4f val %.4f%s (run ETA %s)", trainLoss, validationLoss,
-          improved ? " *" : "", ProgressBar.clock(Math.round(remaining * seconds))));
+      long left = cfg.maxEpochs() - epoch;
+      bar.finish(batches, String.format("loss %.4f val %.4f%s (at most %s more)", trainLoss, validationLoss,
+          improved ? " *" : "", ProgressBar.clock(Math.round(left * seconds))));
       if (epoch - bestEpoch >= cfg.patience()) {
         progress.printf("early stop: no validation improvement for %d epochs; keeping epoch %d (val %.4f)%n",
             cfg.patience(), bestEpoch, bestLoss);
