@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.ecgstream.job.embedded.RunStats;
 import org.ecgstream.job.replay.PlannedBeat;
 import org.ecgstream.job.replay.ReplayPlan;
 import org.ecgstream.schemas.Alert;
@@ -40,27 +41,16 @@ record DemoSummary(int beatsSent, int beatsScored, int deadLetters, long truePos
       else if (s.getAnomalous()) fp++;
       else if (abnormal) fn++;
     }
-    double[] latency = seenAt.entrySet().stream().filter(e -> sentAt.containsKey(e.getKey()))
-        .mapToDouble(e -> e.getValue() - sentAt.get(e.getKey())).sorted().toArray();
-    long first = seenAt.values().stream().mapToLong(Long::longValue).min().orElse(0);
-    long last = seenAt.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    double[] latency = RunStats.latencies(sentAt, seenAt);
     Set<String> alerted = new TreeSet<>();
     alerts.stream().filter(a -> a.getKind() == AlertKind.OPENED).forEach(a -> alerted.add(a.getSourceId()));
     return new DemoSummary(plan.beats(), scores.size(), deadLetters, tp, fp, fn,
         tp + fp == 0 ? 0 : (double) tp / (tp + fp), tp + fn == 0 ? 0 : (double) tp / (tp + fn),
         (int) alerts.stream().filter(a -> a.getKind() == AlertKind.OPENED).count(),
         (int) alerts.stream().filter(a -> a.getKind() == AlertKind.CLOSED).count(), alerted, arrhythmic,
-        last > first ? scores.size() * 1000.0 / (last - first) : 0, percentile(latency, 50), percentile(latency, 99),
+        RunStats.throughput(sentAt, seenAt), RunStats.percentile(latency, 50), RunStats.percentile(latency, 99),
         scores.isEmpty() ? Double.NaN : scores.get(0).getThreshold(),
         scores.isEmpty() ? "" : scores.get(0).getModelVersion(), guarantee);
-  }
-
-  static double percentile(double[] sorted, double p) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int i = (int) Math.ceil(p / 100 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
   }
 
   String text() {

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 /** The fast path must reconstruct exactly what DL4J's network does, for any size of model. */
-class FusedLstmEngineParityTest {
+public class FusedLstmEngineParityTest {
   static final double TOLERANCE = 1e-5;
 
   @ParameterizedTest(name = "window {0}, {1} feature(s), E = {2}, batch {3}")
@@ -34,7 +34,7 @@ class FusedLstmEngineParityTest {
     assertParity(bundle.network(), bundle.architecture(), 33, 5);
   }
 
-  static void assertParity(MultiLayerNetwork net, Architecture a, int batch, long seed) {
+  public static void assertParity(MultiLayerNetwork net, Architecture a, int batch, long seed) {
     Random r = new Random(seed);
     float[] x = new float[batch * a.features() * a.windowLength()];
     for (int i = 0; i < x.length; i++) {

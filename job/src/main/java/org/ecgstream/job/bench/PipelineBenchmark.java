@@ -1,0 +1,109 @@
+package org.ecgstream.job.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ecgstream.job.embedded.EmbeddedPipeline;
+import org.ecgstream.job.embedded.RunStats;
+import org.ecgstream.job.replay.ReplayPlan;
+import org.ecgstream.model.data.DatasetReader;
+import org.ecgstream.model.data.LabelledWindow;
+import org.ecgstream.model.data.ShippedData;
+import org.ecgstream.schemas.BeatScore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The whole job on the embedded broker and a local Flink environment at fixed offered loads
+ * (simulated patients at a heart rate) and flat out, in at-least-once and exactly-once mode:
+ * sustained beats/s, latency from a beat's last sample to its committed score, batch sizes formed
+ * and CPU use. Prints a Markdown table.
+ */
+@Command(name = "pipeline-benchmark", mixinStandardHelpOptions = true,
+    description = "Measure the pipeline at fixed offered loads and flat out.")
+public final class PipelineBenchmark implements Callable<Integer> {
+  @Option(names = "--patients", split = ",", defaultValue = "50,200,1000", description = "(default: ${DEFAULT-VALUE})")
+  List<Integer> patients;
+
+  @Option(names = "--bpm", defaultValue = "72", description = "Heart rate of every patient (default: ${DEFAULT-VALUE}).")
+  int bpm;
+
+  @Option(names = "--seconds", defaultValue = "20", description = "Offered-load duration per level (default: ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(names = "--flat-out-beats", defaultValue = "5000", description = "Beats sent flat out; 0 skips (default: ${DEFAULT-VALUE}).")
+  int flatOut;
+
+  @Option(names = "--modes", split = ",", defaultValue = "at-least-once,exactly-once", description = "(default: ${DEFAULT-VALUE})")
+  List<String> modes;
+
+  @Option(names = "--set", description = "Job configuration key=value (repeatable).")
+  Map<String, String> overrides = Map.of();
+
+  @Option(names = "--out", description = "Also write the table to this file.")
+  Path out;
+
+  public static void main(String[] args) {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    System.exit(new CommandLine(new PipelineBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<LabelledWindow> beats = DatasetReader.read(ShippedData.ecg5000()).windows();
+    Path model = ShippedData.find(Path.of("model-training", "models", "ecg5000-autoencoder.zip"));
+    StringBuilder table = new StringBuilder(
+        "| mode | load | beats offered | beats scored | sustained beats/s | p50 latency ms | p99 latency ms | "
+            + "median batch | max batch | CPU (cores) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    System.out.print(table);
+    long beatMillis = 60_000L / bpm;
+    for (String mode : modes) {
+      Map<String, String> settings = new java.util.LinkedHashMap<>(Map.of("model.path", model.toString(),
+          "delivery.guarantee", mode, "parallelism", "1", "checkpoint.interval.ms", "1000",
+          "transactional.id.prefix", "bench-" + System.nanoTime(), "transaction.timeout.ms", "120000"));
+      settings.putAll(overrides);
+      try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings, 0)) {
+        for (int n : patients) {
+          int perPatient = Math.max(1, (int) (seconds * 1000L / beatMillis));
+          ReplayPlan plan = plan(beats, n, perPatient, "m" + mode.charAt(0) + "-p" + n + "-");
+          row(table, mode, n + " patients @ " + bpm + " bpm", pipeline.replay(plan, beatMillis, true,
+              Duration.ofSeconds(seconds + 120L), a -> { }, c -> { }), plan.beats());
+        }
+        if (flatOut > 0) {
+          ReplayPlan plan = plan(beats, 100, Math.max(1, flatOut / 100), "m" + mode.charAt(0) + "-flat-");
+          row(table, mode, "flat out", pipeline.replay(plan, beatMillis, false, Duration.ofMinutes(5), a -> { }, c -> { }),
+              plan.beats());
+        }
+      }
+    }
+    if (out != null) {
+      Files.writeString(out, table);
+    }
+    return 0;
+  }
+
+  private static ReplayPlan plan(List<LabelledWindow> beats, int patients, int perPatient, String prefix) {
+    List<LabelledWindow> picked = new ArrayList<>(patients * perPatient);
+    for (int i = 0; i < patients * perPatient; i++) {
+      picked.add(beats.get(i % beats.size()));
+    }
+    return ReplayPlan.roundRobin(picked, patients, prefix);
+  }
+
+  private static void row(StringBuilder table, String mode, String load, EmbeddedPipeline.Run r, int offered) {
+    double[] latency = RunStats.latencies(r.sent().beatSentAtMillis(), r.seenAtMillis());
+    int[] batches = r.scores().stream().mapToInt(BeatScore::getBatchSize).sorted().toArray();
+    String line = String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.0f | %.0f | %d | %d | %.2f |%n", mode, load,
+        offered, r.scores().size(), RunStats.throughput(r.sent().beatSentAtMillis(), r.seenAtMillis()),
+        RunStats.percentile(latency, 50), RunStats.percentile(latency, 99), batches.length == 0 ? 0 : batches[batches.length / 2],
+        batches.length == 0 ? 0 : batches[batches.length - 1], r.cpuSeconds() / r.wallSeconds());
+    table.append(line);
+    System.out.print(line);
+  }
+}
