@@ -82,13 +82,16 @@ final class Chart {
     return this;
   }
 
-  /** A histogram of {@code values} in {@code bins} equal bins over [min, max], as translucent bars. */
+  /**
+   * A histogram of {@code values} in {@code bins} equal bins over [min, max], as translucent bars,
+   * each bar the fraction of {@code values} in it (so classes of different sizes compare).
+   */
   Chart histogram(double[] values, double min, double max, int bins, Color color, String name) {
     double width = (max - min) / bins;
     double[] counts = new double[bins];
     for (double v : values) {
       int b = (int) Math.floor((v - min) / width);
-      counts[Math.max(0, Math.min(bins - 1, b))]++;
+      counts[Math.max(0, Math.min(bins - 1, b))] += 1.0 / values.length;
     }
     double peak = 0;
     for (double c : counts) peak = Math.max(peak, c);

@@ -113,9 +113,9 @@ public final class ReportWriter {
 
   private static void histogram(Path file, HeldOutLosses l, double threshold) {
     double max = Math.max(threshold, percentile(l.abnormal(), 99)) * 1.1;
-    Chart.writePng(file, 1, 800, 400, List.of(new Chart("Loss of held-out test windows", "loss (sum over window)", "windows")
-        .histogram(l.testNormal(), 0, max, 60, Chart.BLUE, "normal")
-        .histogram(l.abnormal(), 0, max, 60, Chart.RED, "abnormal")
+    Chart.writePng(file, 1, 800, 400, List.of(new Chart("Loss of held-out test windows", "loss (sum over window)", "fraction of class")
+        .histogram(l.testNormal(), 0, max, 60, Chart.BLUE, "normal (" + l.testNormal().length + ")")
+        .histogram(l.abnormal(), 0, max, 60, Chart.RED, "abnormal (" + l.abnormal().length + ")")
         .verticalLine(threshold, java.awt.Color.BLACK, "threshold")));
   }
 
