@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
         + "(default: the shipped ECG5000 TRAIN and TEST).")
     List<Path> data;
 
-    @Option(names = "--embedding", defaultValue = "64", description = "Embedding size E (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--embedding", defaultValue = "32", description = "Embedding size E (default: ${DEFAULT-VALUE}).")
     int embedding;
 
     @Option(names = "--loss", defaultValue = "L1", description = "L1 or L2 (default: ${DEFAULT-VALUE}).")
@@ -66,10 +66,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--epochs", defaultValue = "60", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "40", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--patience", defaultValue = "10",
+    @Option(names = "--patience", defaultValue = "6",
         description = "Stop after this many epochs without validation improvement (default: ${DEFAULT-VALUE}).")
     int patience;
 

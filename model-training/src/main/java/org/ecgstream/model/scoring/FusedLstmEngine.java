@@ -105,11 +105,11 @@ public final class FusedLstmEngine implements ReconstructionEngine {
       }
     }
     INDArray xs = Nd4j.create(x, new long[] {(long) t * n, f}, 'c');
-    INDArray h1 = run(enc1, projection(xs, enc1), n, t, true);
-    INDArray h2 = run(enc2, projection(h1, enc2), n, t, false);
+    INDArray h1 = run(enc1, projection(xs, enc1), scratch(0, enc1, n, t, true), n, t, true);
+    INDArray h2 = run(enc2, projection(h1, enc2), scratch(1, enc2, n, t, false), n, t, false);
     // h2 holds only the last step, the embedding; the first decoder layer sees it at every step.
-    INDArray d1 = run(dec1, projection(h2, dec1), n, t, true);
-    INDArray d2 = run(dec2, projection(d1, dec2), n, t, true);
+    INDArray d1 = run(dec1, projection(h2, dec1), scratch(2, dec1, n, t, true), n, t, true);
+    INDArray d2 = run(dec2, projection(d1, dec2), scratch(3, dec2, n, t, true), n, t, true);
     float[] y = d2.mmul(outW).addiRowVector(outB).data().asFloat();
     for (int s = 0; s < t; s++) {
       for (int b = 0; b < n; b++) {
@@ -127,31 +127,66 @@ public final class FusedLstmEngine implements ReconstructionEngine {
   }
 
   /**
+   * Scratch memory of one layer for one chunk size, kept between calls: allocating native memory
+   * on every call made JavaCPP force garbage collections once the process held a lot of it.
+   */
+  private static final class Scratch {
+    final int n;
+    final INDArray hPrev;
+    final INDArray z;
+    final INDArray hs;
+    final float[] zj;
+    final float[] hj;
+    final float[] c;
+    final float[] all;
+
+    Scratch(int n, int h, int t, boolean allSteps) {
+      this.n = n;
+      hPrev = Nd4j.create(DataType.FLOAT, new long[] {n, h}, 'c');
+      z = Nd4j.create(DataType.FLOAT, new long[] {n, 4L * h}, 'c');
+      hs = allSteps ? Nd4j.create(DataType.FLOAT, new long[] {(long) t * n, h}, 'c') : null;
+      zj = new float[n * 4 * h];
+      hj = new float[n * h];
+      c = new float[n * h];
+      all = allSteps ? new float[t * n * h] : null;
+    }
+  }
+
+  private final Scratch[] scratch = new Scratch[4];
+
+  private Scratch scratch(int slot, Layer l, int n, int t, boolean allSteps) {
+    Scratch s = scratch[slot];
+    if (s == null || s.n != n) {
+      s = new Scratch(n, l.hidden, t, allSteps);
+      scratch[slot] = s;
+    }
+    return s;
+  }
+
+  /**
    * Runs a layer's recurrence. {@code xw} holds the input projection of every step ([t*n, 4H],
    * time-major) or, with n rows, one projection used at every step. Returns all hidden states
-   * ([t*n, H]) or only the last ([n, H]).
+   * ([t*n, H]) or only the last ([n, H]); the result is scratch memory, valid until the next call.
    */
-  private static INDArray run(Layer l, INDArray xw, int n, int t, boolean allSteps) {
+  private static INDArray run(Layer l, INDArray xw, Scratch sc, int n, int t, boolean allSteps) {
     int h = l.hidden;
     int g4 = 4 * h;
     boolean repeated = xw.rows() == n;
     float[] xwj = xw.data().asFloat();
-    INDArray hPrev = Nd4j.zeros(DataType.FLOAT, n, h);
-    INDArray z = Nd4j.create(DataType.FLOAT, new long[] {n, g4}, 'c');
-    FloatPointer hp = (FloatPointer) hPrev.data().addressPointer();
-    FloatPointer zp = (FloatPointer) z.data().addressPointer();
+    FloatPointer hp = (FloatPointer) sc.hPrev.data().addressPointer();
+    FloatPointer zp = (FloatPointer) sc.z.data().addressPointer();
     FloatPointer rw = l.recurrent();
-    float[] zj = new float[n * g4];
-    float[] hj = new float[n * h];
-    float[] c = new float[n * h];
-    float[] all = allSteps ? new float[t * n * h] : null;
+    float[] zj = sc.zj;
+    float[] hj = sc.hj;
+    float[] c = sc.c;
+    java.util.Arrays.fill(c, 0f);
     for (int s = 0; s < t; s++) {
       // z = x_t W + b (precomputed), then z += h_{t-1} RW: one GEMM for all four gates.
       zp.put(xwj, repeated ? 0 : s * n * g4, n * g4);
       if (s > 0) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, g4, h, 1f, hp, h, rw, g4, 1f, zp, g4);
       }
-      Nd4j.getExecutioner().exec(new Sigmoid(z, z));
+      Nd4j.getExecutioner().exec(new Sigmoid(sc.z, sc.z));
       zp.get(zj);
       for (int b = 0; b < n; b++) {
         int zr = b * g4;
@@ -165,10 +200,14 @@ public final class FusedLstmEngine implements ReconstructionEngine {
       }
       hp.put(hj);
       if (allSteps) {
-        System.arraycopy(hj, 0, all, s * n * h, n * h);
+        System.arraycopy(hj, 0, sc.all, s * n * h, n * h);
       }
     }
-    return allSteps ? Nd4j.create(all, new long[] {(long) t * n, h}, 'c') : hPrev;
+    if (!allSteps) {
+      return sc.hPrev;
+    }
+    ((FloatPointer) sc.hs.data().addressPointer()).put(sc.all);
+    return sc.hs;
   }
 
   /** tanh through the exp intrinsic: several times faster than Math.tanh, exact to float precision. */
