@@ -94,8 +94,9 @@ public final class FusedLstmEngine implements ReconstructionEngine {
   private void reconstructChunk(float[] in, int from, int n, float[] out) {
     int t = length;
     int f = features;
+    Buffers buf = buffers(n);
     // Time-major input rows: row s*n + b holds window b's features at step s.
-    float[] x = new float[t * n * f];
+    float[] x = buf.x;
     for (int b = 0; b < n; b++) {
       int base = (from + b) * f * t;
       for (int j = 0; j < f; j++) {
@@ -104,13 +105,15 @@ public final class FusedLstmEngine implements ReconstructionEngine {
         }
       }
     }
-    INDArray xs = Nd4j.create(x, new long[] {(long) t * n, f}, 'c');
-    INDArray h1 = run(enc1, projection(xs, enc1), scratch(0, enc1, n, t, true), n, t, true);
-    INDArray h2 = run(enc2, projection(h1, enc2), scratch(1, enc2, n, t, false), n, t, false);
+    ((FloatPointer) buf.xs.data().addressPointer()).put(x);
+    INDArray h1 = run(enc1, projection(buf.xs, enc1, buf.xw[0]), scratch(0, enc1, n, t, true), n, t, true);
+    INDArray h2 = run(enc2, projection(h1, enc2, buf.xw[1]), scratch(1, enc2, n, t, false), n, t, false);
     // h2 holds only the last step, the embedding; the first decoder layer sees it at every step.
-    INDArray d1 = run(dec1, projection(h2, dec1), scratch(2, dec1, n, t, true), n, t, true);
-    INDArray d2 = run(dec2, projection(d1, dec2), scratch(3, dec2, n, t, true), n, t, true);
-    float[] y = d2.mmul(outW).addiRowVector(outB).data().asFloat();
+    INDArray d1 = run(dec1, projection(h2, dec1, buf.xw[2]), scratch(2, dec1, n, t, true), n, t, true);
+    INDArray d2 = run(dec2, projection(d1, dec2, buf.xw[3]), scratch(3, dec2, n, t, true), n, t, true);
+    d2.mmuli(outW, buf.y).addiRowVector(outB);
+    float[] y = buf.yj;
+    ((FloatPointer) buf.y.data().addressPointer()).get(y);
     for (int s = 0; s < t; s++) {
       for (int b = 0; b < n; b++) {
         int base = (from + b) * f * t;
@@ -121,9 +124,41 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     }
   }
 
-  /** Input rows times the layer's input weights, plus its bias: [rows, 4H]. */
-  private static INDArray projection(INDArray inputRows, Layer l) {
-    return inputRows.mmul(l.w).addiRowVector(l.b);
+  /** Input rows times the layer's input weights, plus its bias, into {@code out}: [rows, 4H]. */
+  private static INDArray projection(INDArray inputRows, Layer l, INDArray out) {
+    return inputRows.mmuli(l.w, out).addiRowVector(l.b);
+  }
+
+  /** Per-chunk-size input, projection and output arrays, kept between calls like {@link Scratch}. */
+  private final class Buffers {
+    final int n;
+    final float[] x;
+    final INDArray xs;
+    final INDArray[] xw = new INDArray[4];
+    final INDArray y;
+    final float[] yj;
+
+    Buffers(int n) {
+      this.n = n;
+      int t = length;
+      x = new float[t * n * features];
+      xs = Nd4j.create(DataType.FLOAT, new long[] {(long) t * n, features}, 'c');
+      xw[0] = Nd4j.create(DataType.FLOAT, new long[] {(long) t * n, 4L * enc1.hidden}, 'c');
+      xw[1] = Nd4j.create(DataType.FLOAT, new long[] {(long) t * n, 4L * enc2.hidden}, 'c');
+      xw[2] = Nd4j.create(DataType.FLOAT, new long[] {n, 4L * dec1.hidden}, 'c');
+      xw[3] = Nd4j.create(DataType.FLOAT, new long[] {(long) t * n, 4L * dec2.hidden}, 'c');
+      y = Nd4j.create(DataType.FLOAT, new long[] {(long) t * n, features}, 'c');
+      yj = new float[t * n * features];
+    }
+  }
+
+  private Buffers buffers;
+
+  private Buffers buffers(int n) {
+    if (buffers == null || buffers.n != n) {
+      buffers = new Buffers(n);
+    }
+    return buffers;
   }
 
   /**
@@ -139,6 +174,17 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     final float[] hj;
     final float[] c;
     final float[] all;
+    private float[] xwj;
+
+    /** The projection's values in a Java array, reusing the array between calls. */
+    float[] xw(INDArray projection) {
+      int size = (int) projection.length();
+      if (xwj == null || xwj.length != size) {
+        xwj = new float[size];
+      }
+      ((FloatPointer) projection.data().addressPointer()).get(xwj);
+      return xwj;
+    }
 
     Scratch(int n, int h, int t, boolean allSteps) {
       this.n = n;
@@ -172,7 +218,7 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     int h = l.hidden;
     int g4 = 4 * h;
     boolean repeated = xw.rows() == n;
-    float[] xwj = xw.data().asFloat();
+    float[] xwj = sc.xw(xw);
     FloatPointer hp = (FloatPointer) sc.hPrev.data().addressPointer();
     FloatPointer zp = (FloatPointer) sc.z.data().addressPointer();
     FloatPointer rw = l.recurrent();
