@@ -28,7 +28,7 @@ final class SeedsCommand implements Callable<Integer> {
       description = "Split seeds (default: ${DEFAULT-VALUE}).")
   List<Long> splitSeeds;
 
-  @Option(names = "--out-dir", defaultValue = "models/seeds", description = "Where each seed's model goes (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--out-dir", defaultValue = "model-training/models/seeds", description = "Where each seed's model goes (default: ${DEFAULT-VALUE}).")
   Path outDir;
 
   @Option(names = "--summary", description = "Markdown file for the summary table (default: <out-dir>/seeds.md).")
