@@ -26,7 +26,7 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
   private final long ttlMs;
 
   private transient ValueState<AlertEpisode> state;
-  private transient ValueState<Long> idleTimer;
+  private transient EventTimer idleTimer;
   private transient Counter opened;
   private transient Counter closed;
 
@@ -41,7 +41,7 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
   @Override
   public void open(OpenContext ctx) {
     state = getRuntimeContext().getState(new ValueStateDescriptor<>("episode", AlertEpisode.class));
-    idleTimer = getRuntimeContext().getState(new ValueStateDescriptor<>("idleTimer", Long.class));
+    idleTimer = new EventTimer(getRuntimeContext(), "idleTimer");
     opened = getRuntimeContext().getMetricGroup().counter("alertsOpened");
     closed = getRuntimeContext().getMetricGroup().counter("alertsClosed");
   }
@@ -93,14 +93,13 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
         closed.inc();
         out.collect(alert(e, s, AlertKind.CLOSED, closeAfter + " normal beats in a row"));
         e = new AlertEpisode();
-        e.recent = 0;
       }
     }
     if (!e.open && e.recent == 0) {
       clear(ctx);
     } else {
       state.update(e);
-      refreshIdleTimer(ctx, s.getEndTimeMillis());
+      idleTimer.atLeast(ctx.timerService(), s.getEndTimeMillis() + ttlMs);
     }
   }
 
@@ -115,7 +114,7 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
           .setPeakLoss(e.peakLoss).setThreshold(e.threshold).setModelVersion(e.modelVersion)
           .setReason("source silent for " + ttlMs + " ms").build());
     }
-    idleTimer.clear();
+    idleTimer.fired();
     state.clear();
   }
 
@@ -127,24 +126,8 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
         .build();
   }
 
-  private void refreshIdleTimer(Context ctx, long eventTime) throws Exception {
-    Long old = idleTimer.value();
-    long due = eventTime + ttlMs;
-    if (old == null || old < due) {
-      if (old != null) {
-        ctx.timerService().deleteEventTimeTimer(old);
-      }
-      ctx.timerService().registerEventTimeTimer(due);
-      idleTimer.update(due);
-    }
-  }
-
   private void clear(Context ctx) throws Exception {
-    Long old = idleTimer.value();
-    if (old != null) {
-      ctx.timerService().deleteEventTimeTimer(old);
-    }
-    idleTimer.clear();
+    idleTimer.cancel(ctx.timerService());
     state.clear();
   }
 }

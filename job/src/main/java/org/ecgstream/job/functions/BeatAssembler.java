@@ -37,8 +37,8 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
   private transient ValueState<Long> next;
   private transient ValueState<WindowBuffer> window;
   private transient MapState<Long, PendingSample> pending;
-  private transient ValueState<Long> gapTimer;
-  private transient ValueState<Long> idleTimer;
+  private transient EventTimer gapTimer;
+  private transient EventTimer idleTimer;
   private transient Counter beats;
   private transient Counter gaps;
   private transient Counter ignored;
@@ -62,8 +62,8 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     next = rc.getState(new ValueStateDescriptor<>("next", Long.class));
     window = rc.getState(new ValueStateDescriptor<>("window", WindowBuffer.class));
     pending = rc.getMapState(new MapStateDescriptor<>("pending", Long.class, PendingSample.class));
-    gapTimer = rc.getState(new ValueStateDescriptor<>("gapTimer", Long.class));
-    idleTimer = rc.getState(new ValueStateDescriptor<>("idleTimer", Long.class));
+    gapTimer = new EventTimer(rc, "gapTimer");
+    idleTimer = new EventTimer(rc, "idleTimer");
     var g = rc.getMetricGroup();
     beats = g.counter("beatsAssembled");
     gaps = g.counter("gaps");
@@ -110,29 +110,19 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     next.update(expected);
     window.update(w);
     scheduleGapCheck(ctx);
-    Long idle = idleTimer.value();
-    long idleAt = Math.max(lastTime, idle == null ? Long.MIN_VALUE : idle - ttlMs) + ttlMs;
-    if (idle == null || idle != idleAt) {
-      if (idle != null) {
-        ctx.timerService().deleteEventTimeTimer(idle);
-      }
-      ctx.timerService().registerEventTimeTimer(idleAt);
-      idleTimer.update(idleAt);
-    }
+    idleTimer.atLeast(ctx.timerService(), lastTime + ttlMs);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Beat> out) throws Exception {
-    Long idle = idleTimer.value();
-    if (idle != null && timestamp == idle) {
+    if (idleTimer.firesAt(timestamp)) {
       expire(ctx);
       return;
     }
-    Long gap = gapTimer.value();
-    if (gap == null || timestamp != gap) {
+    if (!gapTimer.firesAt(timestamp)) {
       return;
     }
-    gapTimer.clear();
+    gapTimer.fired();
     WindowBuffer w = window.value();
     long expected = next.value();
     if (!pending.isEmpty() && !pending.contains(expected)) {
@@ -143,7 +133,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
       // Resume at the first window start on the grid at or after the first sample we hold.
       long resume = Math.floorDiv(firstHeld + stride - 1, stride) * stride;
       int droppedHeld = 0;
-      for (Long s : List.copyOf(toList(pending.keys()))) {
+      for (Long s : toList(pending.keys())) {
         if (s < resume) {
           pending.remove(s);
           droppedHeld++;
@@ -197,26 +187,14 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
   /** Makes sure a timer fires when the earliest held sample's lateness has run out. */
   private void scheduleGapCheck(Context ctx) throws Exception {
     if (pending.isEmpty()) {
-      Long t = gapTimer.value();
-      if (t != null) {
-        ctx.timerService().deleteEventTimeTimer(t);
-        gapTimer.clear();
-      }
+      gapTimer.cancel(ctx.timerService());
       return;
     }
     long earliest = Long.MAX_VALUE;
     for (PendingSample p : pending.values()) {
       earliest = Math.min(earliest, p.eventTimeMillis);
     }
-    long due = earliest + allowedLatenessMs;
-    Long t = gapTimer.value();
-    if (t == null || t > due) {
-      if (t != null) {
-        ctx.timerService().deleteEventTimeTimer(t);
-      }
-      ctx.timerService().registerEventTimeTimer(due);
-      gapTimer.update(due);
-    }
+    gapTimer.atMost(ctx.timerService(), earliest + allowedLatenessMs);
   }
 
   private void expire(OnTimerContext ctx) throws Exception {
@@ -229,15 +207,11 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
           "source idle for %d ms: dropped a partial window of %d samples and %d held samples", ttlMs, partial, held),
           ctx.getCurrentKey(), topic));
     }
-    Long gap = gapTimer.value();
-    if (gap != null) {
-      ctx.timerService().deleteEventTimeTimer(gap);
-    }
+    gapTimer.cancel(ctx.timerService());
+    idleTimer.fired();
     next.clear();
     window.clear();
     pending.clear();
-    gapTimer.clear();
-    idleTimer.clear();
   }
 
   private static <T> List<T> toList(Iterable<T> it) {
