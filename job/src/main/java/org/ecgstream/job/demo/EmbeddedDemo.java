@@ -66,8 +66,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
     Path model = ShippedData.find(Path.of("model-training", "models", "ecg5000-autoencoder.zip"));
     ModelMetadata meta = ModelFile.readMetadata(model);
     ModelMetadata.DatasetInfo d = meta.dataset();
-    NormalSplit split = NormalSplit.of(DatasetReader.read(ShippedData.ecg5000()), d.normalLabel(),
-        d.validationFraction(), d.testFraction(), d.splitSeed());
+    NormalSplit split = d.split(DatasetReader.read(ShippedData.ecg5000()));
     ReplayPlan plan = DemoPlan.of(split, patients, arrhythmic, beats);
     System.out.printf("model %s (threshold %.3f); %d patients (%d arrhythmic), %d held-out ECG5000 beats%n",
         meta.modelVersion(), meta.threshold().value(), patients, arrhythmic, plan.beats());

@@ -47,7 +47,7 @@ final class EcgStreamFixture {
     Scorer scorer = Scorer.load(model, org.ecgstream.model.scoring.ScoringEngine.FUSED, 1);
     ModelMetadata.DatasetInfo d = scorer.metadata().dataset();
     Dataset data = DatasetReader.read(ShippedData.ecg5000());
-    NormalSplit split = NormalSplit.of(data, d.normalLabel(), d.validationFraction(), d.testFraction(), d.splitSeed());
+    NormalSplit split = d.split(data);
     List<LabelledWindow> normals = new ArrayList<>(split.testNormal());
     normals.addAll(split.validation());
     List<LabelledWindow> abnormal = split.abnormal();

@@ -1,6 +1,8 @@
 package org.ecgstream.model.bundle;
 
 import java.util.List;
+import org.ecgstream.model.data.Dataset;
+import org.ecgstream.model.split.NormalSplit;
 import org.ecgstream.model.eval.EvaluationMetrics;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderTrainer;
@@ -25,7 +27,17 @@ public record ModelMetadata(int formatVersion, String modelVersion, String creat
   public record DatasetInfo(List<String> files, String sha256, int windows, int normalLabel,
                             double validationFraction, double testFraction, long splitSeed,
                             int trainWindows, int validationWindows, int testNormalWindows,
-                            int abnormalWindows) {}
+                            int abnormalWindows) {
+
+    /** The same split of {@code data} as at training, so its held-out windows can be found again. */
+    public NormalSplit split(Dataset data) {
+      if (!data.sha256().equals(sha256)) {
+        throw new IllegalArgumentException("dataset hash " + data.sha256() + " differs from the model's training data "
+            + sha256 + ": its held-out split cannot be recreated");
+      }
+      return NormalSplit.of(data, normalLabel, validationFraction, testFraction, splitSeed);
+    }
+  }
 
   /** How training went: hyper-parameters, the epoch kept and the loss history. */
   public record TrainingInfo(TrainingConfig config, int epochsRun, int bestEpoch, double seconds,

@@ -46,11 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
       throw new IllegalArgumentException(model + " records no dataset split to evaluate on");
     }
     Dataset dataset = DatasetReader.read(data == null || data.isEmpty() ? ShippedData.ecg5000() : data);
-    if (!dataset.sha256().equals(d.sha256())) {
-      throw new IllegalArgumentException("dataset hash " + dataset.sha256() + " differs from the model's training data "
-          + d.sha256() + ": its held-out split cannot be recreated");
-    }
-    NormalSplit split = NormalSplit.of(dataset, d.normalLabel(), d.validationFraction(), d.testFraction(), d.splitSeed());
+    NormalSplit split = d.split(dataset);
     HeldOutLosses losses = HeldOutLosses.of(scorer, split);
     EvaluationMetrics m = Evaluator.evaluate(losses.testNormal(), losses.abnormal(), losses.abnormalLabels(),
         meta.threshold().value(), d.splitSeed());

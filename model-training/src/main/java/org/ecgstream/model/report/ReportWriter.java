@@ -18,6 +18,7 @@ import org.ecgstream.model.nn.AutoencoderTrainer;
 import org.ecgstream.model.scoring.ScoreBatch;
 import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.split.NormalSplit;
+import org.ecgstream.model.threshold.ThresholdSelector;
 import org.ecgstream.model.training.HeldOutLosses;
 
 /** Writes the evaluation report: {@code report.md} and the PNG plots it shows. */
@@ -112,7 +113,7 @@ public final class ReportWriter {
   }
 
   private static void histogram(Path file, HeldOutLosses l, double threshold) {
-    double max = Math.max(threshold, percentile(l.abnormal(), 99)) * 1.1;
+    double max = Math.max(threshold, ThresholdSelector.percentile(l.abnormal(), 99).value()) * 1.1;
     Chart.writePng(file, 1, 800, 400, List.of(new Chart("Loss of held-out test windows", "loss (sum over window)", "fraction of class")
         .histogram(l.testNormal(), 0, max, 60, Chart.BLUE, "normal (" + l.testNormal().length + ")")
         .histogram(l.abnormal(), 0, max, 60, Chart.RED, "abnormal (" + l.abnormal().length + ")")
@@ -204,12 +205,6 @@ public final class ReportWriter {
           .band(x, lo, hi, c, "±2σ").line(x, mean, c, "mean"));
     }
     Chart.writePng(file, Math.min(3, charts.size()), 420, 280, charts);
-  }
-
-  private static double percentile(double[] v, double p) {
-    double[] s = v.clone();
-    java.util.Arrays.sort(s);
-    return s[(int) Math.min(s.length - 1, Math.floor(p / 100 * s.length))];
   }
 
 }

@@ -27,7 +27,7 @@ class ShippedModelTest {
     Dataset data = DatasetReader.read(ShippedData.ecg5000());
     assertThat(data.sha256()).isEqualTo(meta.dataset().sha256());
     var d = meta.dataset();
-    NormalSplit split = NormalSplit.of(data, d.normalLabel(), d.validationFraction(), d.testFraction(), d.splitSeed());
+    NormalSplit split = d.split(data);
     HeldOutLosses losses = HeldOutLosses.of(Scorer.of(bundle, ScoringEngine.FUSED), split);
     EvaluationMetrics m = Evaluator.evaluate(losses.testNormal(), losses.abnormal(), losses.abnormalLabels(),
         meta.threshold().value(), d.splitSeed());
