@@ -8,16 +8,28 @@ import org.ecgstream.model.data.LabelledWindow;
 
 /**
  * Which beat each simulated patient sends, in order. Each patient's beats follow each other
- * without gaps: beat j of a patient starts at sequence {@code j * length}.
+ * without gaps: beat j of a patient starts at sequence {@code j * length} (j counted from the
+ * plan's first beat number, 0 unless a replay continues an earlier one).
  */
 public record ReplayPlan(int length, int channels, Map<String, List<PlannedBeat>> bySource) {
 
   /** Deals the windows out to {@code patients} patients in turn. */
   public static ReplayPlan roundRobin(List<LabelledWindow> windows, int patients, String prefix) {
+    return roundRobin(windows, patients, prefix, 0);
+  }
+
+  /**
+   * As {@link #roundRobin(List, int, String)}, but each patient's first beat is beat number
+   * {@code firstBeat}: a later replay continues the patients' streams where an earlier one stopped.
+   */
+  public static ReplayPlan roundRobin(List<LabelledWindow> windows, int patients, String prefix, long firstBeat) {
     if (patients < 1 || windows.isEmpty()) {
       throw new IllegalArgumentException("need at least one patient and one beat");
     }
-    Builder b = new Builder(windows.get(0).length(), windows.get(0).features());
+    if (firstBeat < 0) {
+      throw new IllegalArgumentException("first beat must be >= 0, got " + firstBeat);
+    }
+    Builder b = new Builder(windows.get(0).length(), windows.get(0).features(), firstBeat);
     for (int i = 0; i < windows.size(); i++) {
       b.add(prefix + (i % patients), windows.get(i));
     }
@@ -39,11 +51,17 @@ public record ReplayPlan(int length, int channels, Map<String, List<PlannedBeat>
   public static final class Builder {
     private final int length;
     private final int channels;
+    private final long firstBeat;
     private final Map<String, List<PlannedBeat>> bySource = new LinkedHashMap<>();
 
     public Builder(int length, int channels) {
+      this(length, channels, 0);
+    }
+
+    public Builder(int length, int channels, long firstBeat) {
       this.length = length;
       this.channels = channels;
+      this.firstBeat = firstBeat;
     }
 
     public Builder add(String sourceId, LabelledWindow w) {
@@ -51,7 +69,7 @@ public record ReplayPlan(int length, int channels, Map<String, List<PlannedBeat>
         throw new IllegalArgumentException("window " + w.id() + " is " + w.length() + "x" + w.features());
       }
       List<PlannedBeat> beats = bySource.computeIfAbsent(sourceId, k -> new ArrayList<>());
-      beats.add(new PlannedBeat(sourceId, (long) beats.size() * length, w.label(), w.values()));
+      beats.add(new PlannedBeat(sourceId, (firstBeat + beats.size()) * length, w.label(), w.values()));
       return this;
     }
 

@@ -34,6 +34,10 @@ public final class ReplayTool implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "0", description = "Replay at most this many beats; 0 = all (default: ${DEFAULT-VALUE}).")
   int limit;
 
+  @Option(names = "--from", defaultValue = "0", description = "Skip this many archive beats and continue each "
+      + "patient's stream after them, as if an earlier replay had sent them; a multiple of --patients (default: ${DEFAULT-VALUE}).")
+  int from;
+
   @Option(names = "--pace", defaultValue = "realtime", description = "realtime or max (default: ${DEFAULT-VALUE}).")
   String pace;
 
@@ -66,8 +70,12 @@ public final class ReplayTool implements Callable<Integer> {
     }
     List<Path> files = data == null || data.isEmpty() ? List.of(ShippedData.ecg5000().get(1)) : data;
     Dataset d = DatasetReader.read(files);
-    var windows = limit > 0 && limit < d.size() ? d.windows().subList(0, limit) : d.windows();
-    ReplayPlan plan = ReplayPlan.roundRobin(windows, patients, "patient-");
+    if (from < 0 || from % patients != 0 || from >= d.size()) {
+      throw new IllegalArgumentException("--from must be a multiple of --patients (" + patients + ") below "
+          + d.size() + ", got " + from);
+    }
+    int end = limit > 0 ? Math.min(d.size(), from + limit) : d.size();
+    ReplayPlan plan = ReplayPlan.roundRobin(d.windows().subList(from, end), patients, "patient-", from / patients);
     Properties p = new Properties();
     p.putAll(kafka);
     p.setProperty("bootstrap.servers", bootstrap);

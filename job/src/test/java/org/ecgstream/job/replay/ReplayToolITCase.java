@@ -64,6 +64,47 @@ class ReplayToolITCase {
   }
 
   @Test
+  void shouldContinueEachPatientsStreamAfterAnEarlierReplay() {
+    kafka.createTopics(1, "replay-b");
+    int code = quietly(() -> ReplayTool.execute("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "replay-b",
+        "--patients", "2", "--from", "6", "--limit", "4", "--pace", "max", "--frame-samples", "140"));
+    assertThat(code).isZero();
+    try (var reader = new CommittedTopicReader<>(kafka.clientProperties(), "replay-b", SampleFrame.class)) {
+      List<SampleFrame> frames = reader.readAtLeast(4, Duration.ofSeconds(30));
+      // Archive beats 6..9 dealt to 2 patients who already sent 3 beats each: their 4th and 5th.
+      Map<String, List<Long>> seqs = frames.stream().collect(Collectors.groupingBy(SampleFrame::getSourceId,
+          Collectors.mapping(SampleFrame::getSequence, Collectors.toList())));
+      assertThat(seqs).containsOnlyKeys("patient-0", "patient-1");
+      assertThat(seqs.get("patient-0")).containsExactly(3 * 140L, 4 * 140L);
+      assertThat(seqs.get("patient-1")).containsExactly(3 * 140L, 4 * 140L);
+    }
+  }
+
+  @Test
+  void shouldRefuseAStartThatDoesNotContinueEveryPatient() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(ReplayTool.execute("--bootstrap-servers", kafka.bootstrapServers(), "--patients", "4", "--from", "6"))
+          .isEqualTo(1);
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(err.toString()).contains("--from must be a multiple of --patients (4)");
+  }
+
+  private static int quietly(java.util.function.IntSupplier run) {
+    PrintStream old = System.out;
+    System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      return run.getAsInt();
+    } finally {
+      System.setOut(old);
+    }
+  }
+
+  @Test
   void shouldFailWithAReasonOnABadArchive(@TempDir Path dir) throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.txt"), "1 2 3\n1 x 3\n");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
