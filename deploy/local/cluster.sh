@@ -85,7 +85,7 @@ wait_for() {
   done
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/localhost/$1") 2>/dev/null; }
 
 write_config() {
   mkdir -p "$conf" "$logs" "$pids" "$CLUSTER_HOME/kafka-data" "$CLUSTER_HOME/checkpoints" "$CLUSTER_HOME/savepoints"

@@ -40,6 +40,7 @@ class DeployFilesTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void composeVersionsComeFromDotEnvAndMatchThePom() throws IOException {
     Map<String, String> env = new java.util.HashMap<>();
     for (String line : Files.readAllLines(ROOT.resolve(".env"))) {
@@ -61,6 +62,26 @@ class DeployFilesTest {
     assertThat(text).doesNotContainPattern("image:\\s*\\S*:\\d");
     TOPICS.forEach(t -> assertThat(text).contains(t));
     assertThat(text).contains("ecg-anomaly-job-${JOB_VERSION}.jar", "/models/ecg5000-autoencoder.zip");
+    // The model is read where main() runs (the submitting client, the JobManager for the web UI)
+    // and where tasks run.
+    for (String service : List.of("jobmanager", "taskmanager-1", "taskmanager-2", "submit-job")) {
+      assertThat((List<String>) ((Map<String, Object>) services.get(service)).get("volumes")).as(service)
+          .contains("./model-training/models:/models:ro");
+    }
+  }
+
+  @Test
+  void localClusterScriptTakesEveryVersionFromTheBuild() throws IOException {
+    String script = Files.readString(ROOT.resolve("deploy/local/cluster.sh"));
+    assertThat(script).as("versions come from .env and the Maven-built classpaths")
+        .doesNotContainPattern("\\b\\d+\\.\\d+\\.\\d+\\b");
+    assertThat(script).contains("JOB_VERSION=", "flink-lib/target/lib", "kafka-libs/target/lib");
+    for (String module : List.of("deploy/local/flink-lib/pom.xml", "deploy/local/kafka-libs/pom.xml", "deploy/local/pom.xml")) {
+      Matcher v = Pattern.compile("<version>([^<]+)</version>").matcher(Files.readString(ROOT.resolve(module)));
+      while (v.find()) {
+        assertThat(v.group(1)).as(module).matches("\\$\\{[a-z0-9.]+}|" + Pattern.quote(projectVersion()));
+      }
+    }
   }
 
   @Test
