@@ -282,12 +282,24 @@ cmd_savepoint_stop() {
   say "job $job stopped with savepoint $location"
 }
 
+# Resident memory now and at its peak, heap and native together (Linux /proc).
+memory() {
+  local rss hwm
+  rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" 2>/dev/null)
+  hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" 2>/dev/null)
+  if [ -n "$rss" ]; then echo "resident $((rss / 1024)) MB, peak $((hwm / 1024)) MB"; else echo "memory unknown"; fi
+}
+
 cmd_status() {
   local name
   for f in "$pids"/*.pid; do
     [ -e "$f" ] || { echo "nothing started under $CLUSTER_HOME"; return 0; }
     name=$(basename "$f" .pid)
-    if pid_alive "$name"; then echo "$name: running (pid $(cat "$f"))"; else echo "$name: not running (pid $(cat "$f") gone)"; fi
+    if pid_alive "$name"; then
+      echo "$name: running (pid $(cat "$f"), $(memory "$(cat "$f")"))"
+    else
+      echo "$name: not running (pid $(cat "$f") gone)"
+    fi
   done
   if curl -sf "$rest/overview" >/dev/null 2>&1; then
     printf '%s\n' "$(curl -sf "$rest/overview" | sed -n 's/.*"taskmanagers":\([0-9]*\).*"slots-total":\([0-9]*\).*"slots-available":\([0-9]*\).*/flink: \1 TaskManagers, \2 slots (\3 free)/p')"

@@ -41,6 +41,8 @@ class LocalClusterFailoverITCase {
   @AfterAll
   static void stopCluster() {
     if (script != null) {
+      // What an operator would look at: the processes, their memory, the cluster's jobs.
+      script.run(Duration.ofMinutes(1), "status");
       script.run(Duration.ofMinutes(2), "stop");
     }
   }
