@@ -2,7 +2,9 @@ package org.ecgstream.model.scoring;
 
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 
 import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
@@ -24,7 +26,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *   <li>the first decoder layer sees the same repeated embedding at every step, so its input
  *       projection is computed once per beat;</li>
  *   <li>all four gates of a step come from one GEMM and one vectorised sigmoid: the cell-input
- *       block's weights are doubled at load time so that tanh(z) = 2·sigmoid(2z) − 1.</li>
+ *       block's weights are doubled at load time so that tanh(z) = 2·sigmoid(2z) − 1;</li>
+ *   <li>for a few windows, the recurrent product is one matrix-vector product per window instead
+ *       of a GEMM, which would repack the whole recurrent weight matrix on every step.</li>
  * </ul>
  * The small per-step GEMMs go straight to OpenBLAS: through ND4J each cost tens of microseconds
  * of bookkeeping, more than the arithmetic. Outputs match {@link Dl4jEngine} to float rounding.
@@ -33,6 +37,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class FusedLstmEngine implements ReconstructionEngine {
   /** Large batches are processed in chunks of this many windows to bound scratch memory. */
   static final int CHUNK = 128;
+  /**
+   * Up to this batch size the recurrent product is one matrix-vector product per window: a GEMM
+   * with a few rows spends its time packing the whole recurrent weight matrix on every call.
+   */
+  static final int GEMV_MAX_BATCH = 8;
 
   private final int length;
   private final int features;
@@ -42,6 +51,7 @@ public final class FusedLstmEngine implements ReconstructionEngine {
   private final Layer dec2;
   private final INDArray outW;
   private final INDArray outB;
+  private final int gemvMaxBatch;
 
   /** One LSTM layer's weights in DL4J's gate order [g, f, o, i], with the g block doubled. */
   private record Layer(int hidden, INDArray w, INDArray rw, INDArray b) {
@@ -65,6 +75,11 @@ public final class FusedLstmEngine implements ReconstructionEngine {
   }
 
   public FusedLstmEngine(MultiLayerNetwork net, Architecture a) {
+    this(net, a, GEMV_MAX_BATCH);
+  }
+
+  private FusedLstmEngine(MultiLayerNetwork net, Architecture a, int gemvMaxBatch) {
+    this.gemvMaxBatch = gemvMaxBatch;
     this.length = a.windowLength();
     this.features = a.features();
     Map<String, INDArray> p = net.paramTable();
@@ -76,9 +91,14 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     outB = p.get(AutoencoderFactory.OUTPUT + "_b").castTo(DataType.FLOAT).dup('c').reshape(1, -1);
   }
 
+  /** The engine with one GEMM per step at every batch size: what the benchmark compares against. */
+  public static FusedLstmEngine gemmOnly(MultiLayerNetwork net, Architecture a) {
+    return new FusedLstmEngine(net, a, 0);
+  }
+
   @Override
   public String name() {
-    return "fused";
+    return gemvMaxBatch > 0 ? "fused" : "fused (GEMM only)";
   }
 
   @Override
@@ -171,6 +191,9 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     final INDArray z;
     final INDArray hs;
     final float[] zj;
+    /** Each window's row of hPrev and z, for per-window matrix-vector products. */
+    final FloatPointer[] hRow;
+    final FloatPointer[] zRow;
     final float[] hj;
     final float[] c;
     final float[] all;
@@ -192,6 +215,12 @@ public final class FusedLstmEngine implements ReconstructionEngine {
       z = Nd4j.create(DataType.FLOAT, new long[] {n, 4L * h}, 'c');
       hs = allSteps ? Nd4j.create(DataType.FLOAT, new long[] {(long) t * n, h}, 'c') : null;
       zj = new float[n * 4 * h];
+      hRow = new FloatPointer[n];
+      zRow = new FloatPointer[n];
+      for (int b = 0; b < n; b++) {
+        hRow[b] = new FloatPointer(hPrev.data().addressPointer()).position((long) b * h);
+        zRow[b] = new FloatPointer(z.data().addressPointer()).position(4L * b * h);
+      }
       hj = new float[n * h];
       c = new float[n * h];
       all = allSteps ? new float[t * n * h] : null;
@@ -214,7 +243,7 @@ public final class FusedLstmEngine implements ReconstructionEngine {
    * time-major) or, with n rows, one projection used at every step. Returns all hidden states
    * ([t*n, H]) or only the last ([n, H]); the result is scratch memory, valid until the next call.
    */
-  private static INDArray run(Layer l, INDArray xw, Scratch sc, int n, int t, boolean allSteps) {
+  private INDArray run(Layer l, INDArray xw, Scratch sc, int n, int t, boolean allSteps) {
     int h = l.hidden;
     int g4 = 4 * h;
     boolean repeated = xw.rows() == n;
@@ -229,7 +258,11 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     for (int s = 0; s < t; s++) {
       // z = x_t W + b (precomputed), then z += h_{t-1} RW: one GEMM for all four gates.
       zp.put(xwj, repeated ? 0 : s * n * g4, n * g4);
-      if (s > 0) {
+      if (s > 0 && n <= gemvMaxBatch) {
+        for (int b = 0; b < n; b++) {
+          cblas_sgemv(CblasRowMajor, CblasTrans, h, g4, 1f, rw, g4, sc.hRow[b], 1, 1f, sc.zRow[b], 1);
+        }
+      } else if (s > 0) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, g4, h, 1f, hp, h, rw, g4, 1f, zp, g4);
       }
       Nd4j.getExecutioner().exec(new Sigmoid(sc.z, sc.z));
@@ -256,15 +289,29 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     return sc.hs;
   }
 
-  /** tanh through the exp intrinsic: several times faster than Math.tanh, exact to float precision. */
+  /** tanh(x) = 2·sigmoid(2x) − 1, through the float exp below: cheaper than Math.tanh or Math.exp. */
   static float tanh(float x) {
-    if (x > 20f) {
-      return 1f;
-    }
-    if (x < -20f) {
-      return -1f;
-    }
-    double e = Math.exp(2.0 * x);
-    return (float) ((e - 1.0) / (e + 1.0));
+    return 2f * sigmoid(2f * x) - 1f;
+  }
+
+  static float sigmoid(float x) {
+    return 1f / (1f + exp(-x));
+  }
+
+  private static final float LOG2E = 1.44269504f;
+  private static final float LN2_HI = 0.693359375f;
+  private static final float LN2_LO = -2.12194440e-4f;
+
+  /**
+   * e^x in float arithmetic, to within a few ulp: x = k·ln2 + r with |r| ≤ ln2/2, e^r by its
+   * Taylor series to r^6 (remainder below 1.2e-7 relative), times 2^k built in the exponent bits.
+   * Several times cheaper than {@link Math#exp}, which works in double.
+   */
+  static float exp(float x) {
+    float v = Math.max(-87f, Math.min(88f, x));
+    int k = Math.round(v * LOG2E);
+    float r = v - k * LN2_HI - k * LN2_LO;
+    float p = 1f + r * (1f + r * (0.5f + r * (1f / 6 + r * (1f / 24 + r * (1f / 120 + r * (1f / 720))))));
+    return p * Float.intBitsToFloat((k + 127) << 23);
   }
 }

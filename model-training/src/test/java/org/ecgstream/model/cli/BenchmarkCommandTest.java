@@ -24,6 +24,7 @@ class BenchmarkCommandTest {
       String[] cells = row.split("\\|");
       assertThat(Double.parseDouble(cells[4].strip())).as("DL4J beats/s in %s", row).isPositive();
       assertThat(Double.parseDouble(cells[5].strip())).as("fused beats/s in %s", row).isPositive();
+      assertThat(Double.parseDouble(cells[9].strip())).as("fused GEMM-only beats/s in %s", row).isPositive();
     }
     assertThat(Files.readString(table)).contains("peak resident memory");
   }
