@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
+import org.ecgstream.model.bundle.ModelFile;
+import org.ecgstream.model.bundle.ModelMetadata;
 import org.ecgstream.model.eval.EvaluationMetrics;
+import org.ecgstream.model.training.TrainOptions;
 import org.ecgstream.model.training.TrainingProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,6 +34,10 @@ final class SeedsCommand implements Callable<Integer> {
   @Option(names = "--out-dir", defaultValue = "model-training/models/seeds", description = "Where each seed's model goes (default: ${DEFAULT-VALUE}).")
   Path outDir;
 
+  @Option(names = "--reuse", description = "Use a seed's model already in --out-dir instead of training it again, "
+      + "when it was trained with the same settings (resumes an interrupted study).")
+  boolean reuse;
+
   @Option(names = "--summary", description = "Markdown file for the summary table (default: <out-dir>/seeds.md).")
   Path summary;
 
@@ -40,10 +47,15 @@ final class SeedsCommand implements Callable<Integer> {
     List<EvaluationMetrics> results = new ArrayList<>();
     for (long seed : splitSeeds) {
       System.out.printf("== split seed %d%n", seed);
-      TrainingProtocol.Outcome o = TrainingProtocol.run(p.options("seed" + seed, seed),
-          outDir.resolve("split-seed-" + seed + ".zip"), System.out);
+      Path model = outDir.resolve("split-seed-" + seed + ".zip");
+      TrainOptions options = p.options("seed" + seed, seed);
+      if (reuse && Files.exists(model)) {
+        results.add(reused(model, options));
+        System.out.println("reusing " + model);
+      } else {
+        results.add(TrainingProtocol.run(options, model, System.out).bundle().metadata().metrics());
+      }
       seeds.add(seed);
-      results.add(o.bundle().metadata().metrics());
     }
     String table = table(seeds, results);
     System.out.print(table);
@@ -51,6 +63,16 @@ final class SeedsCommand implements Callable<Integer> {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, table);
     return 0;
+  }
+
+  /** The metrics stored in a model trained earlier, if it was trained as this study would train it. */
+  private static EvaluationMetrics reused(Path model, TrainOptions options) {
+    ModelMetadata m = ModelFile.readMetadata(model);
+    if (!m.training().config().equals(options.training()) || m.dataset().splitSeed() != options.splitSeed()) {
+      throw new IllegalArgumentException(model + " was trained with other settings (" + m.training().config()
+          + ", split seed " + m.dataset().splitSeed() + "); remove it or leave out --reuse");
+    }
+    return m.metrics();
   }
 
   static String table(List<Long> seeds, List<EvaluationMetrics> r) {

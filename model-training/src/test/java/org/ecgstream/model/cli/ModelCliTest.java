@@ -68,6 +68,30 @@ class ModelCliTest {
   }
 
   @Test
+  void seedsSummarisesEverySplitSeedAndResumesWithReuse() throws Exception {
+    String[] study = {"seeds", "--data", SmallModel.data().toString(), "--embedding", "2", "--epochs", "1", "--batch", "64",
+        "--split-seeds", "3,4", "--out-dir", dir.toString()};
+    assertThat(ModelCli.execute(study)).as(err.toString()).isZero();
+    String first = Files.readString(dir.resolve("seeds.md"));
+    assertThat(first).contains("| 3 |", "| 4 |", "| mean ± sd |");
+    byte[] model3 = Files.readAllBytes(dir.resolve("split-seed-3.zip"));
+
+    out.reset();
+    String[] resumed = java.util.Arrays.copyOf(study, study.length + 1);
+    resumed[study.length] = "--reuse";
+    assertThat(ModelCli.execute(resumed)).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("reusing " + dir.resolve("split-seed-3.zip")).doesNotContain("epoch   1/1");
+    assertThat(Files.readString(dir.resolve("seeds.md"))).isEqualTo(first);
+    assertThat(Files.readAllBytes(dir.resolve("split-seed-3.zip"))).isEqualTo(model3);
+
+    // A model trained with other settings is not silently mixed into the study.
+    String[] other = resumed.clone();
+    other[4] = "3";
+    assertThat(ModelCli.execute(other)).isEqualTo(1);
+    assertThat(err.toString()).contains("split-seed-3.zip was trained with other settings");
+  }
+
+  @Test
   void trainWritesAModelAndAReportWithPlots() throws Exception {
     Path model = dir.resolve("m.zip");
     Path report = dir.resolve("report");
