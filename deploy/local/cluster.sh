@@ -214,6 +214,10 @@ json_escape() { local s=${1//\\/\\\\}; printf '"%s"' "${s//\"/\\\"}"; }
 
 cmd_start() {
   need_libs
+  # A port already taken would let a readiness check pass on someone else's process.
+  for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$FLINK_REST_PORT" "$FLINK_RPC_PORT"; do
+    if port_open "$p"; then die "port $p is in use; choose others with KAFKA_PORT, KAFKA_CONTROLLER_PORT, FLINK_REST_PORT, FLINK_RPC_PORT"; fi
+  done
   write_config
   start_kafka
   start_jobmanager
