@@ -247,10 +247,13 @@ cmd_submit() {
   local body="{\"programArgsList\":[$list],\"parallelism\":$parallelism"
   [ -z "$savepoint" ] || body+=",\"savepointPath\":$(json_escape "$savepoint")"
   body+="}"
-  job=$(curl -sf -X POST -H "Content-Type: application/json" -d "$body" "$rest/jars/$jar_id/run") ||
-    die "job submission failed: $(curl -s -X POST -H 'Content-Type: application/json' -d "$body" "$rest/jars/$jar_id/run")"
+  # One request only: asking again to learn why it failed could start the job twice.
+  local answer status
+  answer=$(curl -s -w '\n%{http_code}' -X POST -H "Content-Type: application/json" -d "$body" "$rest/jars/$jar_id/run") || true
+  status=${answer##*$'\n'}
   curl -sf -X DELETE "$rest/jars/$jar_id" >/dev/null || true
-  job=$(json_field jobid <<<"$job")
+  job=$(json_field jobid <<<"${answer%$'\n'*}")
+  [ "$status" = 200 ] && [ -n "$job" ] || die "job submission failed (HTTP $status): ${answer%$'\n'*}"
   echo "$job" >"$CLUSTER_HOME/job.id"
   say "job $job submitted (parallelism $parallelism${savepoint:+, from savepoint $savepoint})"
 }
