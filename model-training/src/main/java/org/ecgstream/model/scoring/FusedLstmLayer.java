@@ -1,0 +1,177 @@
+package org.ecgstream.model.scoring;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_scopy;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * One peephole-free LSTM layer of a trained DL4J network, run step by step on OpenBLAS and plain
+ * Java loops. Weights are in DL4J's gate order [g, f, o, i]; the three sigmoid gates' columns are
+ * halved at load time, so every gate is tanh of its pre-activation and sigmoid(z) = (1 + tanh(z/2)) / 2.
+ *
+ * <p>The per-step elementwise work is written as loops over arrays indexed from 0: C2 in Java 17
+ * vectorises those and leaves loops with offsets, or with too much in their body, scalar (measured
+ * 10x apart). Not thread-safe: the scratch memory belongs to the one engine that owns the layer.
+ */
+final class FusedLstmLayer {
+  final int inputs;
+  final int hidden;
+  /** Kept so that the native memory behind the pointers below stays alive. */
+  private final INDArray w;
+  private final INDArray rw;
+  private final FloatPointer wp;
+  private final FloatPointer rwp;
+  private final float[] bias;
+  private Scratch scratch;
+
+  FusedLstmLayer(Map<String, INDArray> params, int index) {
+    w = params.get(index + "_W").castTo(DataType.FLOAT).dup('c');
+    rw = params.get(index + "_RW").castTo(DataType.FLOAT).dup('c');
+    INDArray b = params.get(index + "_b").castTo(DataType.FLOAT).dup('c').reshape(1, -1);
+    hidden = (int) rw.rows();
+    inputs = (int) w.rows();
+    if (rw.columns() != 4L * hidden || w.columns() != 4L * hidden || b.columns() != 4L * hidden) {
+      throw new IllegalArgumentException("layer " + index + " is not a peephole-free LSTM (RW is " + rw.shapeInfoToString() + ")");
+    }
+    for (INDArray a : new INDArray[] {w, rw, b}) {
+      a.get(NDArrayIndex.all(), NDArrayIndex.interval(hidden, 4 * hidden)).muli(0.5);
+    }
+    bias = b.toFloatVector();
+    wp = (FloatPointer) w.data().addressPointer();
+    rwp = (FloatPointer) rw.data().addressPointer();
+  }
+
+  /** out[rows, 4H] = in[rows, inputs] · W, without the bias (added per step). */
+  void project(FloatPointer in, int rows, FloatPointer out) {
+    int g4 = 4 * hidden;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, g4, inputs, 1f, in, inputs, wp, g4, 0f, out, g4);
+  }
+
+  /**
+   * Runs the recurrence over {@code t} steps of {@code n} windows. {@code xw} holds the input
+   * projection of every step ([t*n, 4H], time-major), and is overwritten; or, when
+   * {@code repeated}, n rows used at every step. Writes every step's hidden state to
+   * {@code allOut} ([t*n, H]) when it is not null, and returns the last step's ([n, H]), valid
+   * until the next call.
+   */
+  FloatPointer run(FloatPointer xw, boolean repeated, int n, int t, FloatPointer allOut, int gemvMaxBatch) {
+    int h = hidden;
+    int g4 = 4 * h;
+    Scratch sc = scratch(n);
+    float[] z = sc.z;
+    float[][] gate = sc.gate;
+    float[] hj = sc.h;
+    float[] c = sc.c;
+    Arrays.fill(c, 0f);
+    // Movable views on the step's pre-activations, one window's row of them, and the output.
+    FloatPointer step = new FloatPointer(repeated ? sc.zRepeated : xw);
+    FloatPointer row = new FloatPointer(step);
+    FloatPointer out = allOut == null ? null : new FloatPointer(allOut);
+    for (int s = 0; s < t; s++) {
+      // The step's pre-activations: x_t W (precomputed) + h_{t-1} RW, summed in place.
+      if (repeated) {
+        cblas_scopy(n * g4, xw, 1, step, 1);
+      } else {
+        step.position((long) s * n * g4);
+      }
+      if (s > 0 && n <= gemvMaxBatch) {
+        // With a few rows, a GEMM would repack all of RW on every step; a GEMV streams it.
+        for (int b = 0; b < n; b++) {
+          row.position(step.position() + (long) b * g4);
+          cblas_sgemv(CblasRowMajor, CblasTrans, h, g4, 1f, rwp, g4, sc.hRow[b], 1, 1f, row, 1);
+        }
+      } else if (s > 0) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, g4, h, 1f, sc.hPrev, h, rwp, g4, 1f, step, g4);
+      }
+      step.get(z, 0, n * g4);
+      activate(z, sc.bias, n * g4);
+      for (int b = 0; b < n; b++) {
+        for (int k = 0; k < 4; k++) {
+          System.arraycopy(z, b * g4 + k * h, gate[k], b * h, h);
+        }
+      }
+      updateCell(gate[0], gate[1], gate[3], c, n * h);
+      output(gate[2], c, hj, n * h);
+      sc.hPrev.put(hj);
+      if (out != null) {
+        out.position((long) s * n * h).put(hj);
+      }
+    }
+    return sc.hPrev;
+  }
+
+  /** z = tanh(z + bias). */
+  private static void activate(float[] z, float[] bias, int len) {
+    for (int k = 0; k < len; k++) {
+      z[k] = RationalTanh.tanh(z[k] + bias[k]);
+    }
+  }
+
+  /** c = f·c + i·g, with f and i given as tanh of their halved pre-activations. */
+  private static void updateCell(float[] g, float[] f, float[] i, float[] c, int len) {
+    for (int k = 0; k < len; k++) {
+      c[k] = (0.5f + 0.5f * f[k]) * c[k] + (0.5f + 0.5f * i[k]) * g[k];
+    }
+  }
+
+  /** h = o·tanh(c); a loop of its own, since C2 did not vectorise it merged with the cell update. */
+  private static void output(float[] o, float[] c, float[] h, int len) {
+    for (int k = 0; k < len; k++) {
+      h[k] = (0.5f + 0.5f * o[k]) * RationalTanh.tanh(c[k]);
+    }
+  }
+
+  private Scratch scratch(int n) {
+    if (scratch == null || scratch.n != n) {
+      scratch = new Scratch(n);
+    }
+    return scratch;
+  }
+
+  /**
+   * Scratch memory for one number of windows, kept between calls: allocating native memory on
+   * every call made JavaCPP force garbage collections once the process held a lot of it.
+   */
+  private final class Scratch {
+    final int n;
+    final FloatPointer hPrev;
+    final FloatPointer zRepeated;
+    /** Each window's row of hPrev, for per-window matrix-vector products. */
+    final FloatPointer[] hRow;
+    final float[] z;
+    final float[][] gate;
+    final float[] h;
+    final float[] c;
+    /** The bias repeated for every window, so that the bias loop needs no offsets. */
+    final float[] bias;
+
+    Scratch(int n) {
+      this.n = n;
+      int g4 = 4 * hidden;
+      hPrev = new FloatPointer((long) n * hidden);
+      zRepeated = new FloatPointer((long) n * g4);
+      hRow = new FloatPointer[n];
+      for (int b = 0; b < n; b++) {
+        hRow[b] = new FloatPointer(hPrev).position((long) b * hidden);
+      }
+      z = new float[n * g4];
+      gate = new float[4][n * hidden];
+      h = new float[n * hidden];
+      c = new float[n * hidden];
+      bias = new float[n * g4];
+      for (int b = 0; b < n; b++) {
+        System.arraycopy(FusedLstmLayer.this.bias, 0, bias, b * g4, g4);
+      }
+    }
+  }
+}
