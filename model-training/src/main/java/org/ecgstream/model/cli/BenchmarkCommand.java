@@ -66,7 +66,12 @@ final class BenchmarkCommand implements Callable<Integer> {
       Architecture a = new Architecture(140, 1, e);
       subjects.add(new Subject("random E=" + e, AutoencoderFactory.create(a, LossKind.L1, 1e-3, e), a));
     }
-    StringBuilder table = new StringBuilder(String.format(
+    String core = System.getenv("OPENBLAS_CORETYPE");
+    // OpenBLAS 0.3.19 takes CPUs it does not know (e.g. AVX-512 AMD) for older ones; say which applied.
+    StringBuilder table = new StringBuilder(String.format("OpenBLAS kernels: %s%n%n", core == null
+        ? "chosen by OpenBLAS from the CPU model (OPENBLAS_CORETYPE unset)"
+        : "forced to '" + core + "' by OPENBLAS_CORETYPE"));
+    table.append(String.format(
         "| model | threads | batch | DL4J beats/s | fused beats/s | fused / DL4J | DL4J ms/batch | fused ms/batch "
             + "| fused, GEMM only beats/s | RSS MB |%n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n"));
     System.out.print(table);

@@ -34,6 +34,9 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--report", description = "Also write report.md and plots to this directory.")
   Path report;
 
+  @Option(names = "--losses", description = "Also write every held-out window's loss to this CSV (set,label,loss).")
+  Path lossesCsv;
+
   @Option(names = "--threads", defaultValue = "1", description = "ND4J native threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
@@ -53,12 +56,33 @@ final class EvaluateCommand implements Callable<Integer> {
     if (report != null) {
       ReportWriter.write(report, meta, m, dataset, split, losses, scorer);
     }
+    if (lossesCsv != null) {
+      writeLosses(lossesCsv, losses);
+    }
     if (json) {
       System.out.println(ModelFile.json().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
     } else {
       System.out.println(ReportWriter.markdown(meta, m, false).lines()
           .takeWhile(l -> !l.startsWith("## Plots")).reduce("", (a, b) -> a + b + "\n"));
+      var best = Evaluator.bestBalancedInHindsight(losses.testNormal(), losses.abnormal(), d.splitSeed());
+      System.out.printf("For diagnosis only, the balanced protocol's best at any threshold picked in hindsight on "
+          + "these test losses: %d/%d normal, %d/%d abnormal at %.4f%n", best.balanced().normalCorrect(),
+          best.balanced().size(), best.balanced().abnormalCorrect(), best.balanced().size(), best.threshold());
     }
     return 0;
+  }
+
+  private static void writeLosses(Path file, HeldOutLosses losses) throws java.io.IOException {
+    StringBuilder csv = new StringBuilder("set,label,loss\n");
+    for (double l : losses.validation()) {
+      csv.append("validation,1,").append(l).append('\n');
+    }
+    for (double l : losses.testNormal()) {
+      csv.append("test,1,").append(l).append('\n');
+    }
+    for (int i = 0; i < losses.abnormal().length; i++) {
+      csv.append("test,").append(losses.abnormalLabels()[i]).append(',').append(losses.abnormal()[i]).append('\n');
+    }
+    java.nio.file.Files.writeString(file, csv);
   }
 }

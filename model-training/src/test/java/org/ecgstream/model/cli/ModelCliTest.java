@@ -53,6 +53,27 @@ class ModelCliTest {
   }
 
   @Test
+  void evaluateWritesEveryHeldOutLossAndTheHindsightDiagnosis() throws Exception {
+    Path model = SmallModel.file();
+    Path csv = dir.resolve("losses.csv");
+    int code = ModelCli.execute("evaluate", "--model", model.toString(), "--data", SmallModel.data().toString(),
+        "--losses", csv.toString());
+    assertThat(code).as(err.toString()).isZero();
+    var m = ModelFile.readMetadata(model).metrics();
+    List<String> rows = Files.readAllLines(csv);
+    assertThat(rows.get(0)).isEqualTo("set,label,loss");
+    long testNormal = rows.stream().filter(r -> r.startsWith("test,1,")).count();
+    long abnormal = rows.stream().filter(r -> r.startsWith("test,") && !r.startsWith("test,1,")).count();
+    assertThat(testNormal).isEqualTo(m.confusion().tn() + m.confusion().fp());
+    assertThat(abnormal).isEqualTo(m.confusion().tp() + m.confusion().fn());
+    assertThat(rows.stream().filter(r -> r.startsWith("validation,1,"))).isNotEmpty();
+    // The small model separates its classes completely, so hindsight finds every window correct.
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains(String.format("best at any threshold picked in hindsight "
+        + "on these test losses: %d/%d normal, %d/%d abnormal", m.balanced().size(), m.balanced().size(),
+        m.balanced().size(), m.balanced().size()));
+  }
+
+  @Test
   void scoreWritesOneCsvRowPerWindow() throws Exception {
     Path csv = dir.resolve("scores.csv");
     int code = ModelCli.execute("score", "--model", SmallModel.file().toString(), "--input", SmallModel.data().toString(),

@@ -62,4 +62,17 @@ class MetricsTest {
     assertThat(m.balanced().abnormalCorrect()).isBetween(3, 4);
     assertThat(Evaluator.evaluate(normal, abnormal, labels, 3.5, 1).balanced()).isEqualTo(m.balanced());
   }
+
+  @Test
+  void hindsightThresholdMaximisesTheWorseSideThenTheTotal() {
+    // As many abnormal as normal windows, so every one is drawn whatever the shuffle.
+    // t = 3: normals 1, 2, 3 correct, abnormal 4, 5, 6 correct; no threshold does better on both.
+    var best = Evaluator.bestBalancedInHindsight(new double[] {1, 2, 3, 10}, new double[] {2.5, 4, 5, 6}, 7);
+    assertThat(best.threshold()).isEqualTo(3.0);
+    assertThat(best.balanced()).isEqualTo(new EvaluationMetrics.BalancedProtocol(4, 3, 3));
+    // t = 1 gives 1 + 2, t = 3 gives 1 + 1, t = 5 gives 2 + 1: the lowest of the best is kept.
+    var tie = Evaluator.bestBalancedInHindsight(new double[] {1, 5}, new double[] {3, 6}, 7);
+    assertThat(tie.threshold()).isEqualTo(1.0);
+    assertThat(tie.balanced()).isEqualTo(new EvaluationMetrics.BalancedProtocol(2, 1, 2));
+  }
 }
