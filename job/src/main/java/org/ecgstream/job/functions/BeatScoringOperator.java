@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.ecgstream.job.records.Beat;
+import org.ecgstream.model.scoring.OpenBlasKernels;
 import org.ecgstream.model.scoring.ScoreBatch;
 import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.scoring.ScoringEngine;
@@ -53,6 +54,7 @@ public class BeatScoringOperator extends AbstractStreamOperator<BeatScore> imple
   public void open() throws Exception {
     super.open();
     scorer = Scorer.load(Path.of(modelPath), engine, threads);
+    OpenBlasKernels.hint().ifPresent(LOG::warn);
     modelVersion = scorer.metadata().modelVersion();
     batch = new ArrayList<>(maxBatch);
     flat = new float[maxBatch * scorer.windowLength() * scorer.features()];
