@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Tells operators when OpenBLAS is likely running slower kernels than the CPU allows. The OpenBLAS
  * shipped with ND4J 1.0.0-M2.1 (0.3.19) picks its kernels by CPU model and takes AMD CPUs newer
- * than it with AVX-512 (Zen 4, Zen 5) for older AVX2 ones; {@code OPENBLAS_CORETYPE=SkylakeX}
- * makes it use its AVX-512 kernels, which scored 1.6x faster at batch 32 here (BENCHMARKS.md).
+ * than it with AVX-512 (seen here on Zen 5) for older ones; {@code OPENBLAS_CORETYPE=SkylakeX}
+ * makes it use its AVX-512 kernels, which scored 1.6–3x faster at batch 32 here (BENCHMARKS.md).
  * OpenBLAS reads the variable when it loads, so it has to be set in the process's environment.
  */
 public final class OpenBlasKernels {
@@ -40,6 +40,6 @@ public final class OpenBlasKernels {
       return Optional.empty();
     }
     return Optional.of("this AMD CPU has AVX-512, which the OpenBLAS bundled with ND4J leaves unused unless told: set "
-        + VARIABLE + "=SkylakeX in the environment of the JVM (scoring was 1.6x faster at batch 32, see BENCHMARKS.md)");
+        + VARIABLE + "=SkylakeX in the environment of the JVM (scoring was 1.6–3x faster at batch 32 on the project's machines, see BENCHMARKS.md)");
   }
 }
