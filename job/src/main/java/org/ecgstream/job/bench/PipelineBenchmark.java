@@ -40,6 +40,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
   @Option(names = "--flat-out-beats", defaultValue = "5000", description = "Beats sent flat out; 0 skips (default: ${DEFAULT-VALUE}).")
   int flatOut;
 
+  @Option(names = "--warm-up-seconds", defaultValue = "10",
+      description = "Unreported load at the first level before measuring, so that the job's start-up (JIT, ND4J "
+          + "loading) does not land in the first level's latencies (default: ${DEFAULT-VALUE}).")
+  int warmUpSeconds;
+
   @Option(names = "--modes", split = ",", defaultValue = "at-least-once,exactly-once", description = "(default: ${DEFAULT-VALUE})")
   List<String> modes;
 
@@ -69,6 +74,13 @@ public final class PipelineBenchmark implements Callable<Integer> {
           "transactional.id.prefix", "bench-" + System.nanoTime(), "transaction.timeout.ms", "120000"));
       settings.putAll(overrides);
       try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings, 0)) {
+        if (warmUpSeconds > 0 && !patients.isEmpty()) {
+          int n = patients.get(0);
+          ReplayPlan plan = plan(beats, n, Math.max(1, (int) (warmUpSeconds * 1000L / beatMillis)), "m" + mode.charAt(0) + "-warm-");
+          EmbeddedPipeline.Run r = pipeline.replay(plan, beatMillis, true, Duration.ofSeconds(warmUpSeconds + 120L), a -> { }, c -> { });
+          System.out.printf("(%s: warm-up of %d s at %d patients, %d of %d beats scored, not in the table)%n", mode,
+              warmUpSeconds, n, r.seenAtMillis().size(), plan.beats());
+        }
         for (int n : patients) {
           int perPatient = Math.max(1, (int) (seconds * 1000L / beatMillis));
           ReplayPlan plan = plan(beats, n, perPatient, "m" + mode.charAt(0) + "-p" + n + "-");

@@ -15,7 +15,7 @@ class PipelineBenchmarkSmokeITCase {
   void shortRunScoresEveryOfferedBeatInBothModes(@TempDir Path dir) throws Exception {
     Path table = dir.resolve("pipeline.md");
     int code = new CommandLine(new PipelineBenchmark()).execute("--patients", "4", "--seconds", "2", "--bpm", "120",
-        "--flat-out-beats", "200", "--out", table.toString());
+        "--flat-out-beats", "200", "--warm-up-seconds", "1", "--out", table.toString());
     assertThat(code).isZero();
     List<String> rows = Files.readAllLines(table).stream().filter(l -> l.startsWith("| at-") || l.startsWith("| exactly")).toList();
     assertThat(rows).hasSize(4);
