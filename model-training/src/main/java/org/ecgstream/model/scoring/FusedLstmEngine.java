@@ -25,8 +25,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       product per window); their nonlinearities are SIMD loops in Java (see {@link FusedLstmLayer}).</li>
  * </ul>
  * All products go straight to OpenBLAS: through ND4J each small one cost tens of microseconds of
- * bookkeeping, and ND4J's large ones ran at a third of OpenBLAS's speed here. Outputs match
- * {@link Dl4jEngine} to float rounding. One instance per thread.
+ * bookkeeping, and ND4J's mmul for the large input projections took 31 of 70 ms per batch of 32
+ * at E = 64. Outputs match {@link Dl4jEngine} to float rounding. One instance per thread.
  */
 public final class FusedLstmEngine implements ReconstructionEngine {
   /** Large batches are processed in chunks of this many windows to bound scratch memory. */

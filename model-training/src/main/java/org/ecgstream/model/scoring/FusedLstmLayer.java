@@ -20,8 +20,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * halved at load time, so every gate is tanh of its pre-activation and sigmoid(z) = (1 + tanh(z/2)) / 2.
  *
  * <p>The per-step elementwise work is written as loops over arrays indexed from 0: C2 in Java 17
- * vectorises those and leaves loops with offsets, or with too much in their body, scalar (measured
- * 10x apart). Not thread-safe: the scratch memory belongs to the one engine that owns the layer.
+ * vectorises those and leaves loops with offsets, or with too much in their body, scalar (the gate
+ * loop: 0.3 against 3.9 ns per value). Not thread-safe: the scratch memory belongs to the one engine that owns the layer.
  */
 final class FusedLstmLayer {
   final int inputs;
