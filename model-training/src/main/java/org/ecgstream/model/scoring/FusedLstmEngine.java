@@ -103,7 +103,7 @@ public final class FusedLstmEngine implements ReconstructionEngine {
         }
       }
     }
-    buf.x.put(x);
+    buf.x.put(x, 0, rows * f);
     enc1.project(buf.x, rows, buf.xw[0]);
     enc1.run(buf.xw[0], false, n, t, buf.h1, gemvMaxBatch);
     enc2.project(buf.h1, rows, buf.xw[1]);
@@ -116,7 +116,7 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     int h = dec2.hidden;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, f, h, 1f, buf.d2, h, outWp, f, 0f, buf.y, f);
     float[] y = buf.yj;
-    buf.y.get(y);
+    buf.y.get(y, 0, rows * f);
     for (int s = 0; s < t; s++) {
       for (int b = 0; b < n; b++) {
         int base = (from + b) * f * t;
@@ -128,15 +128,16 @@ public final class FusedLstmEngine implements ReconstructionEngine {
   }
 
   private Buffers buffers(int n) {
-    if (buffers == null || buffers.n != n) {
+    // Sized for the largest chunk so far: the streaming job's batches vary in size.
+    if (buffers == null || buffers.capacity < n) {
       buffers = new Buffers(n);
     }
     return buffers;
   }
 
-  /** Per-chunk-size native input, projection, hidden-sequence and output memory, kept between calls. */
+  /** Native input, projection, hidden-sequence and output memory for up to {@code capacity} windows, kept between calls. */
   private final class Buffers {
-    final int n;
+    final int capacity;
     final float[] xj;
     final float[] yj;
     final FloatPointer x;
@@ -147,7 +148,7 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     final FloatPointer y;
 
     Buffers(int n) {
-      this.n = n;
+      this.capacity = n;
       long rows = (long) length * n;
       xj = new float[(int) rows * features];
       yj = new float[(int) rows * features];

@@ -72,7 +72,7 @@ final class FusedLstmLayer {
     float[][] gate = sc.gate;
     float[] hj = sc.h;
     float[] c = sc.c;
-    Arrays.fill(c, 0f);
+    Arrays.fill(c, 0, n * h, 0f);
     // Movable views on the step's pre-activations, one window's row of them, and the output.
     FloatPointer step = new FloatPointer(repeated ? sc.zRepeated : xw);
     FloatPointer row = new FloatPointer(step);
@@ -102,9 +102,9 @@ final class FusedLstmLayer {
       }
       updateCell(gate[0], gate[1], gate[3], c, n * h);
       output(gate[2], c, hj, n * h);
-      sc.hPrev.put(hj);
+      sc.hPrev.put(hj, 0, n * h);
       if (out != null) {
-        out.position((long) s * n * h).put(hj);
+        out.position((long) s * n * h).put(hj, 0, n * h);
       }
     }
     return sc.hPrev;
@@ -132,18 +132,19 @@ final class FusedLstmLayer {
   }
 
   private Scratch scratch(int n) {
-    if (scratch == null || scratch.n != n) {
+    // Sized for the largest batch so far: the streaming job's batches vary in size.
+    if (scratch == null || scratch.capacity < n) {
       scratch = new Scratch(n);
     }
     return scratch;
   }
 
   /**
-   * Scratch memory for one number of windows, kept between calls: allocating native memory on
+   * Scratch memory for up to {@code capacity} windows, kept between calls: allocating native memory on
    * every call made JavaCPP force garbage collections once the process held a lot of it.
    */
   private final class Scratch {
-    final int n;
+    final int capacity;
     final FloatPointer hPrev;
     final FloatPointer zRepeated;
     /** Each window's row of hPrev, for per-window matrix-vector products. */
@@ -156,7 +157,7 @@ final class FusedLstmLayer {
     final float[] bias;
 
     Scratch(int n) {
-      this.n = n;
+      this.capacity = n;
       int g4 = 4 * hidden;
       hPrev = new FloatPointer((long) n * hidden);
       zRepeated = new FloatPointer((long) n * g4);
