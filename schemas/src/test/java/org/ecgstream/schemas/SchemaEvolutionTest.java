@@ -39,6 +39,7 @@ class SchemaEvolutionTest {
     assertThat(seenByOld.get("loss")).isEqualTo(27.5);
     assertThat(seenByOld.get("topSteps")).isEqualTo(List.of(77, 78, 12));
     assertThat(seenByOld.getSchema().getField("batchSize")).isNull();
+    assertThat(seenByOld.getSchema().getField("scoredAtMillis")).isNull();
 
     // Old data, new reader: the new field takes its default.
     GenericRecord old = new GenericData.Record(oldScore);
@@ -47,6 +48,7 @@ class SchemaEvolutionTest {
     }
     BeatScore read = AvroBytes.decode(writeGeneric(old), oldScore, BeatScore.class);
     assertThat(read.getBatchSize()).isEqualTo(1);
+    assertThat(read.getScoredAtMillis()).isZero();
     assertThat(read.getLoss()).isEqualTo(27.5);
     assertThat(read.getModelVersion()).isEqualTo(current.getModelVersion());
   }

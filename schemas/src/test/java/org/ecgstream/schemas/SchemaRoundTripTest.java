@@ -19,7 +19,7 @@ class SchemaRoundTripTest {
         .setStartTimeMillis(1000).setEndTimeMillis(1800).setLoss(27.5).setLossMean(0.196).setThreshold(21.3)
         .setAnomalous(true).setModelVersion("ecg5000-ae-0123456789ab")
         .setSegmentErrors(List.of(0.1f, 0.9f)).setTopSteps(List.of(77, 78, 12)).setScoringLatencyMicros(5300)
-        .setBatchSize(32).build();
+        .setBatchSize(32).setScoredAtMillis(1_800_000_000_000L).build();
   }
 
   @Test

@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ecgstream.job.config.JobConfig;
 import org.ecgstream.job.embedded.EmbeddedPipeline;
 import org.ecgstream.job.embedded.RunStats;
+import org.ecgstream.job.replay.ArchiveReplayer;
 import org.ecgstream.job.replay.ReplayPlan;
 import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.data.LabelledWindow;
@@ -24,6 +26,11 @@ import picocli.CommandLine.Option;
  * (simulated patients at a heart rate) and flat out, in at-least-once and exactly-once mode:
  * sustained beats/s, latency from a beat's last sample to its committed score, batch sizes formed
  * and CPU use. Prints a Markdown table.
+ *
+ * <p>On a small machine the load generator and the broker share the cores with the job, so the
+ * benchmark also drains a backlog: the samples are in the topic before the job starts, and the
+ * job's rate is compared with the scoring engine's own rate measured in the same process, at the
+ * job's batch size and thread count, just before and after.
  */
 @Command(name = "pipeline-benchmark", mixinStandardHelpOptions = true,
     description = "Measure the pipeline at fixed offered loads and flat out.")
@@ -44,6 +51,15 @@ public final class PipelineBenchmark implements Callable<Integer> {
       description = "Unreported load at the first level before measuring, so that the job's start-up (JIT, ND4J "
           + "loading) does not land in the first level's latencies (default: ${DEFAULT-VALUE}).")
   int warmUpSeconds;
+
+  @Option(names = "--backlog-beats", defaultValue = "20000",
+      description = "Beats put in the topic before a fresh job starts, to measure how fast the job drains them "
+          + "with no load generator running; 0 skips (default: ${DEFAULT-VALUE}).")
+  int backlog;
+
+  @Option(names = "--reference-seconds", defaultValue = "5",
+      description = "Seconds the scoring engine alone is timed, before and after the backlog runs (default: ${DEFAULT-VALUE}).")
+  double referenceSeconds;
 
   @Option(names = "--modes", split = ",", defaultValue = "at-least-once,exactly-once", description = "(default: ${DEFAULT-VALUE})")
   List<String> modes;
@@ -69,11 +85,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
     System.out.print(table);
     long beatMillis = 60_000L / bpm;
     for (String mode : modes) {
-      Map<String, String> settings = new java.util.LinkedHashMap<>(Map.of("model.path", model.toString(),
-          "delivery.guarantee", mode, "parallelism", "1", "checkpoint.interval.ms", "1000",
-          "transactional.id.prefix", "bench-" + System.nanoTime(), "transaction.timeout.ms", "120000"));
-      settings.putAll(overrides);
-      try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings, 0)) {
+      try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings(model, mode), 0)) {
         if (warmUpSeconds > 0 && !patients.isEmpty()) {
           int n = patients.get(0);
           ReplayPlan plan = plan(beats, n, Math.max(1, (int) (warmUpSeconds * 1000L / beatMillis)), "m" + mode.charAt(0) + "-warm-");
@@ -94,10 +106,55 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
       }
     }
+    if (backlog > 0) {
+      drainBacklogs(beats, model, beatMillis, table);
+    }
     if (out != null) {
       Files.writeString(out, table);
     }
     return 0;
+  }
+
+  private Map<String, String> settings(Path model, String mode) {
+    Map<String, String> settings = new java.util.LinkedHashMap<>(Map.of("model.path", model.toString(),
+        "delivery.guarantee", mode, "parallelism", "1", "checkpoint.interval.ms", "1000",
+        "transactional.id.prefix", "bench-" + System.nanoTime(), "transaction.timeout.ms", "120000"));
+    settings.putAll(overrides);
+    return settings;
+  }
+
+  /**
+   * Per mode: a fresh broker, {@code backlog} beats sent before the job starts, then the job drains
+   * them. The engine's own rate is timed before and after, in this process.
+   */
+  private void drainBacklogs(List<LabelledWindow> beats, Path model, long beatMillis, StringBuilder table)
+      throws Exception {
+    JobConfig config = JobConfig.fromMap(settings(model, modes.get(0)), k -> null);
+    EngineReference reference = new EngineReference(model, config.scorerEngine(), config.scorerThreads(),
+        config.batchMaxSize());
+    double before = reference.beatsPerSecond(referenceSeconds);
+    Map<String, Double> rates = new java.util.LinkedHashMap<>();
+    for (String mode : modes) {
+      ReplayPlan plan = plan(beats, 100, Math.max(1, backlog / 100), "m" + mode.charAt(0) + "-backlog-");
+      try (EmbeddedPipeline pipeline = EmbeddedPipeline.brokerOnly(settings(model, mode))) {
+        ArchiveReplayer.Result sent = pipeline.preload(plan, beatMillis);
+        pipeline.submitJob(0);
+        EmbeddedPipeline.Run r = pipeline.collect(plan, sent, Duration.ofMinutes(10));
+        double rate = RunStats.drainRate(r.scores().stream().mapToLong(BeatScore::getScoredAtMillis).toArray());
+        row(table, mode, "backlog, job only", r, plan.beats(), rate);
+        rates.put(mode, rate);
+      }
+    }
+    double after = reference.beatsPerSecond(referenceSeconds);
+    double engine = (before + after) / 2;
+    StringBuilder footer = new StringBuilder(String.format(Locale.ROOT,
+        "%nScoring engine alone in this process (%s, batch %d, %d thread(s)): %.0f beats/s before the backlog runs, "
+            + "%.0f after.%n", config.scorerEngine(), config.batchMaxSize(), config.scorerThreads(), before, after));
+    rates.forEach((mode, rate) -> footer.append(String.format(Locale.ROOT,
+        "Backlog drained %s: %.0f beats/s, %.0f %% of the engine alone (mean of before and after).%n", mode, rate,
+        100 * rate / engine)));
+    table.append(footer);
+    System.out.print(footer);
   }
 
   private static ReplayPlan plan(List<LabelledWindow> beats, int patients, int perPatient, String prefix) {
@@ -110,11 +167,22 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
   private static void row(StringBuilder table, String mode, String load, EmbeddedPipeline.Run r, int offered) {
     double[] latency = RunStats.latencies(r.sent().beatSentAtMillis(), r.seenAtMillis());
+    row(table, mode, load, r, offered, RunStats.throughput(r.sent().beatSentAtMillis(), r.seenAtMillis()),
+        String.format(Locale.ROOT, "%.0f | %.0f", RunStats.percentile(latency, 50), RunStats.percentile(latency, 99)));
+  }
+
+  /** A backlog row: latency from sending is queueing time there, so it is left out. */
+  private static void row(StringBuilder table, String mode, String load, EmbeddedPipeline.Run r, int offered,
+                          double rate) {
+    row(table, mode, load, r, offered, rate, "– | –");
+  }
+
+  private static void row(StringBuilder table, String mode, String load, EmbeddedPipeline.Run r, int offered,
+                          double rate, String latencies) {
     int[] batches = r.scores().stream().mapToInt(BeatScore::getBatchSize).sorted().toArray();
-    String line = String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.0f | %.0f | %d | %d | %.2f |%n", mode, load,
-        offered, r.scores().size(), RunStats.throughput(r.sent().beatSentAtMillis(), r.seenAtMillis()),
-        RunStats.percentile(latency, 50), RunStats.percentile(latency, 99), batches.length == 0 ? 0 : batches[batches.length / 2],
-        batches.length == 0 ? 0 : batches[batches.length - 1], r.cpuSeconds() / r.wallSeconds());
+    String line = String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %s | %d | %d | %.2f |%n", mode, load,
+        offered, r.scores().size(), rate, latencies, batches.length == 0 ? 0 : batches[batches.length / 2],
+        batches.length == 0 ? 0 : batches[batches.length - 1], r.cpuCoresWhileScoring());
     table.append(line);
     System.out.print(line);
   }

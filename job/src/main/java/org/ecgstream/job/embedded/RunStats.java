@@ -22,6 +22,19 @@ public final class RunStats {
     return last > first ? seenAt.size() * 1000.0 / (last - first) : 0;
   }
 
+  /**
+   * Scores per second while a backlog drains, from the times the scores were made: the beats
+   * scored after the first batch over the time from the first batch to the last. Commit times
+   * would not do: with exactly-once they come in bursts whose spacing follows the checkpoints,
+   * not the work.
+   */
+  public static double drainRate(long[] scoredAtMillis) {
+    long first = java.util.Arrays.stream(scoredAtMillis).min().orElse(0);
+    long last = java.util.Arrays.stream(scoredAtMillis).max().orElse(0);
+    long after = java.util.Arrays.stream(scoredAtMillis).filter(t -> t > first).count();
+    return last > first ? after * 1000.0 / (last - first) : 0;
+  }
+
   /** The nearest-rank percentile of sorted values; NaN when there are none. */
   public static double percentile(double[] sorted, double p) {
     if (sorted.length == 0) {

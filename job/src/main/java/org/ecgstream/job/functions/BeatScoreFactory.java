@@ -14,13 +14,14 @@ final class BeatScoreFactory {
 
   private BeatScoreFactory() {}
 
-  static BeatScore of(Beat b, ScoreBatch r, int i, String modelVersion, long latencyMicros, int batchSize) {
+  static BeatScore of(Beat b, ScoreBatch r, int i, String modelVersion, long scoredAtMillis, long latencyMicros,
+                      int batchSize) {
     float[] steps = r.stepErrors(i);
     return BeatScore.newBuilder().setSourceId(b.sourceId).setFirstSequence(b.firstSequence)
         .setLastSequence(b.lastSequence).setStartTimeMillis(b.startTimeMillis).setEndTimeMillis(b.endTimeMillis)
         .setLoss(r.loss(i)).setLossMean(r.lossMean(i)).setThreshold(r.threshold()).setAnomalous(r.isAnomalous(i))
         .setModelVersion(modelVersion).setSegmentErrors(segments(steps)).setTopSteps(top(steps))
-        .setScoringLatencyMicros(latencyMicros).setBatchSize(batchSize).build();
+        .setScoringLatencyMicros(latencyMicros).setBatchSize(batchSize).setScoredAtMillis(scoredAtMillis).build();
   }
 
   static List<Float> segments(float[] steps) {

@@ -124,7 +124,7 @@ public class BeatScoringOperator extends AbstractStreamOperator<BeatScore> imple
       if (result.isAnomalous(i)) {
         anomalies.inc();
       }
-      BeatScore s = BeatScoreFactory.of(b, result, i, modelVersion, latency * 1000, n);
+      BeatScore s = BeatScoreFactory.of(b, result, i, modelVersion, now, latency * 1000, n);
       output.collect(new StreamRecord<>(s, b.endTimeMillis));
     }
     batch.clear();

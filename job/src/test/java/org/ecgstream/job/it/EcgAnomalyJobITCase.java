@@ -85,6 +85,7 @@ class EcgAnomalyJobITCase {
   @Test
   void shouldScoreEveryCompleteBeatOnceAlertOnlyArrhythmicPatientsAndDeadLetterBadInput() throws Exception {
     JobConfig c = config(UUID.randomUUID().toString());
+    long submitted = System.currentTimeMillis();
     JobClient job = submit(c, UnaryOperator.identity());
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(kafka.clientProperties());
          var scores = new CommittedTopicReader<>(kafka.clientProperties(), c.scoresTopic(), BeatScore.class);
@@ -93,6 +94,7 @@ class EcgAnomalyJobITCase {
       fixture.send(producer, c.samplesTopic(), 1_700_000_000_000L, 0, 40);
       List<BeatScore> read = scores.readAtLeast(fixture.completeBeats(), Duration.ofMinutes(3));
       read = scores.drain(Duration.ofSeconds(3));
+      long drained = System.currentTimeMillis();
       List<DeadLetter> deadLetters = dead.readAtLeast(EcgStreamFixture.MALFORMED + 1, Duration.ofSeconds(30));
       List<Alert> alertList = alerts.drain(Duration.ofSeconds(2));
 
@@ -103,6 +105,8 @@ class EcgAnomalyJobITCase {
         assertThat(s.getLastSequence() - s.getFirstSequence()).isEqualTo(139);
         assertThat(s.getSegmentErrors()).hasSize(7);
         assertThat(s.getTopSteps()).hasSize(5);
+        // Processing time, not the replayed event time (which is years before the run).
+        assertThat(s.getScoredAtMillis()).isBetween(submitted, drained);
       }
       assertThat(deadLetters).hasSize(EcgStreamFixture.MALFORMED + 1);
       assertThat(deadLetters).extracting(DeadLetter::getReason).anySatisfy(r -> assertThat(r).startsWith("malformed Avro"))
