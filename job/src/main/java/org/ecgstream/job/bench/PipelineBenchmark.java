@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import org.ecgstream.job.config.JobConfig;
 import org.ecgstream.job.embedded.EmbeddedPipeline;
 import org.ecgstream.job.embedded.RunStats;
-import org.ecgstream.job.replay.ArchiveReplayer;
 import org.ecgstream.job.replay.ReplayPlan;
 import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.data.LabelledWindow;
@@ -28,9 +27,10 @@ import picocli.CommandLine.Option;
  * and CPU use. Prints a Markdown table.
  *
  * <p>On a small machine the load generator and the broker share the cores with the job, so the
- * benchmark also drains a backlog: the samples are in the topic before the job starts, and the
- * job's rate is compared with the scoring engine's own rate measured in the same process, at the
- * job's batch size and thread count, just before and after.
+ * flat-out run is also timed from the moment the replayer has sent its last beat: the job then
+ * drains the backlog with no load generator running. That rate is set against the scoring
+ * engine's own rate measured in the same process, at the job's batch size and thread count, just
+ * before and after the measured runs.
  */
 @Command(name = "pipeline-benchmark", mixinStandardHelpOptions = true,
     description = "Measure the pipeline at fixed offered loads and flat out.")
@@ -44,7 +44,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "20", description = "Offered-load duration per level (default: ${DEFAULT-VALUE}).")
   int seconds;
 
-  @Option(names = "--flat-out-beats", defaultValue = "5000", description = "Beats sent flat out; 0 skips (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--flat-out-beats", defaultValue = "40000",
+      description = "Beats sent flat out; 0 skips. Enough that the job is still draining them well after the replayer "
+          + "is done (default: ${DEFAULT-VALUE}).")
   int flatOut;
 
   @Option(names = "--warm-up-seconds", defaultValue = "10",
@@ -52,13 +54,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
           + "loading) does not land in the first level's latencies (default: ${DEFAULT-VALUE}).")
   int warmUpSeconds;
 
-  @Option(names = "--backlog-beats", defaultValue = "20000",
-      description = "Beats put in the topic before a fresh job starts, to measure how fast the job drains them "
-          + "with no load generator running; 0 skips (default: ${DEFAULT-VALUE}).")
-  int backlog;
-
   @Option(names = "--reference-seconds", defaultValue = "5",
-      description = "Seconds the scoring engine alone is timed, before and after the backlog runs (default: ${DEFAULT-VALUE}).")
+      description = "Seconds the scoring engine alone is timed, before and after the measured runs; 0 skips "
+          + "(default: ${DEFAULT-VALUE}).")
   double referenceSeconds;
 
   @Option(names = "--modes", split = ",", defaultValue = "at-least-once,exactly-once", description = "(default: ${DEFAULT-VALUE})")
@@ -84,6 +82,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
             + "median batch | max batch | CPU (cores) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     System.out.print(table);
     long beatMillis = 60_000L / bpm;
+    JobConfig config = JobConfig.fromMap(settings(model, modes.get(0)), k -> null);
+    EngineReference engine = referenceSeconds <= 0 ? null
+        : new EngineReference(model, config.scorerEngine(), config.scorerThreads(), config.batchMaxSize());
+    double engineBefore = engine == null ? Double.NaN : engine.beatsPerSecond(referenceSeconds);
+    Map<String, Double> drainRates = new java.util.LinkedHashMap<>();
     for (String mode : modes) {
       try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings(model, mode), 0)) {
         if (warmUpSeconds > 0 && !patients.isEmpty()) {
@@ -101,13 +104,28 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         if (flatOut > 0) {
           ReplayPlan plan = plan(beats, 100, Math.max(1, flatOut / 100), "m" + mode.charAt(0) + "-flat-");
-          row(table, mode, "flat out", pipeline.replay(plan, beatMillis, false, Duration.ofMinutes(5), a -> { }, c -> { }),
-              plan.beats());
+          EmbeddedPipeline.Run r = pipeline.replay(plan, beatMillis, false, Duration.ofMinutes(10), a -> { }, c -> { });
+          row(table, mode, "flat out", r, plan.beats());
+          long sendingEnded = r.sent().beatSentAtMillis().values().stream().mapToLong(Long::longValue).max().orElse(0);
+          long[] scoredAt = r.scores().stream().mapToLong(BeatScore::getScoredAtMillis).toArray();
+          int left = (int) java.util.Arrays.stream(scoredAt).filter(t -> t > sendingEnded).count();
+          double rate = RunStats.rateAfter(scoredAt, sendingEnded);
+          row(table, mode, "flat out, after sending ended", r, left, left, rate, "– | –", r.cpuCoresAfterSending());
+          drainRates.put(mode, rate);
         }
       }
     }
-    if (backlog > 0) {
-      drainBacklogs(beats, model, beatMillis, table);
+    if (engine != null) {
+      double engineAfter = engine.beatsPerSecond(referenceSeconds);
+      double mean = (engineBefore + engineAfter) / 2;
+      StringBuilder footer = new StringBuilder(String.format(Locale.ROOT,
+          "%nScoring engine alone in this process (%s, batch %d, %d thread(s)): %.0f beats/s before the runs, %.0f after.%n",
+          config.scorerEngine(), config.batchMaxSize(), config.scorerThreads(), engineBefore, engineAfter));
+      drainRates.forEach((mode, rate) -> footer.append(String.format(Locale.ROOT,
+          "Flat out, %s, after sending ended: %.0f beats/s, %.0f %% of the engine alone (mean of before and after).%n",
+          mode, rate, 100 * rate / mean)));
+      table.append(footer);
+      System.out.print(footer);
     }
     if (out != null) {
       Files.writeString(out, table);
@@ -123,40 +141,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
     return settings;
   }
 
-  /**
-   * Per mode: a fresh broker, {@code backlog} beats sent before the job starts, then the job drains
-   * them. The engine's own rate is timed before and after, in this process.
-   */
-  private void drainBacklogs(List<LabelledWindow> beats, Path model, long beatMillis, StringBuilder table)
-      throws Exception {
-    JobConfig config = JobConfig.fromMap(settings(model, modes.get(0)), k -> null);
-    EngineReference reference = new EngineReference(model, config.scorerEngine(), config.scorerThreads(),
-        config.batchMaxSize());
-    double before = reference.beatsPerSecond(referenceSeconds);
-    Map<String, Double> rates = new java.util.LinkedHashMap<>();
-    for (String mode : modes) {
-      ReplayPlan plan = plan(beats, 100, Math.max(1, backlog / 100), "m" + mode.charAt(0) + "-backlog-");
-      try (EmbeddedPipeline pipeline = EmbeddedPipeline.brokerOnly(settings(model, mode))) {
-        ArchiveReplayer.Result sent = pipeline.preload(plan, beatMillis);
-        pipeline.submitJob(0);
-        EmbeddedPipeline.Run r = pipeline.collect(plan, sent, Duration.ofMinutes(10));
-        double rate = RunStats.drainRate(r.scores().stream().mapToLong(BeatScore::getScoredAtMillis).toArray());
-        row(table, mode, "backlog, job only", r, plan.beats(), rate);
-        rates.put(mode, rate);
-      }
-    }
-    double after = reference.beatsPerSecond(referenceSeconds);
-    double engine = (before + after) / 2;
-    StringBuilder footer = new StringBuilder(String.format(Locale.ROOT,
-        "%nScoring engine alone in this process (%s, batch %d, %d thread(s)): %.0f beats/s before the backlog runs, "
-            + "%.0f after.%n", config.scorerEngine(), config.batchMaxSize(), config.scorerThreads(), before, after));
-    rates.forEach((mode, rate) -> footer.append(String.format(Locale.ROOT,
-        "Backlog drained %s: %.0f beats/s, %.0f %% of the engine alone (mean of before and after).%n", mode, rate,
-        100 * rate / engine)));
-    table.append(footer);
-    System.out.print(footer);
-  }
-
   private static ReplayPlan plan(List<LabelledWindow> beats, int patients, int perPatient, String prefix) {
     List<LabelledWindow> picked = new ArrayList<>(patients * perPatient);
     for (int i = 0; i < patients * perPatient; i++) {
@@ -167,22 +151,17 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
   private static void row(StringBuilder table, String mode, String load, EmbeddedPipeline.Run r, int offered) {
     double[] latency = RunStats.latencies(r.sent().beatSentAtMillis(), r.seenAtMillis());
-    row(table, mode, load, r, offered, RunStats.throughput(r.sent().beatSentAtMillis(), r.seenAtMillis()),
-        String.format(Locale.ROOT, "%.0f | %.0f", RunStats.percentile(latency, 50), RunStats.percentile(latency, 99)));
+    row(table, mode, load, r, offered, r.scores().size(), RunStats.throughput(r.sent().beatSentAtMillis(), r.seenAtMillis()),
+        String.format(Locale.ROOT, "%.0f | %.0f", RunStats.percentile(latency, 50), RunStats.percentile(latency, 99)),
+        r.cpuCoresWhileScoring());
   }
 
-  /** A backlog row: latency from sending is queueing time there, so it is left out. */
-  private static void row(StringBuilder table, String mode, String load, EmbeddedPipeline.Run r, int offered,
-                          double rate) {
-    row(table, mode, load, r, offered, rate, "– | –");
-  }
-
-  private static void row(StringBuilder table, String mode, String load, EmbeddedPipeline.Run r, int offered,
-                          double rate, String latencies) {
+  private static void row(StringBuilder table, String mode, String load, EmbeddedPipeline.Run r, int offered, int scored,
+                          double rate, String latencies, double cores) {
     int[] batches = r.scores().stream().mapToInt(BeatScore::getBatchSize).sorted().toArray();
     String line = String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %s | %d | %d | %.2f |%n", mode, load,
-        offered, r.scores().size(), rate, latencies, batches.length == 0 ? 0 : batches[batches.length / 2],
-        batches.length == 0 ? 0 : batches[batches.length - 1], r.cpuCoresWhileScoring());
+        offered, scored, rate, latencies, batches.length == 0 ? 0 : batches[batches.length / 2],
+        batches.length == 0 ? 0 : batches[batches.length - 1], cores);
     table.append(line);
     System.out.print(line);
   }

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -29,20 +30,22 @@ import org.ecgstream.schemas.DeadLetter;
 public final class EmbeddedPipeline implements AutoCloseable {
   /**
    * What one replay produced, as a read_committed consumer saw it. {@code cpuCoresWhileScoring}
-   * is the process's CPU use between the first and the last committed score (NaN with fewer than
-   * two polls that brought scores): unlike {@code cpuSeconds / wallSeconds} it leaves out the job's
-   * start and the reader's quiet tail.
+   * is the process's CPU use between the first and the last committed score, which leaves out
+   * the reader's quiet tail; {@code cpuCoresAfterSending} the same from the moment the replayer
+   * had sent everything (NaN where no score came after it).
    */
   public record Run(ArchiveReplayer.Result sent, List<BeatScore> scores, List<Alert> alerts, int deadLetters,
-                    Map<String, Long> seenAtMillis, double cpuSeconds, double wallSeconds, double cpuCoresWhileScoring) {}
+                    Map<String, Long> seenAtMillis, double cpuSeconds, double wallSeconds, double cpuCoresWhileScoring,
+                    double cpuCoresAfterSending) {}
 
   private final EmbeddedKafka kafka;
   private final JobConfig config;
-  private JobClient job;
+  private final JobClient job;
 
-  private EmbeddedPipeline(EmbeddedKafka kafka, JobConfig config) {
+  private EmbeddedPipeline(EmbeddedKafka kafka, JobConfig config, JobClient job) {
     this.kafka = kafka;
     this.config = config;
+    this.job = job;
   }
 
   /**
@@ -52,57 +55,25 @@ public final class EmbeddedPipeline implements AutoCloseable {
    * @param webUiPort Flink web UI port, or 0 for none
    */
   public static EmbeddedPipeline start(Map<String, String> settings, int webUiPort) throws Exception {
-    EmbeddedPipeline pipeline = brokerOnly(settings);
-    try {
-      pipeline.submitJob(webUiPort);
-      return pipeline;
-    } catch (Exception | Error e) {
-      pipeline.close();
-      throw e;
-    }
-  }
-
-  /**
-   * Starts the broker and creates the topics, without the job: a caller can fill the samples
-   * topic first ({@link #preload}) and then {@link #submitJob} to measure how fast the job drains
-   * a backlog with no load generator competing for the CPU.
-   */
-  public static EmbeddedPipeline brokerOnly(Map<String, String> settings) throws Exception {
     EmbeddedKafka kafka = EmbeddedKafka.start();
     try {
       Map<String, String> s = new java.util.LinkedHashMap<>(settings);
       s.put("bootstrap.servers", kafka.bootstrapServers());
       JobConfig config = JobConfig.fromMap(s, System::getenv);
       kafka.createTopics(2, config.samplesTopic(), config.scoresTopic(), config.alertsTopic(), config.deadLettersTopic());
-      return new EmbeddedPipeline(kafka, config);
+      StreamExecutionEnvironment env;
+      if (webUiPort > 0) {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.PORT, webUiPort);
+        env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+      } else {
+        env = StreamExecutionEnvironment.createLocalEnvironment();
+      }
+      EcgAnomalyJob.build(env, config, UnaryOperator.identity());
+      return new EmbeddedPipeline(kafka, config, env.executeAsync("ecg-anomaly-detection (embedded)"));
     } catch (Exception | Error e) {
       kafka.close();
       throw e;
-    }
-  }
-
-  /** Submits the job (once); with a web UI on {@code webUiPort} unless it is 0. */
-  public void submitJob(int webUiPort) throws Exception {
-    if (job != null) {
-      throw new IllegalStateException("the job is already running");
-    }
-    StreamExecutionEnvironment env;
-    if (webUiPort > 0) {
-      Configuration conf = new Configuration();
-      conf.set(RestOptions.PORT, webUiPort);
-      env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-    } else {
-      env = StreamExecutionEnvironment.createLocalEnvironment();
-    }
-    EcgAnomalyJob.build(env, config, UnaryOperator.identity());
-    job = env.executeAsync("ecg-anomaly-detection (embedded)");
-  }
-
-  /** Sends {@code plan} as fast as the broker takes it and waits until all of it is acknowledged. */
-  public ArchiveReplayer.Result preload(ReplayPlan plan, long beatMillis) {
-    try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(kafka.clientProperties())) {
-      return new ArchiveReplayer(producer, config.samplesTopic(), 35, beatMillis, false)
-          .replay(plan, System.currentTimeMillis(), System.out);
     }
   }
 
@@ -111,14 +82,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
   }
 
   public String jobId() {
-    return requireJob().getJobID().toString();
-  }
-
-  private JobClient requireJob() {
-    if (job == null) {
-      throw new IllegalStateException("the job was not submitted");
-    }
-    return job;
+    return job.getJobID().toString();
   }
 
   /**
@@ -128,32 +92,25 @@ public final class EmbeddedPipeline implements AutoCloseable {
    */
   public Run replay(ReplayPlan plan, long beatMillis, boolean realTime, Duration timeout, Consumer<Alert> onAlert,
                     IntConsumer onProgress) throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(kafka.clientProperties())) {
-      ArchiveReplayer replayer = new ArchiveReplayer(producer, config.samplesTopic(), 35, beatMillis, realTime);
-      return collect(plan, () -> replayer.replay(plan, System.currentTimeMillis(), System.out), timeout, onAlert,
-          onProgress);
-    }
-  }
-
-  /**
-   * Reads what the job commits for {@code plan}, whose beats are already in the samples topic
-   * (see {@link #preload}), until every beat is scored or the timeout passes.
-   */
-  public Run collect(ReplayPlan plan, ArchiveReplayer.Result preloaded, Duration timeout) throws Exception {
-    return collect(plan, () -> preloaded, timeout, a -> { }, c -> { });
-  }
-
-  private Run collect(ReplayPlan plan, java.util.function.Supplier<ArchiveReplayer.Result> send, Duration timeout,
-                      Consumer<Alert> onAlert, IntConsumer onProgress) throws Exception {
-    requireJob();
     Map<String, Long> seenAt = new ConcurrentHashMap<>();
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpuStart = os.getProcessCpuTime();
     long wallStart = System.nanoTime();
-    try (var scores = new CommittedTopicReader<>(kafka.clientProperties(), config.scoresTopic(), BeatScore.class);
-         var alerts = new CommittedTopicReader<>(kafka.clientProperties(), config.alertsTopic(), Alert.class);
-         var dead = new CommittedTopicReader<>(kafka.clientProperties(), config.deadLettersTopic(), DeadLetter.class)) {
-      CompletableFuture<ArchiveReplayer.Result> sent = CompletableFuture.supplyAsync(send);
+    Properties readers = kafka.clientProperties();
+    if (!realTime) {
+      // A flat-out run's latencies are queueing time, so the reader may fetch in large chunks:
+      // polling for every few records cost it about 0.03 ms of CPU per score (measured), CPU
+      // taken from the job here but not in a deployment, where readers run elsewhere.
+      readers.setProperty("fetch.min.bytes", String.valueOf(1 << 20));
+      readers.setProperty("fetch.max.wait.ms", "200");
+    }
+    try (var scores = new CommittedTopicReader<>(readers, config.scoresTopic(), BeatScore.class);
+         var alerts = new CommittedTopicReader<>(readers, config.alertsTopic(), Alert.class);
+         var dead = new CommittedTopicReader<>(readers, config.deadLettersTopic(), DeadLetter.class);
+         KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(kafka.clientProperties())) {
+      ArchiveReplayer replayer = new ArchiveReplayer(producer, config.samplesTopic(), 35, beatMillis, realTime);
+      CompletableFuture<ArchiveReplayer.Result> sent = CompletableFuture.supplyAsync(
+          () -> replayer.replay(plan, System.currentTimeMillis(), System.out));
       // The topics may hold earlier replays: count only this plan's sources.
       java.util.Set<String> sources = plan.bySource().keySet();
       List<BeatScore> mine = new java.util.ArrayList<>();
@@ -165,8 +122,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
         }
       };
       long deadline = System.nanoTime() + timeout.toNanos();
-      long[] firstCpuAndNanos = null;
-      long[] lastCpuAndNanos = null;
+      long[] first = null;
+      long[] sendingEnded = null;
+      long[] last = null;
       while (mine.size() < plan.beats() && System.nanoTime() < deadline) {
         int before = mine.size();
         scores.poll(Duration.ofMillis(100), s -> {
@@ -175,9 +133,13 @@ public final class EmbeddedPipeline implements AutoCloseable {
             seenAt.put(ArchiveReplayer.beatKey(s.getSourceId(), s.getFirstSequence()), System.currentTimeMillis());
           }
         });
+        long[] now = {os.getProcessCpuTime(), System.nanoTime()};
+        if (sendingEnded == null && sent.isDone()) {
+          sendingEnded = now;
+        }
         if (mine.size() > before) {
-          lastCpuAndNanos = new long[] {os.getProcessCpuTime(), System.nanoTime()};
-          firstCpuAndNanos = firstCpuAndNanos == null ? lastCpuAndNanos : firstCpuAndNanos;
+          last = now;
+          first = first == null ? now : first;
         }
         alerts.poll(Duration.ofMillis(1), alertSink);
         onProgress.accept(mine.size());
@@ -190,21 +152,20 @@ public final class EmbeddedPipeline implements AutoCloseable {
       int deadLetters = (int) dead.drain(Duration.ofMillis(500)).stream()
           .filter(x -> x.getSourceId() == null || sources.contains(x.getSourceId())).count();
       return new Run(result, List.copyOf(mine), List.copyOf(myAlerts), deadLetters, Map.copyOf(seenAt),
-          (os.getProcessCpuTime() - cpuStart) / 1e9, (System.nanoTime() - wallStart) / 1e9,
-          coresBetween(firstCpuAndNanos, lastCpuAndNanos));
+          (os.getProcessCpuTime() - cpuStart) / 1e9, (System.nanoTime() - wallStart) / 1e9, coresBetween(first, last),
+          coresBetween(sendingEnded, last));
     }
   }
 
-  private static double coresBetween(long[] first, long[] last) {
-    return first == null || last[1] == first[1] ? Double.NaN : (double) (last[0] - first[0]) / (last[1] - first[1]);
+  /** CPU cores the process used between two (CPU nanos, wall nanos) samples; NaN if not later. */
+  private static double coresBetween(long[] from, long[] to) {
+    return from == null || to == null || to[1] <= from[1] ? Double.NaN : (double) (to[0] - from[0]) / (to[1] - from[1]);
   }
 
   @Override
   public void close() throws Exception {
     try {
-      if (job != null) {
-        job.cancel().get();
-      }
+      job.cancel().get();
     } finally {
       kafka.close();
     }

@@ -23,16 +23,15 @@ public final class RunStats {
   }
 
   /**
-   * Scores per second while a backlog drains, from the times the scores were made: the beats
-   * scored after the first batch over the time from the first batch to the last. Commit times
-   * would not do: with exactly-once they come in bursts whose spacing follows the checkpoints,
-   * not the work.
+   * Scores per second made after {@code fromMillis} (for a flat-out run: after the replayer sent
+   * its last beat, when the job drains the backlog with no load generator running), timed by when
+   * the scores were made. Commit times would not do: with exactly-once they come in bursts whose
+   * spacing follows the checkpoints, not the work.
    */
-  public static double drainRate(long[] scoredAtMillis) {
-    long first = java.util.Arrays.stream(scoredAtMillis).min().orElse(0);
-    long last = java.util.Arrays.stream(scoredAtMillis).max().orElse(0);
-    long after = java.util.Arrays.stream(scoredAtMillis).filter(t -> t > first).count();
-    return last > first ? after * 1000.0 / (last - first) : 0;
+  public static double rateAfter(long[] scoredAtMillis, long fromMillis) {
+    long last = java.util.Arrays.stream(scoredAtMillis).max().orElse(fromMillis);
+    long after = java.util.Arrays.stream(scoredAtMillis).filter(t -> t > fromMillis).count();
+    return last > fromMillis ? after * 1000.0 / (last - fromMillis) : 0;
   }
 
   /** The nearest-rank percentile of sorted values; NaN when there are none. */

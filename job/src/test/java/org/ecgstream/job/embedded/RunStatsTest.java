@@ -8,18 +8,19 @@ import org.junit.jupiter.api.Test;
 
 class RunStatsTest {
   @Test
-  void drainRateCountsTheBeatsAfterTheFirstBatchOverTheTimeSinceIt() {
-    // Batches of 3 at 1000, 1500 and 2000 ms: 6 beats scored in the 1000 ms after the first batch.
+  void rateAfterCountsTheBeatsScoredAfterTheMomentOverTheTimeSinceIt() {
+    // Batches of 3 at 1000, 1500 and 2000 ms; from 1000: 6 beats in 1000 ms.
     long[] scoredAt = {1000, 1000, 1000, 1500, 1500, 1500, 2000, 2000, 2000};
-    assertThat(RunStats.drainRate(scoredAt)).isCloseTo(6.0, within(1e-9));
-    // Order does not matter.
-    assertThat(RunStats.drainRate(new long[] {2000, 1000, 1500, 1000})).isCloseTo(2.0, within(1e-9));
+    assertThat(RunStats.rateAfter(scoredAt, 1000)).isCloseTo(6.0, within(1e-9));
+    // From 1200: the same 6 beats in 800 ms; order does not matter.
+    assertThat(RunStats.rateAfter(new long[] {2000, 1500, 1000, 1500, 2000, 1500, 2000}, 1200)).isCloseTo(7.5, within(1e-9));
   }
 
   @Test
-  void drainRateIsZeroWhenEverythingWasScoredAtOnce() {
-    assertThat(RunStats.drainRate(new long[] {5, 5, 5})).isZero();
-    assertThat(RunStats.drainRate(new long[0])).isZero();
+  void rateAfterIsZeroWhenNothingWasScoredAfterTheMoment() {
+    assertThat(RunStats.rateAfter(new long[] {5, 5, 5}, 5)).isZero();
+    assertThat(RunStats.rateAfter(new long[] {5, 6}, 9)).isZero();
+    assertThat(RunStats.rateAfter(new long[0], 0)).isZero();
   }
 
   @Test
