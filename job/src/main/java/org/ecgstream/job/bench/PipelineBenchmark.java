@@ -28,9 +28,9 @@ import picocli.CommandLine.Option;
  *
  * <p>On a small machine the load generator and the broker share the cores with the job, so the
  * flat-out run is also timed from the moment the replayer has sent its last beat: the job then
- * drains the backlog with no load generator running. That rate is set against the scoring
- * engine's own rate measured in the same process, at the job's batch size and thread count, just
- * before and after the measured runs.
+ * drains the backlog with no load generator running. That rate is set against the model level
+ * measured in the same process ({@link EngineReference}: the job's engine, batch size and thread
+ * count), just before and after the runs.
  */
 @Command(name = "pipeline-benchmark", mixinStandardHelpOptions = true,
     description = "Measure the pipeline at fixed offered loads and flat out.")
@@ -55,8 +55,8 @@ public final class PipelineBenchmark implements Callable<Integer> {
   int warmUpSeconds;
 
   @Option(names = "--reference-seconds", defaultValue = "5",
-      description = "Seconds the scoring engine alone is timed, before and after the measured runs; 0 skips "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Seconds each model-level call (reconstruction alone, the scorer library's whole call) is "
+          + "timed in this process before and after the runs, for the flat-out ratio; 0 skips (default: ${DEFAULT-VALUE}).")
   double referenceSeconds;
 
   @Option(names = "--modes", split = ",", defaultValue = "at-least-once,exactly-once", description = "(default: ${DEFAULT-VALUE})")
@@ -75,6 +75,10 @@ public final class PipelineBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (modes.isEmpty()) {
+      System.err.println("error: --modes names no delivery mode");
+      return 2;
+    }
     List<LabelledWindow> beats = DatasetReader.read(ShippedData.ecg5000()).windows();
     Path model = ShippedData.find(Path.of("model-training", "models", "ecg5000-autoencoder.zip"));
     StringBuilder table = new StringBuilder(
@@ -82,11 +86,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
             + "median batch | max batch | CPU (cores) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     System.out.print(table);
     long beatMillis = 60_000L / bpm;
-    JobConfig config = JobConfig.fromMap(settings(model, modes.get(0)), k -> null);
-    EngineReference engine = referenceSeconds <= 0 ? null
-        : new EngineReference(model, config.scorerEngine(), config.scorerThreads(), config.batchMaxSize());
-    double engineBefore = engine == null ? Double.NaN : engine.beatsPerSecond(referenceSeconds);
-    Map<String, Double> drainRates = new java.util.LinkedHashMap<>();
+    JobConfig config = JobConfig.fromMap(settings(model, modes.get(0)), System::getenv);
+    EngineReference reference = flatOut > 0 && referenceSeconds > 0 ? new EngineReference(model, config.scorerEngine(),
+        config.scorerThreads(), config.batchMaxSize(), beats) : null;
+    EngineReference.Rates before = reference == null ? null : reference.measure(referenceSeconds);
+    Map<String, FlatOutDrain> drains = new java.util.LinkedHashMap<>();
     for (String mode : modes) {
       try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings(model, mode), 0)) {
         if (warmUpSeconds > 0 && !patients.isEmpty()) {
@@ -104,33 +108,51 @@ public final class PipelineBenchmark implements Callable<Integer> {
         }
         if (flatOut > 0) {
           ReplayPlan plan = plan(beats, 100, Math.max(1, flatOut / 100), "m" + mode.charAt(0) + "-flat-");
-          EmbeddedPipeline.Run r = pipeline.replay(plan, beatMillis, false, Duration.ofMinutes(10), a -> { }, c -> { });
+          EmbeddedPipeline.Run r = pipeline.replay(plan, beatMillis, false, Duration.ofMinutes(10), a -> { }, c -> { },
+              true);
           row(table, mode, "flat out", r, plan.beats());
-          long sendingEnded = r.sent().beatSentAtMillis().values().stream().mapToLong(Long::longValue).max().orElse(0);
-          long[] scoredAt = r.scores().stream().mapToLong(BeatScore::getScoredAtMillis).toArray();
-          int left = (int) java.util.Arrays.stream(scoredAt).filter(t -> t > sendingEnded).count();
-          double rate = RunStats.rateAfter(scoredAt, sendingEnded);
-          row(table, mode, "flat out, after sending ended", r, left, left, rate, "– | –", r.cpuCoresAfterSending());
-          drainRates.put(mode, rate);
+          FlatOutDrain d = FlatOutDrain.of(r, plan.beats());
+          line(table, String.format(Locale.ROOT, "| %s | flat out, after sending ended | – | %d | %.0f | – | – | %d | %d | %.2f |%n",
+              mode, d.left(), d.beatsPerSecond(), d.medianBatch(), d.maxBatch(), d.cores()));
+          drains.put(mode, d);
         }
       }
     }
-    if (engine != null) {
-      double engineAfter = engine.beatsPerSecond(referenceSeconds);
-      double mean = (engineBefore + engineAfter) / 2;
-      StringBuilder footer = new StringBuilder(String.format(Locale.ROOT,
-          "%nScoring engine alone in this process (%s, batch %d, %d thread(s)): %.0f beats/s before the runs, %.0f after.%n",
-          config.scorerEngine(), config.batchMaxSize(), config.scorerThreads(), engineBefore, engineAfter));
-      drainRates.forEach((mode, rate) -> footer.append(String.format(Locale.ROOT,
-          "Flat out, %s, after sending ended: %.0f beats/s, %.0f %% of the engine alone (mean of before and after).%n",
-          mode, rate, 100 * rate / mean)));
-      table.append(footer);
-      System.out.print(footer);
+    if (reference != null) {
+      line(table, footer(config, before, reference.measure(referenceSeconds), drains));
     }
     if (out != null) {
       Files.writeString(out, table);
     }
     return 0;
+  }
+
+  /** The drain rates against the model level measured in this process before and after the runs. */
+  private static String footer(JobConfig c, EngineReference.Rates before, EngineReference.Rates after,
+                               Map<String, FlatOutDrain> drains) {
+    StringBuilder f = new StringBuilder(String.format(Locale.ROOT, "%nModel level in this process (%s engine, batch %d, "
+            + "%d thread(s)), before / after the runs: reconstruction alone %.0f / %.0f beats/s, the scorer library's "
+            + "whole call %.0f / %.0f beats/s.%n", c.scorerEngine(), c.batchMaxSize(), c.scorerThreads(),
+        before.reconstruction(), after.reconstruction(), before.scorer(), after.scorer()));
+    drains.forEach((mode, d) -> {
+      if (!d.longEnough()) {
+        f.append(String.format(Locale.ROOT, "Flat out, %s: the job drained for only %.1f s after sending ended "
+            + "(under %.0f s): no ratio; raise --flat-out-beats.%n", mode, d.seconds(), FlatOutDrain.MIN_SECONDS));
+        return;
+      }
+      f.append(String.format(Locale.ROOT, "Flat out, %s, after sending ended: %.0f beats/s over %.1f s (%d of %d beats) "
+              + "= %.0f–%.0f %% of reconstruction alone, %.0f–%.0f %% of the scorer library (before / after).%n", mode,
+          d.beatsPerSecond(), d.seconds(), d.left(), d.planned(),
+          percent(d.beatsPerSecond(), Math.max(before.reconstruction(), after.reconstruction())),
+          percent(d.beatsPerSecond(), Math.min(before.reconstruction(), after.reconstruction())),
+          percent(d.beatsPerSecond(), Math.max(before.scorer(), after.scorer())),
+          percent(d.beatsPerSecond(), Math.min(before.scorer(), after.scorer()))));
+    });
+    return f.toString();
+  }
+
+  private static double percent(double part, double whole) {
+    return 100 * part / whole;
   }
 
   private Map<String, String> settings(Path model, String mode) {
@@ -150,18 +172,18 @@ public final class PipelineBenchmark implements Callable<Integer> {
   }
 
   private static void row(StringBuilder table, String mode, String load, EmbeddedPipeline.Run r, int offered) {
-    double[] latency = RunStats.latencies(r.sent().beatSentAtMillis(), r.seenAtMillis());
-    row(table, mode, load, r, offered, r.scores().size(), RunStats.throughput(r.sent().beatSentAtMillis(), r.seenAtMillis()),
-        String.format(Locale.ROOT, "%.0f | %.0f", RunStats.percentile(latency, 50), RunStats.percentile(latency, 99)),
-        r.cpuCoresWhileScoring());
+    Map<String, Long> sent = r.sent().beatSentAtMillis();
+    double[] latency = RunStats.latencies(sent, r.seenAtMillis());
+    int[] batches = r.scores().stream().mapToInt(BeatScore::getBatchSize).sorted().toArray();
+    long firstSent = sent.values().stream().mapToLong(Long::longValue).min().orElse(0);
+    long lastSeen = r.seenAtMillis().values().stream().mapToLong(Long::longValue).max().orElse(0);
+    line(table, String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %.0f | %.0f | %d | %d | %.2f |%n", mode, load,
+        offered, r.scores().size(), RunStats.throughput(sent, r.seenAtMillis()), RunStats.percentile(latency, 50),
+        RunStats.percentile(latency, 99), batches.length == 0 ? 0 : batches[batches.length / 2],
+        batches.length == 0 ? 0 : batches[batches.length - 1], r.cpu().cores(firstSent, lastSeen)));
   }
 
-  private static void row(StringBuilder table, String mode, String load, EmbeddedPipeline.Run r, int offered, int scored,
-                          double rate, String latencies, double cores) {
-    int[] batches = r.scores().stream().mapToInt(BeatScore::getBatchSize).sorted().toArray();
-    String line = String.format(Locale.ROOT, "| %s | %s | %d | %d | %.0f | %s | %d | %d | %.2f |%n", mode, load,
-        offered, scored, rate, latencies, batches.length == 0 ? 0 : batches[batches.length / 2],
-        batches.length == 0 ? 0 : batches[batches.length - 1], cores);
+  private static void line(StringBuilder table, String line) {
     table.append(line);
     System.out.print(line);
   }

@@ -29,14 +29,11 @@ import org.ecgstream.schemas.DeadLetter;
  */
 public final class EmbeddedPipeline implements AutoCloseable {
   /**
-   * What one replay produced, as a read_committed consumer saw it. {@code cpuCoresWhileScoring}
-   * is the process's CPU use between the first and the last committed score, which leaves out
-   * the reader's quiet tail; {@code cpuCoresAfterSending} the same from the moment the replayer
-   * had sent everything (NaN where no score came after it).
+   * What one replay produced, as a read_committed consumer saw it; {@code cpu} gives the process's
+   * CPU use over any span of the run.
    */
   public record Run(ArchiveReplayer.Result sent, List<BeatScore> scores, List<Alert> alerts, int deadLetters,
-                    Map<String, Long> seenAtMillis, double cpuSeconds, double wallSeconds, double cpuCoresWhileScoring,
-                    double cpuCoresAfterSending) {}
+                    Map<String, Long> seenAtMillis, double cpuSeconds, double wallSeconds, CpuTrace cpu) {}
 
   private final EmbeddedKafka kafka;
   private final JobConfig config;
@@ -92,19 +89,29 @@ public final class EmbeddedPipeline implements AutoCloseable {
    */
   public Run replay(ReplayPlan plan, long beatMillis, boolean realTime, Duration timeout, Consumer<Alert> onAlert,
                     IntConsumer onProgress) throws Exception {
+    return replay(plan, beatMillis, realTime, timeout, onAlert, onProgress, false);
+  }
+
+  /**
+   * As above; with {@code chunkyReads} the readers fetch up to a MB at a time and wait up to 200
+   * ms for it. That makes the scores' visibility times up to 200 ms late, so use it only where
+   * they measure queueing anyway (a flat-out run): polling for every few records cost the reader
+   * about 0.03 ms of CPU per score (measured), CPU taken from the job here but not in a
+   * deployment, where readers run elsewhere.
+   */
+  public Run replay(ReplayPlan plan, long beatMillis, boolean realTime, Duration timeout, Consumer<Alert> onAlert,
+                    IntConsumer onProgress, boolean chunkyReads) throws Exception {
     Map<String, Long> seenAt = new ConcurrentHashMap<>();
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpuStart = os.getProcessCpuTime();
     long wallStart = System.nanoTime();
     Properties readers = kafka.clientProperties();
-    if (!realTime) {
-      // A flat-out run's latencies are queueing time, so the reader may fetch in large chunks:
-      // polling for every few records cost it about 0.03 ms of CPU per score (measured), CPU
-      // taken from the job here but not in a deployment, where readers run elsewhere.
+    if (chunkyReads) {
       readers.setProperty("fetch.min.bytes", String.valueOf(1 << 20));
       readers.setProperty("fetch.max.wait.ms", "200");
     }
-    try (var scores = new CommittedTopicReader<>(readers, config.scoresTopic(), BeatScore.class);
+    try (CpuTrace cpu = CpuTrace.start();
+         var scores = new CommittedTopicReader<>(readers, config.scoresTopic(), BeatScore.class);
          var alerts = new CommittedTopicReader<>(readers, config.alertsTopic(), Alert.class);
          var dead = new CommittedTopicReader<>(readers, config.deadLettersTopic(), DeadLetter.class);
          KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(kafka.clientProperties())) {
@@ -122,25 +129,13 @@ public final class EmbeddedPipeline implements AutoCloseable {
         }
       };
       long deadline = System.nanoTime() + timeout.toNanos();
-      long[] first = null;
-      long[] sendingEnded = null;
-      long[] last = null;
       while (mine.size() < plan.beats() && System.nanoTime() < deadline) {
-        int before = mine.size();
         scores.poll(Duration.ofMillis(100), s -> {
           if (sources.contains(s.getSourceId())) {
             mine.add(s);
             seenAt.put(ArchiveReplayer.beatKey(s.getSourceId(), s.getFirstSequence()), System.currentTimeMillis());
           }
         });
-        long[] now = {os.getProcessCpuTime(), System.nanoTime()};
-        if (sendingEnded == null && sent.isDone()) {
-          sendingEnded = now;
-        }
-        if (mine.size() > before) {
-          last = now;
-          first = first == null ? now : first;
-        }
         alerts.poll(Duration.ofMillis(1), alertSink);
         onProgress.accept(mine.size());
       }
@@ -152,14 +147,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
       int deadLetters = (int) dead.drain(Duration.ofMillis(500)).stream()
           .filter(x -> x.getSourceId() == null || sources.contains(x.getSourceId())).count();
       return new Run(result, List.copyOf(mine), List.copyOf(myAlerts), deadLetters, Map.copyOf(seenAt),
-          (os.getProcessCpuTime() - cpuStart) / 1e9, (System.nanoTime() - wallStart) / 1e9, coresBetween(first, last),
-          coresBetween(sendingEnded, last));
+          (os.getProcessCpuTime() - cpuStart) / 1e9, (System.nanoTime() - wallStart) / 1e9, cpu);
     }
-  }
-
-  /** CPU cores the process used between two (CPU nanos, wall nanos) samples; NaN if not later. */
-  private static double coresBetween(long[] from, long[] to) {
-    return from == null || to == null || to[1] <= from[1] ? Double.NaN : (double) (to[0] - from[0]) / (to[1] - from[1]);
   }
 
   @Override

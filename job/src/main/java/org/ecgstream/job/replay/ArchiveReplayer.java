@@ -21,8 +21,12 @@ import org.ecgstream.schemas.SampleFrame;
  * comes) or as fast as the broker takes them.
  */
 public final class ArchiveReplayer {
-  /** What was sent, and when each beat's last sample left, keyed by {@code sourceId/firstSequence}. */
-  public record Result(long frames, long samples, int beats, double seconds, Map<String, Long> beatSentAtMillis) {}
+  /**
+   * What was sent, when each beat's last sample left (keyed by {@code sourceId/firstSequence}),
+   * and when the producer had flushed everything, epoch milliseconds.
+   */
+  public record Result(long frames, long samples, int beats, double seconds, Map<String, Long> beatSentAtMillis,
+                       long flushedAtMillis) {}
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
@@ -96,9 +100,10 @@ public final class ArchiveReplayer {
       bar.update(beats, "beats " + beats + "/" + plan.beats());
     }
     producer.flush();
-    double seconds = (System.currentTimeMillis() - wallStart) / 1000.0;
+    long flushedAt = System.currentTimeMillis();
+    double seconds = (flushedAt - wallStart) / 1000.0;
     bar.finish(beats, String.format("sent %d beats, %d frames, %d samples in %.1f s", beats, frames, samples, seconds));
-    return new Result(frames, samples, beats, seconds, Map.copyOf(sentAt));
+    return new Result(frames, samples, beats, seconds, Map.copyOf(sentAt), flushedAt);
   }
 
   private static void sleepUntil(long due) {

@@ -27,12 +27,19 @@ class PipelineBenchmarkSmokeITCase {
     assertThat(rows).filteredOn(r -> r.contains("after sending ended")).hasSize(2);
     for (String row : rows) {
       String[] cells = row.split("\\|");
+      if (row.contains("after sending ended")) {
+        // Beats left when sending ended: some, never more than were sent.
+        assertThat(Integer.parseInt(cells[4].strip())).as(row).isBetween(1, 5000);
+        continue;
+      }
       assertThat(cells[4].strip()).as("beats scored in %s", row).isEqualTo(cells[3].strip());
       assertThat(Double.parseDouble(cells[5].strip())).as("throughput").isPositive();
     }
-    assertThat(lines).anySatisfy(l -> assertThat(l).matches(
-        "Scoring engine alone in this process \\(fused, batch 32, 1 thread\\(s\\)\\): [1-9][0-9]* beats/s before .*"));
-    assertThat(lines).filteredOn(l -> l.matches("Flat out, (at-least-once|exactly-once), after sending ended: [1-9][0-9]* "
-        + "beats/s, [1-9][0-9]* % of the engine alone.*")).hasSize(2);
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches("Model level in this process \\(fused engine, batch 32, "
+        + "1 thread\\(s\\)\\), before / after the runs: reconstruction alone [1-9][0-9]* / [1-9][0-9]* beats/s, "
+        + "the scorer library's whole call [1-9][0-9]* / [1-9][0-9]* beats/s\\."));
+    // A short run may drain for too short a time to claim a ratio; then it must say so.
+    assertThat(lines).filteredOn(l -> l.matches("Flat out, (at-least-once|exactly-once)(, after sending ended: [1-9][0-9]* "
+        + "beats/s over [0-9.]+ s \\([0-9]+ of 5000 beats\\) = .*|: the job drained for only [0-9.]+ s .*)")).hasSize(2);
   }
 }
