@@ -87,8 +87,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
     System.out.print(table);
     long beatMillis = 60_000L / bpm;
     JobConfig config = JobConfig.fromMap(settings(model, modes.get(0)), System::getenv);
-    EngineReference reference = flatOut > 0 && referenceSeconds > 0 ? new EngineReference(model, config.scorerEngine(),
-        config.scorerThreads(), config.batchMaxSize(), beats) : null;
+    // The job's own model, engine, batch size and thread count (--set may have changed any of them).
+    EngineReference reference = flatOut > 0 && referenceSeconds > 0 ? new EngineReference(config.modelPath(),
+        config.scorerEngine(), config.scorerThreads(), config.batchMaxSize(), beats) : null;
     EngineReference.Rates before = reference == null ? null : reference.measure(referenceSeconds);
     Map<String, FlatOutDrain> drains = new java.util.LinkedHashMap<>();
     for (String mode : modes) {
