@@ -1,6 +1,5 @@
 package org.ecgstream.job.embedded;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
    * CPU use over any span of the run.
    */
   public record Run(ArchiveReplayer.Result sent, List<BeatScore> scores, List<Alert> alerts, int deadLetters,
-                    Map<String, Long> seenAtMillis, double cpuSeconds, double wallSeconds, CpuTrace cpu) {}
+                    Map<String, Long> seenAtMillis, CpuTrace cpu) {}
 
   private final EmbeddedKafka kafka;
   private final JobConfig config;
@@ -102,9 +101,6 @@ public final class EmbeddedPipeline implements AutoCloseable {
   public Run replay(ReplayPlan plan, long beatMillis, boolean realTime, Duration timeout, Consumer<Alert> onAlert,
                     IntConsumer onProgress, boolean chunkyReads) throws Exception {
     Map<String, Long> seenAt = new ConcurrentHashMap<>();
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long cpuStart = os.getProcessCpuTime();
-    long wallStart = System.nanoTime();
     Properties readers = kafka.clientProperties();
     if (chunkyReads) {
       readers.setProperty("fetch.min.bytes", String.valueOf(1 << 20));
@@ -146,8 +142,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
       ArchiveReplayer.Result result = sent.get();
       int deadLetters = (int) dead.drain(Duration.ofMillis(500)).stream()
           .filter(x -> x.getSourceId() == null || sources.contains(x.getSourceId())).count();
-      return new Run(result, List.copyOf(mine), List.copyOf(myAlerts), deadLetters, Map.copyOf(seenAt),
-          (os.getProcessCpuTime() - cpuStart) / 1e9, (System.nanoTime() - wallStart) / 1e9, cpu);
+      return new Run(result, List.copyOf(mine), List.copyOf(myAlerts), deadLetters, Map.copyOf(seenAt), cpu);
     }
   }
 
