@@ -7,6 +7,7 @@ import org.ecgstream.model.bundle.ModelFile;
 import org.ecgstream.model.bundle.ModelMetadata;
 import org.ecgstream.model.data.Dataset;
 import org.ecgstream.model.data.DatasetReader;
+import org.ecgstream.model.data.LabelledWindow;
 import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.eval.EvaluationMetrics;
 import org.ecgstream.model.eval.Evaluator;
@@ -34,7 +35,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--report", description = "Also write report.md and plots to this directory.")
   Path report;
 
-  @Option(names = "--losses", description = "Also write every held-out window's loss to this CSV (set,label,loss).")
+  @Option(names = "--losses", description = "Also write every held-out window's loss to this CSV (set,id,label,balanced,loss).")
   Path lossesCsv;
 
   @Option(names = "--threads", defaultValue = "1", description = "ND4J native threads (default: ${DEFAULT-VALUE}).")
@@ -57,7 +58,7 @@ final class EvaluateCommand implements Callable<Integer> {
       ReportWriter.write(report, meta, m, dataset, split, losses, scorer);
     }
     if (lossesCsv != null) {
-      writeLosses(lossesCsv, losses);
+      writeLosses(lossesCsv, split, losses, d.splitSeed());
     }
     if (json) {
       System.out.println(ModelFile.json().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(m));
@@ -72,17 +73,29 @@ final class EvaluateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void writeLosses(Path file, HeldOutLosses losses) throws java.io.IOException {
-    StringBuilder csv = new StringBuilder("set,label,loss\n");
-    for (double l : losses.validation()) {
-      csv.append("validation,1,").append(l).append('\n');
-    }
-    for (double l : losses.testNormal()) {
-      csv.append("test,1,").append(l).append('\n');
-    }
-    for (int i = 0; i < losses.abnormal().length; i++) {
-      csv.append("test,").append(losses.abnormalLabels()[i]).append(',').append(losses.abnormal()[i]).append('\n');
-    }
+  /**
+   * One row per held-out window, named by its dataset id, so that the beats behind a miss can be
+   * looked up; {@code balanced} marks the windows the balanced protocol compares.
+   */
+  private static void writeLosses(Path file, NormalSplit split, HeldOutLosses losses, long seed) throws java.io.IOException {
+    Evaluator.BalancedDraw draw = Evaluator.balancedDraw(losses.testNormal().length, losses.abnormal().length, seed);
+    StringBuilder csv = new StringBuilder("set,id,label,balanced,loss\n");
+    appendRows(csv, "validation", split.validation(), losses.validation(), null);
+    appendRows(csv, "test", split.testNormal(), losses.testNormal(), draw.normal());
+    appendRows(csv, "test", split.abnormal(), losses.abnormal(), draw.abnormal());
     java.nio.file.Files.writeString(file, csv);
+  }
+
+  private static void appendRows(StringBuilder csv, String set, List<LabelledWindow> windows, double[] losses, boolean[] balanced) {
+    for (int i = 0; i < windows.size(); i++) {
+      LabelledWindow w = windows.get(i);
+      csv.append(set).append(',').append(csvField(w.id())).append(',').append(w.label()).append(',')
+          .append(balanced != null && balanced[i]).append(',').append(losses[i]).append('\n');
+    }
+  }
+
+  /** Ids come from file names or a CSV's id column: quote the rare one that would break the row. */
+  static String csvField(String s) {
+    return s.contains(",") || s.contains("\"") || s.contains("\n") ? '"' + s.replace("\"", "\"\"") + '"' : s;
   }
 }

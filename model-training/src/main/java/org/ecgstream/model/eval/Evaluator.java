@@ -60,6 +60,26 @@ public final class Evaluator {
     return new EvaluationMetrics.BalancedProtocol(size, normalOk, abnormalOk);
   }
 
+  /**
+   * Which windows the balanced protocol compares: the first {@code min(normal, abnormal)} normals
+   * and as many abnormal windows drawn with the seed. Index {@code i} of each array says whether
+   * the {@code i}-th normal or abnormal window is among them.
+   */
+  public static BalancedDraw balancedDraw(int normalCount, int abnormalCount, long seed) {
+    int size = Math.min(normalCount, abnormalCount);
+    boolean[] normal = new boolean[normalCount];
+    boolean[] abnormal = new boolean[abnormalCount];
+    List<Integer> pick = balancedPick(abnormalCount, seed);
+    for (int i = 0; i < size; i++) {
+      normal[i] = true;
+      abnormal[pick.get(i)] = true;
+    }
+    return new BalancedDraw(normal, abnormal);
+  }
+
+  /** Membership of each held-out window in the balanced protocol; see {@link #balancedDraw}. */
+  public record BalancedDraw(boolean[] normal, boolean[] abnormal) {}
+
   /** The abnormal windows the balanced protocol draws, in order: a shuffle of all of them. */
   private static List<Integer> balancedPick(int abnormal, long seed) {
     List<Integer> pick = new ArrayList<>(abnormal);

@@ -8,8 +8,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.ecgstream.model.bundle.ModelFile;
+import org.ecgstream.model.data.DatasetReader;
+import org.ecgstream.model.data.LabelledWindow;
 import org.ecgstream.model.eval.EvaluationMetrics;
 import org.ecgstream.model.testing.SmallModel;
 import org.junit.jupiter.api.AfterEach;
@@ -59,18 +62,38 @@ class ModelCliTest {
     int code = ModelCli.execute("evaluate", "--model", model.toString(), "--data", SmallModel.data().toString(),
         "--losses", csv.toString());
     assertThat(code).as(err.toString()).isZero();
-    var m = ModelFile.readMetadata(model).metrics();
+    var meta = ModelFile.readMetadata(model);
+    var m = meta.metrics();
+    var split = meta.dataset().split(DatasetReader.read(SmallModel.data()));
     List<String> rows = Files.readAllLines(csv);
-    assertThat(rows.get(0)).isEqualTo("set,label,loss");
-    long testNormal = rows.stream().filter(r -> r.startsWith("test,1,")).count();
-    long abnormal = rows.stream().filter(r -> r.startsWith("test,") && !r.startsWith("test,1,")).count();
+    assertThat(rows.get(0)).isEqualTo("set,id,label,balanced,loss");
+    List<String[]> cells = rows.subList(1, rows.size()).stream().map(r -> r.split(",")).toList();
+    assertThat(cells).allSatisfy(c -> assertThat(c).hasSize(5));
+    // Every held-out window appears once, under its own id, in the split's order.
+    assertThat(cells.stream().filter(c -> c[0].equals("validation")).map(c -> c[1]))
+        .containsExactlyElementsOf(split.validation().stream().map(LabelledWindow::id).toList());
+    List<String> testIds = new ArrayList<>(split.testNormal().stream().map(LabelledWindow::id).toList());
+    split.abnormal().forEach(w -> testIds.add(w.id()));
+    assertThat(cells.stream().filter(c -> c[0].equals("test")).map(c -> c[1])).containsExactlyElementsOf(testIds);
+    long testNormal = cells.stream().filter(c -> c[0].equals("test") && c[2].equals("1")).count();
+    long abnormal = cells.stream().filter(c -> c[0].equals("test") && !c[2].equals("1")).count();
     assertThat(testNormal).isEqualTo(m.confusion().tn() + m.confusion().fp());
     assertThat(abnormal).isEqualTo(m.confusion().tp() + m.confusion().fn());
-    assertThat(rows.stream().filter(r -> r.startsWith("validation,1,"))).isNotEmpty();
+    // The balanced protocol compares as many abnormal windows as normal ones; validation is never in it.
+    assertThat(cells.stream().filter(c -> c[3].equals("true") && c[2].equals("1")).count()).isEqualTo(m.balanced().size());
+    assertThat(cells.stream().filter(c -> c[3].equals("true") && !c[2].equals("1")).count()).isEqualTo(m.balanced().size());
+    assertThat(cells.stream().filter(c -> c[0].equals("validation")).map(c -> c[3])).containsOnly("false");
     // The small model separates its classes completely, so hindsight finds every window correct.
     assertThat(out.toString(StandardCharsets.UTF_8)).contains(String.format("best at any threshold picked in hindsight "
         + "on these test losses: %d/%d normal, %d/%d abnormal", m.balanced().size(), m.balanced().size(),
         m.balanced().size(), m.balanced().size()));
+  }
+
+  @Test
+  void lossesCsvQuotesOnlyIdsThatWouldBreakARow() {
+    assertThat(EvaluateCommand.csvField("ECG5000_TEST.txt.gz#2048")).isEqualTo("ECG5000_TEST.txt.gz#2048");
+    assertThat(EvaluateCommand.csvField("a,b")).isEqualTo("\"a,b\"");
+    assertThat(EvaluateCommand.csvField("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
   }
 
   @Test

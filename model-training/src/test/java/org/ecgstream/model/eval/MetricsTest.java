@@ -75,4 +75,26 @@ class MetricsTest {
     assertThat(tie.threshold()).isEqualTo(1.0);
     assertThat(tie.balanced()).isEqualTo(new EvaluationMetrics.BalancedProtocol(2, 1, 2));
   }
+
+  @Test
+  void balancedDrawNamesTheWindowsTheProtocolCounts() {
+    double[] normal = {1, 2, 3};
+    double[] abnormal = {0.5, 4, 5, 6, 7, 8, 9};
+    var draw = Evaluator.balancedDraw(normal.length, abnormal.length, 11);
+    assertThat(draw.normal()).containsExactly(true, true, true);
+    int drawn = 0;
+    int drawnCorrect = 0;
+    for (int i = 0; i < abnormal.length; i++) {
+      drawn += draw.abnormal()[i] ? 1 : 0;
+      drawnCorrect += draw.abnormal()[i] && abnormal[i] > 2.5 ? 1 : 0;
+    }
+    assertThat(drawn).isEqualTo(3);
+    // The draw is the one the protocol scores: counting it by hand gives the protocol's figure.
+    var m = Evaluator.evaluate(normal, abnormal, new int[] {2, 2, 2, 2, 2, 2, 2}, 2.5, 11);
+    assertThat(m.balanced().abnormalCorrect()).isEqualTo(drawnCorrect);
+    assertThat(m.balanced().normalCorrect()).isEqualTo(2);
+    // More normals than abnormal windows: only the first ones are compared.
+    assertThat(Evaluator.balancedDraw(4, 2, 11).normal()).containsExactly(true, true, false, false);
+    assertThat(Evaluator.balancedDraw(4, 2, 11).abnormal()).containsExactly(true, true);
+  }
 }
