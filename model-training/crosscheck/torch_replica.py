@@ -127,10 +127,15 @@ def train_and_evaluate(a, ids, labels, x, split):
     tensor = lambda idx: torch.tensor((x[idx] - mean) / std, device=dev).unsqueeze(-1)
     x_train, x_val = tensor(split['train']), tensor(split['val'])
 
-    def losses(s):  # L1 summed over the beat, as the Java scorer reports it
+    def error(r, s):  # per beat, summed over it: absolute (L1) or squared (L2) errors
+        d = r - s
+        return (d.abs() if a.loss == 'L1' else d * d).sum(dim=(1, 2))
+
+    def losses(s):  # in the beat's original units, as the Java scorer reports them
         net.eval()
         with torch.no_grad():
-            out = torch.cat([(net(s[i:i + 1024]) - s[i:i + 1024]).abs().sum(dim=(1, 2)) for i in range(0, len(s), 1024)])
+            out = torch.cat([error(net(s[i:i + 1024]), s[i:i + 1024]) * (std if a.loss == 'L1' else std * std)
+                             for i in range(0, len(s), 1024)])
         net.train()
         return out.cpu().numpy().astype(np.float64)
 
@@ -141,7 +146,7 @@ def train_and_evaluate(a, ids, labels, x, split):
         total = 0.0
         for i in range(0, len(x_train), a.batch):
             b = x_train[perm[i:i + a.batch]]
-            loss = (net(b) - b).abs().sum(dim=(1, 2)).mean()
+            loss = error(net(b), b).mean()
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
             total += loss.item() * len(b)
         val = float(losses(x_val).mean())
@@ -183,6 +188,7 @@ def main(argv=None):
     p.add_argument('--patience', type=int, default=15)
     p.add_argument('--lr', type=float, default=1e-3)
     p.add_argument('--percentile', type=float, default=99.0)
+    p.add_argument('--loss', choices=('L1', 'L2'), default='L1')
     p.add_argument('--init', choices=('dl4j', 'torch'), default='dl4j')
     p.add_argument('--init-seed', type=int, default=7)
     p.add_argument('--out', help='append the JSON line to this file too')
