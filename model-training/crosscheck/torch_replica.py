@@ -92,7 +92,7 @@ def reference_split(labels, seed=42):
     return dict(train=train, val=val, test=test, abnormal=abnormal, abnormal_bal=abnormal[:len(test)])
 
 
-def train_and_evaluate(a, ids, labels, x, split):
+def train_and_evaluate(a, ids, x, split):
     import torch
     from torch import nn
     dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -131,10 +131,12 @@ def train_and_evaluate(a, ids, labels, x, split):
         d = r - s
         return (d.abs() if a.loss == 'L1' else d * d).sum(dim=(1, 2))
 
+    units = std if a.loss == 'L1' else std * std  # standardised → original units
+
     def losses(s):  # in the beat's original units, as the Java scorer reports them
         net.eval()
         with torch.no_grad():
-            out = torch.cat([error(net(s[i:i + 1024]), s[i:i + 1024]) * (std if a.loss == 'L1' else std * std)
+            out = torch.cat([error(net(s[i:i + 1024]), s[i:i + 1024]) * units
                              for i in range(0, len(s), 1024)])
         net.train()
         return out.cpu().numpy().astype(np.float64)
@@ -150,7 +152,7 @@ def train_and_evaluate(a, ids, labels, x, split):
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
             total += loss.item() * len(b)
         val = float(losses(x_val).mean())
-        history.append([epoch, round(total / len(x_train), 3), round(val, 3)])
+        history.append([epoch, round(total * units / len(x_train), 3), round(val, 3)])
         if val < best:
             best, best_epoch = val, epoch
             best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
@@ -196,7 +198,7 @@ def main(argv=None):
     ids, labels, x = load(a.data)
     split = reference_split(labels) if a.reference_split else java_split(labels, a.split_seed)
     result = dict(vars(a), split='reference' if a.reference_split else a.split_seed)
-    result.update(train_and_evaluate(a, ids, labels, x, split))
+    result.update(train_and_evaluate(a, ids, x, split))
     line = json.dumps(result)
     print(line, flush=True)
     if a.out:

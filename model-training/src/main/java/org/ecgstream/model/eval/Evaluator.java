@@ -49,13 +49,23 @@ public final class Evaluator {
 
   /** All held-out normals against as many abnormal windows drawn at random with the seed. */
   static EvaluationMetrics.BalancedProtocol balanced(double[] normal, double[] abnormal, double threshold, long seed) {
-    int size = Math.min(normal.length, abnormal.length);
-    List<Integer> pick = balancedPick(abnormal.length, seed);
+    return count(normal, abnormal, balancedDraw(normal.length, abnormal.length, seed), threshold);
+  }
+
+  /** The balanced outcome at a threshold, counting only the windows in the draw. */
+  private static EvaluationMetrics.BalancedProtocol count(double[] normal, double[] abnormal, BalancedDraw draw,
+                                                          double threshold) {
+    int size = 0;
     int normalOk = 0;
     int abnormalOk = 0;
-    for (int i = 0; i < size; i++) {
-      normalOk += normal[i] <= threshold ? 1 : 0;
-      abnormalOk += abnormal[pick.get(i)] > threshold ? 1 : 0;
+    for (int i = 0; i < normal.length; i++) {
+      if (draw.normal()[i]) {
+        size++;
+        normalOk += normal[i] <= threshold ? 1 : 0;
+      }
+    }
+    for (int i = 0; i < abnormal.length; i++) {
+      abnormalOk += draw.abnormal()[i] && abnormal[i] > threshold ? 1 : 0;
     }
     return new EvaluationMetrics.BalancedProtocol(size, normalOk, abnormalOk);
   }
@@ -97,18 +107,26 @@ public final class Evaluator {
    * balanced target comes from the threshold rule or from the losses themselves.
    */
   public static HindsightBalanced bestBalancedInHindsight(double[] normal, double[] abnormal, long seed) {
-    int size = Math.min(normal.length, abnormal.length);
-    List<Integer> pick = balancedPick(abnormal.length, seed);
-    double[] candidates = new double[2 * size + 1];
-    for (int i = 0; i < size; i++) {
-      candidates[2 * i] = normal[i];
-      candidates[2 * i + 1] = abnormal[pick.get(i)];
+    // One draw for every candidate: the windows compared do not depend on the threshold.
+    BalancedDraw draw = balancedDraw(normal.length, abnormal.length, seed);
+    double[] candidates = new double[normal.length + abnormal.length + 1];
+    int n = 0;
+    for (int i = 0; i < normal.length; i++) {
+      if (draw.normal()[i]) {
+        candidates[n++] = normal[i];
+      }
     }
-    candidates[2 * size] = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < abnormal.length; i++) {
+      if (draw.abnormal()[i]) {
+        candidates[n++] = abnormal[i];
+      }
+    }
+    candidates[n++] = Double.NEGATIVE_INFINITY;
+    candidates = java.util.Arrays.copyOf(candidates, n);
     java.util.Arrays.sort(candidates);
     HindsightBalanced best = null;
     for (double t : candidates) {
-      var b = balanced(normal, abnormal, t, seed);
+      var b = count(normal, abnormal, draw, t);
       int low = Math.min(b.normalCorrect(), b.abnormalCorrect());
       int sum = b.normalCorrect() + b.abnormalCorrect();
       if (best == null || low > best.worseSide() || (low == best.worseSide() && sum > best.total())) {
