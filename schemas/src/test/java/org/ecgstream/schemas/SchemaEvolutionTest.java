@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /** The current schemas added fields with defaults to their previous versions; both directions must read. */
 class SchemaEvolutionTest {
   private static Schema previous(String name) throws IOException {
-    try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream("/previous/" + name)) {
+    String path = name.startsWith("SampleFrame") ? "/org/ecgstream/schemas/history/" + name : "/previous/" + name;
+    try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream(path)) {
       return new Schema.Parser().parse(in);
     }
   }
