@@ -160,9 +160,13 @@ start_kafka() {
     -cp "$kafka_libs/*" kafka.Kafka "$conf/kafka.properties"
   wait_for "Kafka on port $KAFKA_PORT" 60 "$logs/kafka.log" port_open "$KAFKA_PORT"
   for t in $TOPICS; do
+    # The samples topic records the broker's arrival time: the job checks device clocks against it.
+    extra=()
+    [ "$t" = ecg.samples ] && extra=(--config message.timestamp.type=LogAppendTime)
     java -Dlog4j2.configurationFile="file:$conf/log4j.properties" -Dlog.file="$logs/topics.log" \
       -cp "$kafka_libs/*" org.apache.kafka.tools.TopicCommand --bootstrap-server "localhost:$KAFKA_PORT" \
-      --create --if-not-exists --topic "$t" --partitions "$TOPIC_PARTITIONS" --replication-factor 1 >>"$logs/topics.out"
+      --create --if-not-exists --topic "$t" --partitions "$TOPIC_PARTITIONS" --replication-factor 1 "${extra[@]}" \
+      >>"$logs/topics.out"
   done
   say "topics ready: $TOPICS ($TOPIC_PARTITIONS partitions each)"
 }

@@ -13,6 +13,7 @@ import org.ecgstream.job.functions.BeatAssembler;
 import org.ecgstream.job.functions.BeatScoringOperator;
 import org.ecgstream.job.functions.DeadLetters;
 import org.ecgstream.job.functions.FrameDecoder;
+import org.ecgstream.job.functions.FrameRules;
 import org.ecgstream.job.io.KafkaTopics;
 import org.ecgstream.job.records.Beat;
 import org.ecgstream.job.records.RawRecord;
@@ -55,14 +56,14 @@ public final class EcgAnomalyJob {
     env.enableCheckpointing(c.checkpointInterval().toMillis(),
         c.exactlyOnce() ? CheckpointingMode.EXACTLY_ONCE : CheckpointingMode.AT_LEAST_ONCE);
 
-    WatermarkStrategy<RawRecord> watermarks = WatermarkStrategy.<RawRecord>forBoundedOutOfOrderness(c.outOfOrderness())
-        .withTimestampAssigner((r, ts) -> r.timestamp)
-        .withIdleness(c.sourceIdleness());
-    DataStream<RawRecord> raw = env.fromSource(KafkaTopics.samplesSource(c), watermarks, "kafka: " + c.samplesTopic())
+    // No watermarks: no decision of the job depends on event time across sources, so no device's
+    // clock can hold back or rush another patient's beats (README, "Clocks and isolation").
+    DataStream<RawRecord> raw = env.fromSource(KafkaTopics.samplesSource(c), WatermarkStrategy.noWatermarks(),
+            "kafka: " + c.samplesTopic())
         .uid("samples-source");
 
     SingleOutputStreamOperator<SampleFrame> frames = raw
-        .process(new FrameDecoder(channels, c.deadLetterMaxRawBytes()))
+        .process(new FrameDecoder(FrameRules.of(c, channels)))
         .name("decode and validate frames").uid("frame-decoder");
 
     SingleOutputStreamOperator<Beat> beats = frames

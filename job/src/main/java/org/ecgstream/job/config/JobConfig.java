@@ -26,8 +26,9 @@ import java.util.function.Function;
  */
 public record JobConfig(String bootstrapServers, String samplesTopic, String scoresTopic, String alertsTopic,
                         String deadLettersTopic, String groupId, String startingOffsets, Path modelPath,
-                        String scorerEngine, int scorerThreads, int windowStride, Duration outOfOrderness,
-                        Duration sourceIdleness, Duration allowedLateness, Duration stateTtl, int batchMaxSize,
+                        String scorerEngine, int scorerThreads, int windowStride, int frameMaxSamples,
+                        int sourceIdMaxBytes, Duration clockMaxAhead, Duration clockMaxBehind,
+                        Duration allowedLateness, Duration stateTtl, int batchMaxSize,
                         Duration batchMaxWait, int alertK, int alertM, int alertCloseAfter, int alertUpdateEvery,
                         Duration checkpointInterval, boolean exactlyOnce, String transactionalIdPrefix,
                         Duration transactionTimeout, int parallelism, int deadLetterMaxRawBytes,
@@ -49,8 +50,10 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     d.put("scorer.engine", "fused");
     d.put("scorer.threads", "1");
     d.put("window.stride", "0");
-    d.put("watermark.out-of-orderness.ms", "2000");
-    d.put("source.idleness.ms", "5000");
+    d.put("frame.max-samples", "4096");
+    d.put("source-id.max-bytes", "128");
+    d.put("clock.max-ahead.ms", "60000");
+    d.put("clock.max-behind.ms", "0");
     d.put("assembler.allowed-lateness.ms", "1000");
     d.put("state.ttl.ms", "600000");
     d.put("batch.max-size", "32");
@@ -67,6 +70,9 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     d.put("dead-letter.max-raw-bytes", "4096");
     DEFAULTS = Collections.unmodifiableMap(d);
   }
+
+  /** Upper bound of {@code dead-letter.max-raw-bytes}. */
+  public static final int MAX_DEAD_LETTER_RAW_BYTES = 512 * 1024;
 
   private static final Set<String> SECRET_HINTS = Set.of("password", "secret", "jaas", "token", "key");
 
@@ -117,7 +123,8 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     JobConfig c = new JobConfig(v.get("bootstrap.servers"), v.get("topic.samples"), v.get("topic.scores"),
         v.get("topic.alerts"), v.get("topic.dead-letters"), v.get("group.id"), offsets, Path.of(v.get("model.path")),
         v.get("scorer.engine"), positive(v, "scorer.threads"), nonNegative(v, "window.stride"),
-        millis(v, "watermark.out-of-orderness.ms"), millis(v, "source.idleness.ms"),
+        positive(v, "frame.max-samples"), positive(v, "source-id.max-bytes"), millis(v, "clock.max-ahead.ms"),
+        millis(v, "clock.max-behind.ms"),
         millis(v, "assembler.allowed-lateness.ms"), millis(v, "state.ttl.ms"), positive(v, "batch.max-size"),
         millis(v, "batch.max-wait.ms"), positive(v, "alert.k"), positive(v, "alert.m"),
         positive(v, "alert.close-after"), positive(v, "alert.update-every"), millis(v, "checkpoint.interval.ms"),
@@ -125,6 +132,13 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
         nonNegative(v, "parallelism"), nonNegative(v, "dead-letter.max-raw-bytes"), Collections.unmodifiableMap(kafka));
     if (c.alertK > c.alertM) {
       throw new IllegalArgumentException("alert.k (" + c.alertK + ") cannot exceed alert.m (" + c.alertM + ")");
+    }
+    if (c.deadLetterMaxRawBytes > MAX_DEAD_LETTER_RAW_BYTES) {
+      // A dead letter must always fit the broker's default 1 MB record limit, whatever it carries.
+      throw new IllegalArgumentException("dead-letter.max-raw-bytes must be at most " + MAX_DEAD_LETTER_RAW_BYTES);
+    }
+    if (c.sourceIdMaxBytes > 4096) {
+      throw new IllegalArgumentException("source-id.max-bytes must be at most 4096");
     }
     if (c.alertM > 31) {
       throw new IllegalArgumentException("alert.m must be at most 31");
@@ -160,8 +174,10 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     m.put("scorer.engine", scorerEngine);
     m.put("scorer.threads", String.valueOf(scorerThreads));
     m.put("window.stride", String.valueOf(windowStride));
-    m.put("watermark.out-of-orderness.ms", String.valueOf(outOfOrderness.toMillis()));
-    m.put("source.idleness.ms", String.valueOf(sourceIdleness.toMillis()));
+    m.put("frame.max-samples", String.valueOf(frameMaxSamples));
+    m.put("source-id.max-bytes", String.valueOf(sourceIdMaxBytes));
+    m.put("clock.max-ahead.ms", String.valueOf(clockMaxAhead.toMillis()));
+    m.put("clock.max-behind.ms", String.valueOf(clockMaxBehind.toMillis()));
     m.put("assembler.allowed-lateness.ms", String.valueOf(allowedLateness.toMillis()));
     m.put("state.ttl.ms", String.valueOf(stateTtl.toMillis()));
     m.put("batch.max-size", String.valueOf(batchMaxSize));

@@ -75,7 +75,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
     String run = UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> settings = new java.util.LinkedHashMap<>(Map.of("model.path", model.toString(),
         "transactional.id.prefix", "demo-" + run, "parallelism", "1", "checkpoint.interval.ms", "1000",
-        "source.idleness.ms", "1000", "transaction.timeout.ms", "60000"));
+        "transaction.timeout.ms", "60000"));
     settings.putAll(overrides);
     try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings, webUiPort)) {
       JobConfig config = pipeline.config();

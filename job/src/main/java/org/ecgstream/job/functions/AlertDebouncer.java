@@ -16,7 +16,7 @@ import org.ecgstream.schemas.BeatScore;
  * Turns per-beat verdicts into alert episodes per source: an episode opens when {@code k} of the
  * last {@code m} beats are anomalous, is updated every {@code updateEvery} anomalous beats or when
  * the peak loss rises (never once per beat), and closes after {@code closeAfter} normal beats in
- * a row. A source silent for the state TTL (event time) has its episode closed and state cleared.
+ * a row. A source silent for the state TTL (wall clock) has its episode closed and state cleared.
  */
 public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Alert> {
   private final int k;
@@ -26,7 +26,7 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
   private final long ttlMs;
 
   private transient ValueState<AlertEpisode> state;
-  private transient EventTimer idleTimer;
+  private transient KeyedTimer idleTimer;
   private transient Counter opened;
   private transient Counter closed;
 
@@ -41,7 +41,7 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
   @Override
   public void open(OpenContext ctx) {
     state = getRuntimeContext().getState(new ValueStateDescriptor<>("episode", AlertEpisode.class));
-    idleTimer = new EventTimer(getRuntimeContext(), "idleTimer");
+    idleTimer = new KeyedTimer(getRuntimeContext(), "idleTimer");
     opened = getRuntimeContext().getMetricGroup().counter("alertsOpened");
     closed = getRuntimeContext().getMetricGroup().counter("alertsClosed");
   }
@@ -99,7 +99,9 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
       clear(ctx);
     } else {
       state.update(e);
-      idleTimer.atLeast(ctx.timerService(), s.getEndTimeMillis() + ttlMs);
+      // Wall clock, not the beat's event time: a monitor's clock cannot close another's episode.
+      idleTimer.cancel(ctx.timerService());
+      idleTimer.atMost(ctx.timerService(), ctx.timerService().currentProcessingTime() + ttlMs);
     }
   }
 

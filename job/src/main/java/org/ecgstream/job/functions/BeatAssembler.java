@@ -1,6 +1,7 @@
 package org.ecgstream.job.functions;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -12,6 +13,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.ecgstream.job.records.Beat;
 import org.ecgstream.job.records.PendingSample;
+import org.ecgstream.job.records.SourceProgress;
 import org.ecgstream.job.records.WindowBuffer;
 import org.ecgstream.schemas.SampleFrame;
 
@@ -20,13 +22,22 @@ import org.ecgstream.schemas.SampleFrame;
  * by default, or every {@code stride} samples for overlapping windows. Window k covers sequence
  * numbers [k * stride, k * stride + length).
  *
- * <p>Samples that arrive early are held until the missing ones come, for as long as the allowed
- * lateness past their event time. When the watermark passes that and a sample is still missing,
- * the windows it belonged to cannot be built: the partial window is dropped and the gap reported
- * as a dead letter, never scored as a corrupted beat. Exact duplicates are ignored. A source with
- * no samples for the state TTL (event time) has its state cleared.
+ * <p>Every decision is taken from the source's own samples and the wall clock, never from a
+ * watermark, so another source's clock cannot move it. Samples that arrive early are held until
+ * the missing ones come. A missing sample is given up as a gap once the source's own event time
+ * has moved on by more than the allowed lateness past the first held sample, or once that much
+ * wall-clock time has passed since it was held (a source that stops sending), or when more than
+ * a few windows are held. The partial window is then dropped and reported, never scored as a
+ * corrupted beat. Exact duplicates are counted and ignored; samples that arrive after their gap
+ * was given up are reported as late. A source whose sequence goes back while its time moves on
+ * (a monitor that rebooted) is re-synchronised at its new sequence. A source silent for the state
+ * TTL (wall clock) has its state cleared. Every sample that does not end up in a beat is counted
+ * and reported in a dead letter with its reason.
  */
 public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Beat> {
+  /** Held samples beyond this many windows are a gap whatever the clocks say: state stays bounded. */
+  static final int MAX_HELD_WINDOWS = 8;
+
   private final int length;
   private final int channels;
   private final int stride;
@@ -34,14 +45,16 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
   private final long ttlMs;
   private final String topic;
 
-  private transient ValueState<Long> next;
+  private transient ValueState<SourceProgress> progress;
   private transient ValueState<WindowBuffer> window;
   private transient MapState<Long, PendingSample> pending;
-  private transient EventTimer gapTimer;
-  private transient EventTimer idleTimer;
+  private transient KeyedTimer gapTimer;
+  private transient KeyedTimer idleTimer;
   private transient Counter beats;
   private transient Counter gaps;
-  private transient Counter ignored;
+  private transient Counter restarts;
+  private transient Counter duplicateSamples;
+  private transient Counter lateSamples;
   private transient Counter droppedSamples;
 
   public BeatAssembler(int length, int channels, int stride, Duration allowedLateness, Duration ttl, String topic) {
@@ -59,108 +72,201 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
   @Override
   public void open(OpenContext ctx) {
     var rc = getRuntimeContext();
-    next = rc.getState(new ValueStateDescriptor<>("next", Long.class));
+    progress = rc.getState(new ValueStateDescriptor<>("progress", SourceProgress.class));
     window = rc.getState(new ValueStateDescriptor<>("window", WindowBuffer.class));
     pending = rc.getMapState(new MapStateDescriptor<>("pending", Long.class, PendingSample.class));
-    gapTimer = new EventTimer(rc, "gapTimer");
-    idleTimer = new EventTimer(rc, "idleTimer");
+    gapTimer = new KeyedTimer(rc, "gapTimer");
+    idleTimer = new KeyedTimer(rc, "idleTimer");
     var g = rc.getMetricGroup();
     beats = g.counter("beatsAssembled");
     gaps = g.counter("gaps");
-    ignored = g.counter("duplicateOrLateSamples");
+    restarts = g.counter("sourceRestarts");
+    duplicateSamples = g.counter("duplicateSamples");
+    lateSamples = g.counter("lateSamples");
     droppedSamples = g.counter("droppedSamples");
   }
 
   @Override
   public void processElement(SampleFrame frame, Context ctx, Collector<Beat> out) throws Exception {
+    long now = ctx.timerService().currentProcessingTime();
+    SourceProgress p = progress.value();
+    WindowBuffer w = window.value();
+    long first = frame.getSequence();
+    if (p == null) {
+      // Windows sit on a fixed grid of sequence numbers (multiples of the stride), so a source
+      // that starts mid-window, or whose state expired, lines up again by itself.
+      p = new SourceProgress();
+      p.next = Math.floorDiv(first, stride) * stride;
+      w = new WindowBuffer(p.next, length, channels);
+    }
     List<Float> v = frame.getValues();
     int samples = v.size() / channels;
     long periodMicros = frame.getSamplePeriodMicros();
-    if (next.value() == null) {
-      // Windows sit on a fixed grid of sequence numbers (multiples of the stride), so a source
-      // that starts mid-window, or whose state expired, lines up again by itself.
-      long start = Math.floorDiv(frame.getSequence(), stride) * stride;
-      next.update(start);
-      window.update(new WindowBuffer(start, length, channels));
+    long startTime = frame.getEventTimeMillis();
+    boolean behind = first + samples <= p.next;
+    if (behind && (startTime > p.newestEventMillis || p.behindRun >= length)) {
+      w = restart(p, w, first, ctx);
+      behind = false;
     }
-    WindowBuffer w = window.value();
-    long expected = next.value();
-    boolean inOrder = pending.isEmpty();
-    long lastTime = frame.getEventTimeMillis();
+    p.behindRun = behind ? p.behindRun + samples : 0;
+    p.lastArrivalMillis = now;
+
+    boolean inOrder = p.held == 0;
+    int duplicates = 0;
+    int late = 0;
+    long lateFirst = -1;
     for (int k = 0; k < samples; k++) {
-      long seq = frame.getSequence() + k;
-      long time = frame.getEventTimeMillis() + k * periodMicros / 1000;
-      lastTime = Math.max(lastTime, time);
-      float[] values = new float[channels];
-      for (int c = 0; c < channels; c++) {
-        values[c] = v.get(k * channels + c);
-      }
-      if (seq < expected || pending.contains(seq)) {
-        ignored.inc();
-      } else if (inOrder && seq == expected) {
+      long seq = first + k;
+      long time = startTime + k * periodMicros / 1000;
+      p.newestEventMillis = Math.max(p.newestEventMillis, time);
+      if (seq < p.next) {
+        if (seq >= p.lostFrom && seq < p.lostTo) {
+          lateFirst = late++ == 0 ? seq : lateFirst;
+        } else {
+          duplicates++;
+        }
+      } else if (inOrder && seq == p.next) {
         // Fast path: the usual in-order sample goes straight into the window.
-        append(w, seq, time, values, ctx, out);
-        expected++;
+        append(w, seq, time, sample(v, k), ctx, out);
+        p.next++;
+      } else if (pending.contains(seq)) {
+        duplicates++;
       } else {
-        pending.put(seq, new PendingSample(time, values));
+        pending.put(seq, new PendingSample(time, sample(v, k)));
+        p.held++;
         inOrder = false;
       }
     }
-    expected = drain(w, expected, ctx, out);
-    next.update(expected);
+    duplicateSamples.inc(duplicates);
+    if (late > 0) {
+      lateSamples.inc(late);
+      ctx.output(DeadLetters.TAG, DeadLetters.ofSamples(String.format(
+          "late samples: %d samples from %d arrived after their window was given up as a gap", late, lateFirst),
+          ctx.getCurrentKey(), topic));
+    }
+    w = drain(p, w, ctx, out);
+    w = resolveGaps(p, w, now, false, ctx, out);
+    progress.update(p);
     window.update(w);
-    scheduleGapCheck(ctx);
-    idleTimer.atLeast(ctx.timerService(), lastTime + ttlMs);
+    if (!idleTimer.isSet()) {
+      idleTimer.atMost(ctx.timerService(), now + ttlMs);
+    }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Beat> out) throws Exception {
+    SourceProgress p = progress.value();
     if (idleTimer.firesAt(timestamp)) {
-      expire(ctx);
+      idleTimer.fired();
+      if (p != null && timestamp - p.lastArrivalMillis < ttlMs) {
+        // The source sent since the timer was set: move it instead of re-registering per frame.
+        idleTimer.atMost(ctx.timerService(), p.lastArrivalMillis + ttlMs);
+      } else {
+        expire(p, ctx);
+      }
       return;
     }
-    if (!gapTimer.firesAt(timestamp)) {
-      return;
-    }
-    gapTimer.fired();
-    WindowBuffer w = window.value();
-    long expected = next.value();
-    if (!pending.isEmpty() && !pending.contains(expected)) {
-      long firstHeld = Long.MAX_VALUE;
-      for (Long s : pending.keys()) {
-        firstHeld = Math.min(firstHeld, s);
-      }
-      // Resume at the first window start on the grid at or after the first sample we hold.
-      long resume = Math.floorDiv(firstHeld + stride - 1, stride) * stride;
-      int droppedHeld = 0;
-      for (Long s : toList(pending.keys())) {
-        if (s < resume) {
-          pending.remove(s);
-          droppedHeld++;
-        }
-      }
-      gaps.inc();
-      droppedSamples.inc(w.filled + droppedHeld);
-      ctx.output(DeadLetters.TAG, DeadLetters.ofSamples(String.format(
-          "sequence gap: samples %d..%d missing; dropped the partial window from %d (%d samples) and %d held samples "
-              + "before the next window at %d", expected, firstHeld - 1, w.startSequence, w.filled, droppedHeld, resume),
-          ctx.getCurrentKey(), topic));
-      w = new WindowBuffer(resume, length, channels);
-      expected = drain(w, resume, ctx, out);
-      next.update(expected);
+    if (gapTimer.firesAt(timestamp)) {
+      gapTimer.fired();
+      WindowBuffer w = resolveGaps(p, window.value(), timestamp, true, ctx, out);
+      progress.update(p);
       window.update(w);
     }
-    scheduleGapCheck(ctx);
   }
 
-  private long drain(WindowBuffer w, long expected, Context ctx, Collector<Beat> out) throws Exception {
-    PendingSample s;
-    while ((s = pending.get(expected)) != null) {
-      pending.remove(expected);
-      append(w, expected, s.eventTimeMillis, s.values, ctx, out);
-      expected++;
+  private float[] sample(List<Float> v, int k) {
+    float[] values = new float[channels];
+    for (int c = 0; c < channels; c++) {
+      values[c] = v.get(k * channels + c);
     }
-    return expected;
+    return values;
+  }
+
+  private WindowBuffer drain(SourceProgress p, WindowBuffer w, Context ctx, Collector<Beat> out) throws Exception {
+    PendingSample s;
+    while (p.held > 0 && (s = pending.get(p.next)) != null) {
+      pending.remove(p.next);
+      p.held--;
+      append(w, p.next, s.eventTimeMillis, s.values, ctx, out);
+      p.next++;
+    }
+    return w;
+  }
+
+  /**
+   * Gives up missing samples whose wait is over: by the source's own event time, by the held
+   * count, or (when {@code timerFired}) by the wall clock. Otherwise makes sure the wall-clock
+   * timer is set while samples are held.
+   */
+  private WindowBuffer resolveGaps(SourceProgress p, WindowBuffer w, long now, boolean timerFired, Context ctx,
+                                   Collector<Beat> out) throws Exception {
+    boolean wallClockExpired = timerFired;
+    while (p.held > 0) {
+      long firstHeld = Long.MAX_VALUE;
+      long earliestTime = Long.MAX_VALUE;
+      for (var e : pending.entries()) {
+        firstHeld = Math.min(firstHeld, e.getKey());
+        earliestTime = Math.min(earliestTime, e.getValue().eventTimeMillis);
+      }
+      boolean waitedEnough = p.newestEventMillis - earliestTime > allowedLatenessMs || wallClockExpired
+          || p.held > MAX_HELD_WINDOWS * length;
+      if (!waitedEnough) {
+        gapTimer.atMost(ctx.timerService(), now + allowedLatenessMs);
+        return w;
+      }
+      w = gap(p, w, firstHeld, ctx, out);
+      // A later gap among the rest waits its own turn (unless the source's clock already says so).
+      wallClockExpired = false;
+    }
+    gapTimer.cancel(ctx.timerService());
+    return w;
+  }
+
+  private WindowBuffer gap(SourceProgress p, WindowBuffer w, long firstHeld, Context ctx, Collector<Beat> out)
+      throws Exception {
+    // Resume at the first window start on the grid at or after the first sample we hold.
+    long resume = Math.floorDiv(firstHeld + stride - 1, stride) * stride;
+    int droppedHeld = 0;
+    for (Long s : new ArrayList<>(toList(pending.keys()))) {
+      if (s < resume) {
+        pending.remove(s);
+        droppedHeld++;
+      }
+    }
+    p.held -= droppedHeld;
+    long missing = firstHeld - p.next;
+    gaps.inc();
+    droppedSamples.inc(w.filled + droppedHeld);
+    String what = missing > length
+        ? String.format("sequence jumped forward from %d to %d (%d samples missing)", p.next, firstHeld, missing)
+        : String.format("sequence gap: samples %d..%d missing", p.next, firstHeld - 1);
+    ctx.output(DeadLetters.TAG, DeadLetters.ofSamples(String.format(
+        "%s; dropped the partial window from %d (%d samples) and %d held samples before the next window at %d",
+        what, w.startSequence, w.filled, droppedHeld, resume), ctx.getCurrentKey(), topic));
+    p.lostFrom = p.next;
+    p.lostTo = firstHeld;
+    p.next = resume;
+    return drain(p, new WindowBuffer(resume, length, channels), ctx, out);
+  }
+
+  /** The source counts from a new origin: report what is dropped and start a window at its new sequence. */
+  private WindowBuffer restart(SourceProgress p, WindowBuffer w, long first, Context ctx) throws Exception {
+    long stale = p.behindRun;
+    restarts.inc();
+    droppedSamples.inc(w.filled + p.held + stale);
+    ctx.output(DeadLetters.TAG, DeadLetters.ofSamples(String.format(
+        "source restarted: sequence went back from %d to %d %s; dropped the partial window from %d (%d samples), "
+            + "%d held samples and %d samples before this frame; assembly resumes at %d",
+        p.next, first, stale >= length ? "for " + stale + " samples in a row" : "while its event time moved on",
+        w.startSequence, w.filled, p.held, stale, first), ctx.getCurrentKey(), topic));
+    pending.clear();
+    gapTimer.cancel(ctx.timerService());
+    p.held = 0;
+    p.behindRun = 0;
+    p.lostFrom = 0;
+    p.lostTo = 0;
+    p.next = first;
+    return new WindowBuffer(first, length, channels);
   }
 
   private void append(WindowBuffer w, long seq, long time, float[] values, Context ctx, Collector<Beat> out) {
@@ -184,38 +290,24 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     w.startSequence += stride;
   }
 
-  /** Makes sure a timer fires when the earliest held sample's lateness has run out. */
-  private void scheduleGapCheck(Context ctx) throws Exception {
-    if (pending.isEmpty()) {
-      gapTimer.cancel(ctx.timerService());
-      return;
-    }
-    long earliest = Long.MAX_VALUE;
-    for (PendingSample p : pending.values()) {
-      earliest = Math.min(earliest, p.eventTimeMillis);
-    }
-    gapTimer.atMost(ctx.timerService(), earliest + allowedLatenessMs);
-  }
-
-  private void expire(OnTimerContext ctx) throws Exception {
+  private void expire(SourceProgress p, OnTimerContext ctx) throws Exception {
     WindowBuffer w = window.value();
-    int held = toList(pending.keys()).size();
+    int held = p == null ? 0 : p.held;
     int partial = w == null ? 0 : w.filled;
     if (partial + held > 0) {
       droppedSamples.inc(partial + held);
       ctx.output(DeadLetters.TAG, DeadLetters.ofSamples(String.format(
-          "source idle for %d ms: dropped a partial window of %d samples and %d held samples", ttlMs, partial, held),
+          "source silent for %d ms: dropped a partial window of %d samples and %d held samples", ttlMs, partial, held),
           ctx.getCurrentKey(), topic));
     }
     gapTimer.cancel(ctx.timerService());
-    idleTimer.fired();
-    next.clear();
+    progress.clear();
     window.clear();
     pending.clear();
   }
 
   private static <T> List<T> toList(Iterable<T> it) {
-    List<T> l = new java.util.ArrayList<>();
+    List<T> l = new ArrayList<>();
     it.forEach(l::add);
     return l;
   }

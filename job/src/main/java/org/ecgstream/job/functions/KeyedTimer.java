@@ -7,13 +7,15 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
- * One event-time timer per key whose due time is kept in keyed state, so it can be moved or
+ * One processing-time timer per key whose due time is kept in keyed state, so it can be moved or
  * cancelled: a key never holds more than one timer of a kind, and cancelling leaves no state.
+ * Processing time, not event time: a source's gaps and silence are judged by the wall clock and
+ * its own samples, never by a watermark that another source's clock can move.
  */
-final class EventTimer {
+final class KeyedTimer {
   private final ValueState<Long> due;
 
-  EventTimer(RuntimeContext rc, String name) {
+  KeyedTimer(RuntimeContext rc, String name) {
     due = rc.getState(new ValueStateDescriptor<>(name, Long.class));
   }
 
@@ -23,19 +25,19 @@ final class EventTimer {
     return t != null && t == timestamp;
   }
 
-  /** Sets the timer to {@code at}, or keeps it where it is if that is already later. */
-  void atLeast(TimerService timers, long at) throws IOException {
-    Long t = due.value();
-    if (t == null || t < at) {
-      moveTo(timers, t, at);
-    }
+  boolean isSet() throws IOException {
+    return due.value() != null;
   }
 
   /** Sets the timer to {@code at}, or keeps it where it is if that is already earlier. */
   void atMost(TimerService timers, long at) throws IOException {
     Long t = due.value();
     if (t == null || t > at) {
-      moveTo(timers, t, at);
+      if (t != null) {
+        timers.deleteProcessingTimeTimer(t);
+      }
+      timers.registerProcessingTimeTimer(at);
+      due.update(at);
     }
   }
 
@@ -43,7 +45,7 @@ final class EventTimer {
   void cancel(TimerService timers) throws IOException {
     Long t = due.value();
     if (t != null) {
-      timers.deleteEventTimeTimer(t);
+      timers.deleteProcessingTimeTimer(t);
     }
     due.clear();
   }
@@ -51,13 +53,5 @@ final class EventTimer {
   /** Forgets a timer that has just fired. */
   void fired() {
     due.clear();
-  }
-
-  private void moveTo(TimerService timers, Long from, long at) throws IOException {
-    if (from != null) {
-      timers.deleteEventTimeTimer(from);
-    }
-    timers.registerEventTimeTimer(at);
-    due.update(at);
   }
 }

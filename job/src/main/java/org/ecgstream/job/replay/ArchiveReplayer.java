@@ -12,13 +12,16 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ecgstream.model.nn.ProgressBar;
-import org.ecgstream.schemas.AvroBytes;
 import org.ecgstream.schemas.SampleFrame;
+import org.ecgstream.schemas.SampleFrameWire;
 
 /**
  * Produces a {@link ReplayPlan} to Kafka as simulated patients: all patients in parallel, each
  * sending its beats back to back, either at real-time pace (a frame is sent when its event time
- * comes) or as fast as the broker takes them.
+ * comes) or as fast as the broker takes them. Frames are written in the samples topic's wire format
+ * ({@link SampleFrameWire}); the Kafka record timestamp is left to the producer (send time), and
+ * event times never run ahead of the wall clock: at real-time pace the first frame is stamped now,
+ * flat out the whole replay is laid out in the recent past, as a store-and-forward monitor sends it.
  */
 public final class ArchiveReplayer {
   /**
@@ -59,9 +62,16 @@ public final class ArchiveReplayer {
     return sourceId + "/" + firstSequence;
   }
 
+  /** @param startMillis wall-clock time the replay starts */
   public Result replay(ReplayPlan plan, long startMillis, PrintStream progress) {
     long periodMicros = beatMillis * 1000 / plan.length();
     List<List<PlannedBeat>> sources = new ArrayList<>(plan.bySource().values());
+    long firstSequence = sources.stream().filter(s -> !s.isEmpty()).mapToLong(s -> s.get(0).firstSequence())
+        .min().orElse(0);
+    long endSequence = sources.stream().filter(s -> !s.isEmpty())
+        .mapToLong(s -> s.get(s.size() - 1).firstSequence() + plan.length()).max().orElse(0);
+    // Event time of sequence number 0: the job re-stamps frames stamped ahead of their arrival.
+    long origin = startMillis - (realTime ? firstSequence : endSequence) * periodMicros / 1000;
     int maxBeats = sources.stream().mapToInt(List::size).max().orElse(0);
     int framesPerBeat = (plan.length() + samplesPerFrame - 1) / samplesPerFrame;
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -73,7 +83,7 @@ public final class ArchiveReplayer {
     for (int j = 0; j < maxBeats; j++) {
       List<List<SampleFrame>> slot = new ArrayList<>();
       for (List<PlannedBeat> s : sources) {
-        slot.add(j < s.size() ? FrameSlicer.frames(s.get(j), plan.channels(), samplesPerFrame, startMillis, periodMicros)
+        slot.add(j < s.size() ? FrameSlicer.frames(s.get(j), plan.channels(), samplesPerFrame, origin, periodMicros)
             : List.of());
       }
       for (int f = 0; f < framesPerBeat; f++) {
@@ -86,8 +96,8 @@ public final class ArchiveReplayer {
             continue;
           }
           SampleFrame frame = beatFrames.get(f);
-          producer.send(new ProducerRecord<>(topic, null, frame.getEventTimeMillis(),
-              frame.getSourceId().getBytes(StandardCharsets.UTF_8), AvroBytes.encode(frame)));
+          producer.send(new ProducerRecord<>(topic, null, null,
+              frame.getSourceId().getBytes(StandardCharsets.UTF_8), SampleFrameWire.encode(frame)));
           frames++;
           samples += frame.getValues().size() / plan.channels();
           if (f == beatFrames.size() - 1) {

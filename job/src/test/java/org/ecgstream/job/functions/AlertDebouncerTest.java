@@ -113,21 +113,26 @@ class AlertDebouncerTest {
   void shouldHoldNoStateForANormalSourceAndCleanUpAfterAnEpisode() throws Exception {
     pattern("p1", "NNNNNNNN");
     assertThat(harness.numKeyedStateEntries()).isZero();
-    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
     pattern("p1", "AAANNNNNNN");
     assertThat(alerts()).extracting(Alert::getKind).containsExactly(AlertKind.OPENED, AlertKind.CLOSED);
     assertThat(harness.numKeyedStateEntries()).isZero();
-    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
   }
 
   @Test
   void shouldCloseTheEpisodeOfASourceThatFallsSilent() throws Exception {
     pattern("p1", "AAA");
+    // The beats' event times are irrelevant: only the wall clock measures silence.
     harness.processWatermark(Long.MAX_VALUE - 1);
+    assertThat(alerts()).hasSize(1);
+    harness.setProcessingTime(60_000 - 1);
+    assertThat(alerts()).hasSize(1);
+    harness.setProcessingTime(60_000);
     assertThat(alerts()).extracting(Alert::getKind).containsExactly(AlertKind.OPENED, AlertKind.CLOSED);
     assertThat(alerts().get(1).getReason()).contains("silent");
     assertThat(alerts().get(1).getModelVersion()).isEqualTo("m1");
     assertThat(harness.numKeyedStateEntries()).isZero();
-    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
   }
 }

@@ -44,12 +44,17 @@ class BeatAssemblerTest {
 
   /** A frame of {@code n} samples of source {@code id} from sequence {@code seq}; sample i has value seq + i. */
   static SampleFrame frame(String id, long seq, int n) {
+    return frame(id, seq, n, seq * PERIOD_MS, PERIOD_MS * 1000);
+  }
+
+  /** As above, stamped {@code time} for its first sample and {@code periodMicros} apart. */
+  static SampleFrame frame(String id, long seq, int n, long time, long periodMicros) {
     List<Float> v = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       v.add((float) (seq + i));
     }
-    return SampleFrame.newBuilder().setSourceId(id).setSequence(seq).setEventTimeMillis(seq * PERIOD_MS)
-        .setSamplePeriodMicros(PERIOD_MS * 1000).setChannels(1).setValues(v).build();
+    return SampleFrame.newBuilder().setSourceId(id).setSequence(seq).setEventTimeMillis(time)
+        .setSamplePeriodMicros(periodMicros).setChannels(1).setValues(v).build();
   }
 
   private void send(SampleFrame f) throws Exception {
@@ -108,7 +113,9 @@ class BeatAssemblerTest {
     send(frame("p1", 0, 2));
     send(frame("p1", 3, 9)); // sample 2 never comes
     assertThat(beats()).isEmpty();
-    harness.processWatermark(3 * PERIOD_MS + LATENESS.toMillis());
+    harness.setProcessingTime(LATENESS.toMillis() - 1);
+    assertThat(beats()).isEmpty();
+    harness.setProcessingTime(LATENESS.toMillis());
     // Window 0..3 is impossible; 4..7 and 8..11 are whole.
     assertThat(beats()).extracting(b -> b.firstSequence).containsExactly(4L, 8L);
     assertThat(deadLetters()).hasSize(1);
@@ -116,15 +123,81 @@ class BeatAssemblerTest {
     assertThat(d.getSourceId()).isEqualTo("p1");
     assertThat(d.getReason()).contains("sequence gap: samples 2..2 missing", "partial window from 0 (2 samples)",
         "1 held samples before the next window at 4");
-    send(frame("p1", 2, 1)); // too late now: ignored, not scored into anything
+    send(frame("p1", 2, 1)); // too late now: reported, not scored into anything
     assertThat(beats()).hasSize(2);
+    assertThat(deadLetters()).hasSize(2);
+    assertThat(deadLetters().get(1).getReason()).isEqualTo(
+        "late samples: 1 samples from 2 arrived after their window was given up as a gap");
+  }
+
+  @Test
+  void shouldGiveUpAGapOnceTheSourcesOwnTimeHasMovedOnWithoutWaitingForTheWallClock() throws Exception {
+    send(frame("p1", 0, 2));
+    send(frame("p1", 3, 10)); // up to 120 ms: less than the lateness past sample 3 (30 ms)
+    assertThat(deadLetters()).isEmpty();
+    send(frame("p1", 13, 2)); // up to 140 ms: now more than 100 ms past the first held sample
+    assertThat(deadLetters()).singleElement().satisfies(d -> assertThat(d.getReason()).startsWith(
+        "sequence gap: samples 2..2 missing"));
+    assertThat(beats()).extracting(b -> b.firstSequence).containsExactly(4L, 8L);
+  }
+
+  @Test
+  void shouldIgnoreOtherSourcesClocks() throws Exception {
+    send(frame("p1", 0, 2));
+    send(frame("p1", 3, 1));
+    // Another monitor two hours fast, and a watermark far ahead: p1's missing sample still gets its lateness.
+    send(frame("p2", 0, 8, 7_200_000, PERIOD_MS * 1000));
+    harness.processWatermark(Long.MAX_VALUE - 1);
+    send(frame("p1", 2, 1));
+    assertThat(beats()).extracting(b -> b.sourceId + ":" + b.firstSequence).containsExactly("p2:0", "p2:4", "p1:0");
+    assertThat(deadLetters()).isEmpty();
+  }
+
+  @Test
+  void shouldGiveUpAGapWhenTooManySamplesAreHeldWhateverTheClocks() throws Exception {
+    int cap = BeatAssembler.MAX_HELD_WINDOWS * LENGTH;
+    send(frame("p1", 0, 1, 0, 0));
+    // Period 0 (a producer on the first schema): every held sample has the same time, so only the count ends the wait.
+    send(frame("p1", 2, cap, 0, 0));
+    assertThat(deadLetters()).isEmpty();
+    send(frame("p1", 2 + cap, 1, 0, 0));
+    assertThat(deadLetters()).singleElement().satisfies(d -> assertThat(d.getReason()).startsWith(
+        "sequence gap: samples 1..1 missing"));
+    // Resumes at 4 with everything held from there: beats 4..31, samples 32..34 wait for more.
+    assertThat(beats()).extracting(b -> b.firstSequence).containsExactly(4L, 8L, 12L, 16L, 20L, 24L, 28L);
+  }
+
+  @Test
+  void shouldResynchroniseAMonitorThatRebootsAndCountsFromZeroAgain() throws Exception {
+    send(frame("p1", 0, 6)); // one beat, then 2 samples of the next window
+    send(frame("p1", 0, 4, 1_000, PERIOD_MS * 1000)); // sequence back to 0, time moved on
+    assertThat(beats()).extracting(b -> b.firstSequence).containsExactly(0L, 0L);
+    assertThat(beats().get(1).startTimeMillis).isEqualTo(1_000);
+    assertThat(deadLetters()).singleElement().satisfies(d -> assertThat(d.getReason()).isEqualTo(
+        "source restarted: sequence went back from 6 to 0 while its event time moved on; dropped the partial window "
+            + "from 4 (2 samples), 0 held samples and 0 samples before this frame; assembly resumes at 0"));
+    send(frame("p1", 4, 4, 1_040, PERIOD_MS * 1000));
+    assertThat(beats()).extracting(b -> b.firstSequence).containsExactly(0L, 0L, 4L);
+  }
+
+  @Test
+  void shouldResynchroniseAMonitorWhoseSequenceAndClockBothWentBack() throws Exception {
+    send(frame("p1", 100, 4, 10_000, PERIOD_MS * 1000));
+    // A reboot that also reset the clock looks like duplicates, but not for longer than a window.
+    send(frame("p1", 0, 2, 0, PERIOD_MS * 1000));
+    send(frame("p1", 2, 2, 20, PERIOD_MS * 1000));
+    assertThat(deadLetters()).isEmpty();
+    send(frame("p1", 4, 4, 40, PERIOD_MS * 1000));
+    assertThat(deadLetters()).singleElement().satisfies(d -> assertThat(d.getReason()).startsWith(
+        "source restarted: sequence went back from 104 to 4 for 4 samples in a row"));
+    assertThat(beats()).extracting(b -> b.firstSequence).containsExactly(100L, 4L);
   }
 
   @Test
   void shouldWaitForALateSampleWithinTheAllowedLateness() throws Exception {
     send(frame("p1", 0, 2));
     send(frame("p1", 3, 1));
-    harness.processWatermark(3 * PERIOD_MS + LATENESS.toMillis() - 1);
+    harness.setProcessingTime(LATENESS.toMillis() - 1);
     send(frame("p1", 2, 1));
     assertThat(beats()).hasSize(1);
     assertThat(deadLetters()).isEmpty();
@@ -133,7 +206,7 @@ class BeatAssemblerTest {
   @Test
   void shouldAlignWindowsToTheSequenceGridWhenASourceStartsMidWindow() throws Exception {
     send(frame("p1", 6, 10));
-    harness.processWatermark(6 * PERIOD_MS + LATENESS.toMillis());
+    harness.setProcessingTime(LATENESS.toMillis());
     assertThat(beats()).extracting(b -> b.firstSequence).containsExactly(8L, 12L);
     assertThat(deadLetters()).singleElement().satisfies(d -> assertThat(d.getReason()).contains("samples 4..5 missing"));
   }
@@ -159,20 +232,25 @@ class BeatAssemblerTest {
   void shouldClearStateAndTimersOfAnIdleSource() throws Exception {
     send(frame("p1", 0, 6)); // one beat and a partial window of 2
     assertThat(harness.numKeyedStateEntries()).isPositive();
-    assertThat(harness.numEventTimeTimers()).isEqualTo(1);
-    harness.processWatermark(5 * PERIOD_MS + TTL.toMillis());
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+    harness.setProcessingTime(TTL.toMillis() / 2);
+    send(frame("p1", 6, 1)); // keeps the source alive: the timer moves when it fires
+    harness.setProcessingTime(TTL.toMillis());
+    assertThat(harness.numKeyedStateEntries()).isPositive();
+    assertThat(deadLetters()).isEmpty();
+    harness.setProcessingTime(TTL.toMillis() / 2 + TTL.toMillis());
     assertThat(harness.numKeyedStateEntries()).isZero();
-    assertThat(harness.numEventTimeTimers()).isZero();
+    assertThat(harness.numProcessingTimeTimers()).isZero();
     assertThat(deadLetters()).singleElement().satisfies(d ->
-        assertThat(d.getReason()).contains("source idle", "partial window of 2 samples"));
+        assertThat(d.getReason()).contains("source silent", "partial window of 3 samples"));
   }
 
   @Test
   void shouldLeaveNoGapTimerOnceTheGapIsFilled() throws Exception {
     send(frame("p1", 0, 1));
     send(frame("p1", 2, 2));
-    assertThat(harness.numEventTimeTimers()).isEqualTo(2); // idle + gap check
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(2); // idle + gap check
     send(frame("p1", 1, 1));
-    assertThat(harness.numEventTimeTimers()).isEqualTo(1); // idle only
+    assertThat(harness.numProcessingTimeTimers()).isEqualTo(1); // idle only
   }
 }

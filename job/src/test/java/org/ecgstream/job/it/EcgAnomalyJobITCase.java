@@ -67,7 +67,7 @@ class EcgAnomalyJobITCase {
         Map.entry("topic.alerts", "alerts-" + run), Map.entry("topic.dead-letters", "dead-" + run),
         Map.entry("group.id", "job-" + run), Map.entry("transactional.id.prefix", "tx-" + run),
         Map.entry("model.path", fixture.model.toString()), Map.entry("checkpoint.interval.ms", "500"),
-        Map.entry("source.idleness.ms", "1000"), Map.entry("transaction.timeout.ms", "60000"),
+        Map.entry("transaction.timeout.ms", "60000"),
         Map.entry("parallelism", "2")), k -> null);
   }
 
@@ -109,7 +109,7 @@ class EcgAnomalyJobITCase {
         assertThat(s.getScoredAtMillis()).isBetween(submitted, drained);
       }
       assertThat(deadLetters).hasSize(EcgStreamFixture.MALFORMED + 1);
-      assertThat(deadLetters).extracting(DeadLetter::getReason).anySatisfy(r -> assertThat(r).startsWith("malformed Avro"))
+      assertThat(deadLetters).extracting(DeadLetter::getReason).anySatisfy(r -> assertThat(r).startsWith("malformed SampleFrame"))
           .anySatisfy(r -> assertThat(r).startsWith("non-finite value at sample 1"))
           .anySatisfy(r -> assertThat(r).startsWith("wrong channel count: 2"))
           .anySatisfy(r -> assertThat(r).startsWith("sequence gap: samples " + (EcgStreamFixture.GAP_BEAT * 140 + 70)));
