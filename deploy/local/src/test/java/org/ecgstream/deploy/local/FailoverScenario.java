@@ -2,7 +2,9 @@ package org.ecgstream.deploy.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,11 +17,18 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.ecgstream.job.embedded.CommittedTopicReader;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.AlertKind;
 import org.ecgstream.schemas.BeatScore;
 import org.ecgstream.schemas.DeadLetter;
+import org.ecgstream.schemas.SampleFrame;
+import org.ecgstream.schemas.SampleFrameWire;
 
 /**
  * The job under failures on a real cluster: 6 patients replay at 4 beats/s each; once scores are
@@ -52,6 +61,13 @@ final class FailoverScenario {
       ClusterUnderTest.Replay replay = cluster.replay("--data", archive.toString(), "--patients", String.valueOf(PATIENTS),
           "--limit", String.valueOf(BEATS_BEFORE_SAVEPOINT), "--pace", "realtime", "--beat-ms", "250");
       awaitScores(scores, 30);
+      // A poison pill mid-stream: dead-lettered, and no restart (the kill below must be the first).
+      sendPoisonPill(kafka);
+      assertThat(deadLetters.readAtLeast(1, Duration.ofMinutes(1))).as("the poison pill's dead letter")
+          .singleElement().satisfies(d -> assertThat(d.getReason())
+              .isEqualTo("malformed SampleFrame (v2): values: 400000000 items exceed the limit of 4096"));
+      assertThat(rest.exceptionCount(job)).as("failures before the kill").isZero();
+      assertThat(rest.restoredCheckpoint(job)).as("restored before the kill").isEmpty();
       assertThat(replay.isAlive()).as("the kill must come mid-stream").isTrue();
       long completedBeforeKill = rest.completedCheckpoints(job);
       long killedAt = System.nanoTime();
@@ -106,7 +122,8 @@ final class FailoverScenario {
       assertThat(missing).as("beats without a score").isEmpty();
       assertThat(unexpected).as("scores of beats never sent").isEmpty();
       assertThat(read).hasSize(total);
-      assertThat(deadRead).as("dead letters: the replay is clean and each patient's stream continuous").isEmpty();
+      assertThat(deadRead).as("dead letters: only the poison pill; the replay is clean and each patient's stream "
+          + "continuous").extracting(DeadLetter::getSourceId).containsExactly("pill");
       assertThat(restoredFrom).as("the job restarted from a checkpoint after the kill").isPresent();
       // Every patient has an abnormal run before the savepoint; odd patients' second episode spans it.
       assertThat(wantAlerts).as("patients with alerts").hasSize(PATIENTS);
@@ -114,6 +131,24 @@ final class FailoverScenario {
           .anySatisfy(a -> assertThat(a.getKind()).isEqualTo(AlertKind.CLOSED));
       assertThat(ExpectedAlerts.bySource(alertsRead)).as("alerts, none lost or duplicated").isEqualTo(wantAlerts);
       return summary;
+    }
+  }
+
+  /** 30-odd bytes whose values array claims 400 million floats: a heap-sized allocation for a naive decoder. */
+  private static void sendPoisonPill(Properties kafka) throws Exception {
+    SampleFrame empty = SampleFrame.newBuilder().setSourceId("pill").setSequence(0)
+        .setEventTimeMillis(System.currentTimeMillis()).setSamplePeriodMicros(5714).setChannels(1).setValues(List.of())
+        .build();
+    byte[] wire = SampleFrameWire.encode(empty);
+    // The last byte ends the empty array; a count of 400,000,000 (zig-zag varint) replaces it.
+    ByteArrayOutputStream pill = new ByteArrayOutputStream();
+    pill.write(wire, 0, wire.length - 1);
+    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(pill, null);
+    enc.writeLong(400_000_000L);
+    enc.flush();
+    try (var producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>("ecg.samples", "pill".getBytes(StandardCharsets.UTF_8), pill.toByteArray()))
+          .get();
     }
   }
 

@@ -47,6 +47,11 @@ final class FlinkRest {
     return restored.isObject() ? OptionalLong.of(restored.path("id").asLong()) : OptionalLong.empty();
   }
 
+  /** Failures the job has recorded (its exception history), restarts included. */
+  int exceptionCount(String jobId) {
+    return get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size();
+  }
+
   long completedCheckpoints(String jobId) {
     return get("/jobs/" + jobId + "/checkpoints").path("counts").path("completed").asLong();
   }
