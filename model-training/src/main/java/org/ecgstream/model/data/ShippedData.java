@@ -14,6 +14,11 @@ public final class ShippedData {
     return List.of(dir.resolve("ECG5000_TRAIN.txt.gz"), dir.resolve("ECG5000_TEST.txt.gz"));
   }
 
+  /** The folder of the shipped MIT-BIH records (100, 101, 208). */
+  public static Path mitdb() {
+    return find(Path.of("data", "mitdb"));
+  }
+
   /** Resolves {@code relative} against the working directory or the nearest parent that has it. */
   public static Path find(Path relative) {
     Path here = Path.of("").toAbsolutePath();
