@@ -6,11 +6,11 @@ import org.ecgstream.model.data.DatasetFormatException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the model tool: {@code train}, {@code evaluate}, {@code score}, {@code inspect}. */
+/** Entry point of the model tool: {@code train}, {@code evaluate}, {@code score}, {@code inspect}, {@code rpeaks}... */
 @Command(name = "ecg-model", mixinStandardHelpOptions = true, version = "ecg-model 0.1.0",
     description = "Train, evaluate and run the LSTM autoencoder for ECG/sensor windows.",
     subcommands = {TrainCommand.class, SeedsCommand.class, EvaluateCommand.class, ScoreCommand.class,
-        InspectCommand.class, BenchmarkCommand.class})
+        InspectCommand.class, BenchmarkCommand.class, RPeaksCommand.class})
 public final class ModelCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
