@@ -68,7 +68,10 @@ public final class EcgAnomalyJob {
 
     SingleOutputStreamOperator<Beat> beats = frames
         .keyBy(SampleFrame::getSourceId)
-        .process(new BeatAssembler(length, channels, c.windowStride(), c.allowedLateness(), c.stateTtl(), c.samplesTopic()))
+        .process(c.beats().equals("r-peak")
+            ? BeatAssembler.aroundRPeaks(length, channels, c.rPeakLead(), c.rPeakBefore().toMillis(),
+                c.rPeakAfter().toMillis(), c.allowedLateness(), c.stateTtl(), c.samplesTopic())
+            : new BeatAssembler(length, channels, c.windowStride(), c.allowedLateness(), c.stateTtl(), c.samplesTopic()))
         .name("assemble beats").uid("beat-assembler");
 
     DataStream<BeatScore> scores = beats

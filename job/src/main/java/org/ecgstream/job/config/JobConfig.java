@@ -26,7 +26,8 @@ import java.util.function.Function;
  */
 public record JobConfig(String bootstrapServers, String samplesTopic, String scoresTopic, String alertsTopic,
                         String deadLettersTopic, String groupId, String startingOffsets, Path modelPath,
-                        String scorerEngine, int scorerThreads, int windowStride, int frameMaxSamples,
+                        String scorerEngine, int scorerThreads, String beats, int rPeakLead, Duration rPeakBefore,
+                        Duration rPeakAfter, int windowStride, int frameMaxSamples,
                         int sourceIdMaxBytes, Duration clockMaxAhead, Duration clockMaxBehind,
                         Duration allowedLateness, Duration stateTtl, int batchMaxSize,
                         Duration batchMaxWait, int alertK, int alertM, int alertCloseAfter, int alertUpdateEvery,
@@ -49,6 +50,10 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     d.put("model.path", "model-training/models/ecg5000-autoencoder.zip");
     d.put("scorer.engine", "fused");
     d.put("scorer.threads", "1");
+    d.put("beats", "fixed-grid");
+    d.put("rpeak.lead", "0");
+    d.put("rpeak.before-ms", "250");
+    d.put("rpeak.after-ms", "450");
     d.put("window.stride", "0");
     d.put("frame.max-samples", "4096");
     d.put("source-id.max-bytes", "128");
@@ -116,13 +121,18 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     if (!Set.of("fused", "dl4j").contains(v.get("scorer.engine"))) {
       throw new IllegalArgumentException("scorer.engine must be fused or dl4j, got " + v.get("scorer.engine"));
     }
+    String beats = v.get("beats");
+    if (!Set.of("fixed-grid", "r-peak").contains(beats)) {
+      throw new IllegalArgumentException("beats must be fixed-grid or r-peak, got " + beats);
+    }
     String offsets = v.get("starting.offsets");
     if (!Set.of("committed-or-earliest", "earliest", "latest").contains(offsets)) {
       throw new IllegalArgumentException("starting.offsets must be committed-or-earliest, earliest or latest");
     }
     JobConfig c = new JobConfig(v.get("bootstrap.servers"), v.get("topic.samples"), v.get("topic.scores"),
         v.get("topic.alerts"), v.get("topic.dead-letters"), v.get("group.id"), offsets, Path.of(v.get("model.path")),
-        v.get("scorer.engine"), positive(v, "scorer.threads"), nonNegative(v, "window.stride"),
+        v.get("scorer.engine"), positive(v, "scorer.threads"), beats, nonNegative(v, "rpeak.lead"),
+        millis(v, "rpeak.before-ms"), millis(v, "rpeak.after-ms"), nonNegative(v, "window.stride"),
         positive(v, "frame.max-samples"), positive(v, "source-id.max-bytes"), millis(v, "clock.max-ahead.ms"),
         millis(v, "clock.max-behind.ms"),
         millis(v, "assembler.allowed-lateness.ms"), millis(v, "state.ttl.ms"), positive(v, "batch.max-size"),
@@ -173,6 +183,10 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     m.put("model.path", modelPath.toString());
     m.put("scorer.engine", scorerEngine);
     m.put("scorer.threads", String.valueOf(scorerThreads));
+    m.put("beats", beats);
+    m.put("rpeak.lead", String.valueOf(rPeakLead));
+    m.put("rpeak.before-ms", String.valueOf(rPeakBefore.toMillis()));
+    m.put("rpeak.after-ms", String.valueOf(rPeakAfter.toMillis()));
     m.put("window.stride", String.valueOf(windowStride));
     m.put("frame.max-samples", String.valueOf(frameMaxSamples));
     m.put("source-id.max-bytes", String.valueOf(sourceIdMaxBytes));

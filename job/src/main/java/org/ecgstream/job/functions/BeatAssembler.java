@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.ecgstream.job.records.Beat;
 import org.ecgstream.job.records.PendingSample;
+import org.ecgstream.job.records.RPeakState;
 import org.ecgstream.job.records.SourceProgress;
 import org.ecgstream.job.records.WindowBuffer;
 import org.ecgstream.schemas.SampleFrame;
@@ -44,8 +45,15 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
   private final long allowedLatenessMs;
   private final long ttlMs;
   private final String topic;
+  /** Null: windows on a fixed grid of sequence numbers; else beats cut around R peaks. */
+  private final RPeakWindows rPeaks;
 
   private transient ValueState<SourceProgress> progress;
+  private transient ValueState<RPeakState> rPeakState;
+  /** The current key's R-peak state while an element or timer is handled. */
+  private transient RPeakState rp;
+  private transient Counter beatsIncomplete;
+  private transient double samplingHz;
   private transient ValueState<WindowBuffer> window;
   private transient MapState<Long, PendingSample> pending;
   private transient KeyedTimer gapTimer;
@@ -58,6 +66,18 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
   private transient Counter droppedSamples;
 
   public BeatAssembler(int length, int channels, int stride, Duration allowedLateness, Duration ttl, String topic) {
+    this(length, channels, stride, allowedLateness, ttl, topic, null);
+  }
+
+  /** Beats around R peaks: a window of {@code beforeMs} + {@code afterMs} around each peak found in channel {@code lead}. */
+  public static BeatAssembler aroundRPeaks(int length, int channels, int lead, long beforeMs, long afterMs,
+                                           Duration allowedLateness, Duration ttl, String topic) {
+    return new BeatAssembler(length, channels, 0, allowedLateness, ttl, topic,
+        new RPeakWindows(length, channels, lead, beforeMs, afterMs));
+  }
+
+  private BeatAssembler(int length, int channels, int stride, Duration allowedLateness, Duration ttl, String topic,
+                        RPeakWindows rPeaks) {
     if (stride < 0 || stride > length) {
       throw new IllegalArgumentException("window stride must be within 1.." + length + " (0 for tumbling), got " + stride);
     }
@@ -67,6 +87,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     this.allowedLatenessMs = allowedLateness.toMillis();
     this.ttlMs = ttl.toMillis();
     this.topic = topic;
+    this.rPeaks = rPeaks;
   }
 
   @Override
@@ -75,6 +96,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     progress = rc.getState(new ValueStateDescriptor<>("progress", SourceProgress.class));
     window = rc.getState(new ValueStateDescriptor<>("window", WindowBuffer.class));
     pending = rc.getMapState(new MapStateDescriptor<>("pending", Long.class, PendingSample.class));
+    rPeakState = rc.getState(new ValueStateDescriptor<>("rPeaks", RPeakState.class));
     gapTimer = new KeyedTimer(rc, "gapTimer");
     idleTimer = new KeyedTimer(rc, "idleTimer");
     var g = rc.getMetricGroup();
@@ -84,6 +106,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     duplicateSamples = g.counter("duplicateSamples");
     lateSamples = g.counter("lateSamples");
     droppedSamples = g.counter("droppedSamples");
+    beatsIncomplete = g.counter("beatsIncomplete");
   }
 
   @Override
@@ -92,11 +115,23 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     SourceProgress p = progress.value();
     WindowBuffer w = window.value();
     long first = frame.getSequence();
+    if (rPeaks != null) {
+      if (frame.getSamplePeriodMicros() <= 0) {
+        ctx.output(DeadLetters.TAG, DeadLetters.ofSamples(String.format("frame from %d: beats around R peaks need "
+            + "the sampling rate, and the frame has no samplePeriodMicros; %d samples not used", first,
+            frame.getValues().size() / channels), ctx.getCurrentKey(), topic));
+        droppedSamples.inc(frame.getValues().size() / channels);
+        return;
+      }
+      rp = rPeakState.value();
+      samplingHz = 1e6 / frame.getSamplePeriodMicros();
+    }
     if (p == null) {
       // Windows sit on a fixed grid of sequence numbers (multiples of the stride), so a source
-      // that starts mid-window, or whose state expired, lines up again by itself.
+      // that starts mid-window, or whose state expired, lines up again by itself. Beats around
+      // R peaks need no grid: the signal starts where it starts.
       p = new SourceProgress();
-      p.next = Math.floorDiv(first, stride) * stride;
+      p.next = rPeaks != null ? first : Math.floorDiv(first, stride) * stride;
       w = new WindowBuffer(p.next, length, channels);
     }
     List<Float> v = frame.getValues();
@@ -110,6 +145,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     }
     p.behindRun = behind ? p.behindRun + samples : 0;
     p.lastArrivalMillis = now;
+    p.samplingHz = samplingHz;
 
     boolean inOrder = p.held == 0;
     int duplicates = 0;
@@ -148,6 +184,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     w = resolveGaps(p, w, now, false, ctx, out);
     progress.update(p);
     window.update(w);
+    saveRPeaks();
     if (!idleTimer.isSet()) {
       idleTimer.atMost(ctx.timerService(), now + ttlMs);
     }
@@ -162,15 +199,18 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
         // The source sent since the timer was set: move it instead of re-registering per frame.
         idleTimer.atMost(ctx.timerService(), p.lastArrivalMillis + ttlMs);
       } else {
-        expire(p, ctx);
+        expire(p, ctx, out);
       }
       return;
     }
     if (gapTimer.firesAt(timestamp)) {
       gapTimer.fired();
+      rp = rPeaks == null ? null : rPeakState.value();
+      samplingHz = p.samplingHz;
       WindowBuffer w = resolveGaps(p, window.value(), timestamp, true, ctx, out);
       progress.update(p);
       window.update(w);
+      saveRPeaks();
     }
   }
 
@@ -246,6 +286,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     p.lostFrom = p.next;
     p.lostTo = firstHeld;
     p.next = resume;
+    discontinuity();
     return drain(p, new WindowBuffer(resume, length, channels), ctx, out);
   }
 
@@ -261,6 +302,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
         w.startSequence, w.filled, p.held, stale, first), ctx.getCurrentKey(), topic));
     pending.clear();
     gapTimer.cancel(ctx.timerService());
+    discontinuity();
     p.held = 0;
     p.behindRun = 0;
     p.lostFrom = 0;
@@ -270,6 +312,16 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
   }
 
   private void append(WindowBuffer w, long seq, long time, float[] values, Context ctx, Collector<Beat> out) {
+    if (rPeaks != null) {
+      if (rp == null) {
+        rp = rPeaks.start(seq, samplingHz);
+      }
+      rPeaks.append(rp, time, values, ctx.getCurrentKey(), b -> {
+        beats.inc();
+        out.collect(b);
+      }, beatsIncomplete::inc);
+      return;
+    }
     if (w.filled == 0) {
       w.startSequence = seq;
     }
@@ -290,7 +342,33 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     w.startSequence += stride;
   }
 
-  private void expire(SourceProgress p, OnTimerContext ctx) throws Exception {
+  /** The signal is broken (gap, restart): R-peak detection starts again; a beat awaiting its next peak is lost. */
+  private void discontinuity() {
+    if (rp != null && rp.pendingPeak >= 0) {
+      beatsIncomplete.inc();
+    }
+    rp = null;
+  }
+
+  private void saveRPeaks() throws Exception {
+    if (rPeaks != null) {
+      if (rp == null) {
+        rPeakState.clear();
+      } else {
+        rPeakState.update(rp);
+      }
+    }
+  }
+
+  private void expire(SourceProgress p, OnTimerContext ctx, Collector<Beat> out) throws Exception {
+    RPeakState last = rPeaks == null ? null : rPeakState.value();
+    if (last != null) {
+      // The stream ended: decide about its last samples and cut the last beat without a next RR.
+      rPeaks.finish(last, ctx.getCurrentKey(), b -> {
+        beats.inc();
+        out.collect(b);
+      }, beatsIncomplete::inc);
+    }
     WindowBuffer w = window.value();
     int held = p == null ? 0 : p.held;
     int partial = w == null ? 0 : w.filled;
@@ -304,6 +382,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     progress.clear();
     window.clear();
     pending.clear();
+    rPeakState.clear();
   }
 
   private static <T> List<T> toList(Iterable<T> it) {

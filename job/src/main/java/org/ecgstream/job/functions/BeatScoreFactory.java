@@ -21,7 +21,11 @@ final class BeatScoreFactory {
         .setLastSequence(b.lastSequence).setStartTimeMillis(b.startTimeMillis).setEndTimeMillis(b.endTimeMillis)
         .setLoss(r.loss(i)).setLossMean(r.lossMean(i)).setThreshold(r.threshold()).setAnomalous(r.isAnomalous(i))
         .setModelVersion(modelVersion).setSegmentErrors(segments(steps)).setTopSteps(top(steps))
-        .setScoringLatencyMicros(latencyMicros).setBatchSize(batchSize).setScoredAtMillis(scoredAtMillis).build();
+        .setScoringLatencyMicros(latencyMicros).setBatchSize(batchSize).setScoredAtMillis(scoredAtMillis)
+        .setRPeakSequence(b.rPeakSequence < 0 ? null : b.rPeakSequence)
+        .setRPeakTimeMillis(b.rPeakSequence < 0 ? null : b.rPeakTimeMillis)
+        .setRrPreviousMillis(b.rrPreviousMillis < 0 ? null : b.rrPreviousMillis)
+        .setRrNextMillis(b.rrNextMillis < 0 ? null : b.rrNextMillis).build();
   }
 
   static List<Float> segments(float[] steps) {

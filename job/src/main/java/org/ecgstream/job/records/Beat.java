@@ -14,6 +14,12 @@ public class Beat {
   public float[] values;
   /** Wall-clock time when the beat was complete, for the scoring latency. */
   public long assembledAtMillis;
+  /** Beats cut around R peaks: the R peak's sequence number and time; -1 for fixed-grid windows. */
+  public long rPeakSequence = -1;
+  public long rPeakTimeMillis;
+  /** Milliseconds from the previous and to the next R peak; -1 when unknown. */
+  public int rrPreviousMillis = -1;
+  public int rrNextMillis = -1;
 
   public Beat() {}
 

@@ -16,6 +16,8 @@ public class SourceProgress {
   public long lostTo;
   /** Samples in a row that were all behind {@link #next}: a long run means the source started counting again. */
   public long behindRun;
+  /** Sampling rate of the source's last frame (from its sample period), Hz; 0 when it gave none. */
+  public double samplingHz;
   /** Processing time of the source's last frame. */
   public long lastArrivalMillis;
 

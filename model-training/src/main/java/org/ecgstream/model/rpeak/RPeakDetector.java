@@ -74,6 +74,10 @@ public final class RPeakDetector implements Serializable {
     this.level = new double[size];
   }
 
+  public double samplingHz() {
+    return fs;
+  }
+
   /** Samples taken so far; a peak reported now was decided with this many samples seen. */
   public long samplesSeen() {
     return n;

@@ -1,0 +1,134 @@
+package org.ecgstream.job.functions;
+
+import java.io.Serializable;
+import java.util.function.Consumer;
+import org.ecgstream.job.records.Beat;
+import org.ecgstream.job.records.RPeakState;
+import org.ecgstream.model.rpeak.RPeakDetector;
+
+/**
+ * Cuts beats around R peaks found in a source's continuous signal: a window from {@code before}
+ * to {@code after} the peak, resampled to the model's window length by linear interpolation and
+ * z-normalised per channel (zero mean, unit variance, as the UCR archives' beats the models are
+ * trained on). A beat is cut when the next peak is reported, so it carries both RR intervals; the
+ * window is complete by then, as a peak is reported well after its window ends.
+ */
+final class RPeakWindows implements Serializable {
+  /** Seconds of signal kept per source: the window plus the detector's longest delay (search back, learning). */
+  private static final double RING_SECONDS = 8;
+  /** A flat channel stays flat instead of being blown up by normalisation, in mV. */
+  private static final float MIN_SD = 1e-3f;
+
+  private final int length;
+  private final int channels;
+  private final int lead;
+  private final long beforeMs;
+  private final long afterMs;
+
+  RPeakWindows(int length, int channels, int lead, long beforeMs, long afterMs) {
+    if (lead < 0 || lead >= channels) {
+      throw new IllegalArgumentException("rpeak.lead must be a channel index within 0.." + (channels - 1) + ", got " + lead);
+    }
+    this.length = length;
+    this.channels = channels;
+    this.lead = lead;
+    this.beforeMs = beforeMs;
+    this.afterMs = afterMs;
+  }
+
+  RPeakState start(long sequence, double samplingHz) {
+    RPeakState s = new RPeakState();
+    s.detector = new RPeakDetector(samplingHz);
+    s.firstSequence = sequence;
+    int size = Integer.highestOneBit((int) (RING_SECONDS * samplingHz)) << 1;
+    s.values = new float[size * channels];
+    s.times = new long[size];
+    return s;
+  }
+
+  /** Takes the next sample of the source; cuts the previous peak's beat when a new peak is reported. */
+  void append(RPeakState s, long time, float[] sample, String source, Consumer<Beat> out, Runnable onIncomplete) {
+    int size = s.times.length;
+    int at = (int) (s.count & (size - 1));
+    System.arraycopy(sample, 0, s.values, at * channels, channels);
+    s.times[at] = time;
+    s.count++;
+    s.detector.push(sample[lead], peak -> {
+      if (s.pendingPeak >= 0) {
+        cut(s, s.pendingPeak, peak, source, out, onIncomplete);
+      }
+      s.previousPeak = s.pendingPeak;
+      s.pendingPeak = peak;
+    });
+  }
+
+  /** The stream ended: the detector decides about its last samples, and the last beat is cut without a next RR. */
+  void finish(RPeakState s, String source, Consumer<Beat> out, Runnable onIncomplete) {
+    s.detector.finish(peak -> {
+      if (s.pendingPeak >= 0) {
+        cut(s, s.pendingPeak, peak, source, out, onIncomplete);
+      }
+      s.previousPeak = s.pendingPeak;
+      s.pendingPeak = peak;
+    });
+    if (s.pendingPeak >= 0) {
+      cut(s, s.pendingPeak, -1, source, out, onIncomplete);
+      s.pendingPeak = -1;
+    }
+  }
+
+  private void cut(RPeakState s, long peak, long next, String source, Consumer<Beat> out, Runnable onIncomplete) {
+    double fs = samplingHz(s);
+    long from = peak - Math.round(beforeMs * fs / 1000);
+    long to = peak + Math.round(afterMs * fs / 1000); // exclusive
+    int size = s.times.length;
+    if (from < 0 || from < s.count - size || to > s.count) {
+      onIncomplete.run();
+      return;
+    }
+    int span = (int) (to - from);
+    float[] window = new float[length * channels];
+    for (int i = 0; i < length; i++) {
+      double x = i * (span - 1) / (double) (length - 1);
+      int k = (int) Math.floor(x);
+      double f = x - k;
+      int a = (int) ((from + k) & (size - 1));
+      int b = (int) ((from + Math.min(k + 1, span - 1)) & (size - 1));
+      for (int c = 0; c < channels; c++) {
+        window[i * channels + c] = (float) ((1 - f) * s.values[a * channels + c] + f * s.values[b * channels + c]);
+      }
+    }
+    zNormalise(window);
+    Beat b = new Beat(source, s.firstSequence + from, s.firstSequence + to - 1, time(s, from), time(s, to - 1), channels,
+        window, System.currentTimeMillis());
+    b.rPeakSequence = s.firstSequence + peak;
+    b.rPeakTimeMillis = time(s, peak);
+    b.rrPreviousMillis = s.previousPeak < 0 ? -1 : (int) Math.round((peak - s.previousPeak) * 1000 / fs);
+    b.rrNextMillis = next < 0 ? -1 : (int) Math.round((next - peak) * 1000 / fs);
+    out.accept(b);
+  }
+
+  private void zNormalise(float[] w) {
+    for (int c = 0; c < channels; c++) {
+      double sum = 0;
+      double sq = 0;
+      for (int i = c; i < w.length; i += channels) {
+        sum += w[i];
+        sq += (double) w[i] * w[i];
+      }
+      double mean = sum / length;
+      double sd = Math.max(MIN_SD, Math.sqrt(Math.max(0, sq / length - mean * mean)));
+      for (int i = c; i < w.length; i += channels) {
+        w[i] = (float) ((w[i] - mean) / sd);
+      }
+    }
+  }
+
+  private static long time(RPeakState s, long index) {
+    return s.times[(int) (index & (s.times.length - 1))];
+  }
+
+  private static double samplingHz(RPeakState s) {
+    return s.detector.samplingHz();
+  }
+}
