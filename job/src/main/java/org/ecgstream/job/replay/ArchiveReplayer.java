@@ -36,9 +36,16 @@ public final class ArchiveReplayer {
   private final int samplesPerFrame;
   private final long beatMillis;
   private final boolean realTime;
+  private final String unit;
 
   public ArchiveReplayer(Producer<byte[], byte[]> producer, String topic, int samplesPerFrame, long beatMillis,
                          boolean realTime) {
+    this(producer, topic, samplesPerFrame, beatMillis, realTime, "beats");
+  }
+
+  /** @param unit what one planned window is, for the progress bar ("beats", or "seconds" of a continuous record) */
+  public ArchiveReplayer(Producer<byte[], byte[]> producer, String topic, int samplesPerFrame, long beatMillis,
+                         boolean realTime, String unit) {
     if (samplesPerFrame < 1 || beatMillis < 1) {
       throw new IllegalArgumentException("samples per frame and beat duration must be positive");
     }
@@ -47,6 +54,7 @@ public final class ArchiveReplayer {
     this.samplesPerFrame = samplesPerFrame;
     this.beatMillis = beatMillis;
     this.realTime = realTime;
+    this.unit = unit;
   }
 
   public static KafkaProducer<byte[], byte[]> producer(Properties kafka) {
@@ -107,12 +115,13 @@ public final class ArchiveReplayer {
           }
         }
       }
-      bar.update(beats, "beats " + beats + "/" + plan.beats());
+      bar.update(beats, unit + " " + beats + "/" + plan.beats());
     }
     producer.flush();
     long flushedAt = System.currentTimeMillis();
     double seconds = (flushedAt - wallStart) / 1000.0;
-    bar.finish(beats, String.format("sent %d beats, %d frames, %d samples in %.1f s", beats, frames, samples, seconds));
+    bar.finish(beats, String.format("sent %d %s, %d frames, %d samples in %.1f s", beats, unit, frames, samples,
+        seconds));
     return new Result(frames, samples, beats, seconds, Map.copyOf(sentAt), flushedAt);
   }
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ecgstream.model.data.LabelledWindow;
+import org.ecgstream.model.wfdb.WfdbRecord;
 
 /**
  * Which beat each simulated patient sends, in order. Each patient's beats follow each other
@@ -34,6 +35,36 @@ public record ReplayPlan(int length, int channels, Map<String, List<PlannedBeat>
       b.add(prefix + (i % patients), windows.get(i));
     }
     return b.build();
+  }
+
+  /**
+   * Continuous records as patients: each record one source, sent in chunks of {@code chunk}
+   * consecutive samples (one "beat" of the plan each; the last may be shorter) of the given
+   * channels, in physical units. Labels are -1: a continuous record has no per-chunk label.
+   */
+  public static ReplayPlan ofRecords(List<WfdbRecord> records, List<String> sourceIds, int[] channels, int chunk,
+                                     int maxChunks) {
+    Map<String, List<PlannedBeat>> bySource = new LinkedHashMap<>();
+    for (int r = 0; r < records.size(); r++) {
+      float[][] signals = new float[channels.length][];
+      for (int c = 0; c < channels.length; c++) {
+        signals[c] = records.get(r).physical(channels[c]);
+      }
+      int samples = signals[0].length;
+      List<PlannedBeat> chunks = new ArrayList<>();
+      for (int from = 0; from < samples && (maxChunks <= 0 || chunks.size() < maxChunks); from += chunk) {
+        int n = Math.min(chunk, samples - from);
+        float[] values = new float[n * channels.length];
+        for (int i = 0; i < n; i++) {
+          for (int c = 0; c < channels.length; c++) {
+            values[i * channels.length + c] = signals[c][from + i];
+          }
+        }
+        chunks.add(new PlannedBeat(sourceIds.get(r), from, -1, values));
+      }
+      bySource.put(sourceIds.get(r), List.copyOf(chunks));
+    }
+    return new ReplayPlan(chunk, channels.length, bySource);
   }
 
   public int beats() {

@@ -11,10 +11,14 @@ import org.ecgstream.model.data.ShippedData;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.util.ArrayList;
+import java.util.stream.IntStream;
+import org.ecgstream.model.wfdb.WfdbRecord;
 
 /**
- * Replays recorded beat archives (UCR, ARFF or CSV) into Kafka as simulated patients, at
- * real-time pace or as fast as possible, with a progress bar and a final count.
+ * Replays recorded beat archives (UCR, ARFF or CSV) into Kafka as simulated patients, or
+ * continuous WFDB records (MIT-BIH) as one patient each, at real-time pace or as fast as
+ * possible, with a progress bar and a final count.
  */
 @Command(name = "ecg-replay", mixinStandardHelpOptions = true,
     description = "Produce archive beats to Kafka as N simulated patients.")
@@ -27,6 +31,18 @@ public final class ReplayTool implements Callable<Integer> {
 
   @Option(names = "--data", split = ",", description = "Archive files (default: the shipped ECG5000 TEST file).")
   List<Path> data;
+
+  @Option(names = "--wfdb", split = ",", description = "Continuous WFDB records instead of beat archives, e.g. "
+      + "data/mitdb/100,data/mitdb/208: each record is one patient (mitdb-100, ...), sent at its own sampling rate.")
+  List<Path> wfdb;
+
+  @Option(names = "--lead", defaultValue = "MLII", description = "With --wfdb: the lead to send, or 'all' "
+      + "(default: ${DEFAULT-VALUE}).")
+  String lead;
+
+  @Option(names = "--seconds", defaultValue = "0", description = "With --wfdb: send at most this many seconds of "
+      + "each record; 0 = all (default: ${DEFAULT-VALUE}).")
+  int seconds;
 
   @Option(names = "--patients", defaultValue = "10", description = "Simulated patients (default: ${DEFAULT-VALUE}).")
   int patients;
@@ -68,6 +84,9 @@ public final class ReplayTool implements Callable<Integer> {
     if (!pace.equals("realtime") && !pace.equals("max")) {
       throw new IllegalArgumentException("--pace must be realtime or max, got " + pace);
     }
+    if (wfdb != null && !wfdb.isEmpty()) {
+      return replayRecords();
+    }
     List<Path> files = data == null || data.isEmpty() ? List.of(ShippedData.ecg5000().get(1)) : data;
     Dataset d = DatasetReader.read(files);
     if (from < 0 || from % patients != 0 || from >= d.size()) {
@@ -84,6 +103,40 @@ public final class ReplayTool implements Callable<Integer> {
           .replay(plan, System.currentTimeMillis(), System.out);
       System.out.printf("replayed %d beats of %d patients (%d frames, %d samples) to %s in %.1f s%n", r.beats(), patients,
           r.frames(), r.samples(), topic, r.seconds());
+    }
+    return 0;
+  }
+
+  private Integer replayRecords() {
+    List<WfdbRecord> records = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    int[] channels = null;
+    for (Path p : wfdb) {
+      Path dir = p.toAbsolutePath().getParent();
+      WfdbRecord r = WfdbRecord.read(dir, p.getFileName().toString());
+      int[] these = lead.equals("all") ? IntStream.range(0, r.header().signals().size()).toArray()
+          : new int[] {r.signal(lead)};
+      if (channels != null && channels.length != these.length) {
+        throw new IllegalArgumentException("records differ in their number of leads; send one lead with --lead");
+      }
+      if (!records.isEmpty() && r.header().frequency() != records.get(0).header().frequency()) {
+        throw new IllegalArgumentException("records differ in sampling rate; replay them separately");
+      }
+      channels = these;
+      records.add(r);
+      ids.add("mitdb-" + r.header().record());
+    }
+    // One planned "beat" is one second of signal, so the replayer's pace is the record's own rate.
+    int perSecond = (int) Math.round(records.get(0).header().frequency());
+    ReplayPlan plan = ReplayPlan.ofRecords(records, ids, channels, perSecond, seconds);
+    Properties props = new Properties();
+    props.putAll(kafka);
+    props.setProperty("bootstrap.servers", bootstrap);
+    try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(props)) {
+      ArchiveReplayer.Result r = new ArchiveReplayer(producer, topic, frameSamples, 1000, pace.equals("realtime"),
+          "seconds").replay(plan, System.currentTimeMillis(), System.out);
+      System.out.printf("replayed %d records as %s (%d frames, %d samples, %d Hz) to %s in %.1f s%n", records.size(),
+          ids, r.frames(), r.samples(), perSecond, topic, r.seconds());
     }
     return 0;
   }
