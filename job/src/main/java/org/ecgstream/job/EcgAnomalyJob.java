@@ -14,6 +14,7 @@ import org.ecgstream.job.functions.BeatScoringOperator;
 import org.ecgstream.job.functions.DeadLetters;
 import org.ecgstream.job.functions.FrameDecoder;
 import org.ecgstream.job.functions.FrameRules;
+import org.ecgstream.job.functions.PatientCalibrator;
 import org.ecgstream.job.io.KafkaTopics;
 import org.ecgstream.job.records.Beat;
 import org.ecgstream.job.records.RawRecord;
@@ -79,6 +80,11 @@ public final class EcgAnomalyJob {
             new BeatScoringOperator(c.modelPath(), ScoringEngine.valueOf(c.scorerEngine().toUpperCase()),
                 c.scorerThreads(), c.batchMaxSize(), c.batchMaxWait().toMillis()))
         .uid("beat-scorer");
+    if (c.calibrationLearning().toMillis() > 0) {
+      scores = scores.keyBy(BeatScore::getSourceId)
+          .process(new PatientCalibrator(c.calibrationLearning(), c.calibrationK(), c.stateTtl()))
+          .name("calibrate per patient").uid("patient-calibrator");
+    }
     scores = afterScoring.apply(scores);
 
     DataStream<Alert> alerts = scores

@@ -27,7 +27,8 @@ import java.util.function.Function;
 public record JobConfig(String bootstrapServers, String samplesTopic, String scoresTopic, String alertsTopic,
                         String deadLettersTopic, String groupId, String startingOffsets, Path modelPath,
                         String scorerEngine, int scorerThreads, String beats, int rPeakLead, Duration rPeakBefore,
-                        Duration rPeakAfter, int windowStride, int frameMaxSamples,
+                        Duration rPeakAfter, Duration calibrationLearning, double calibrationK,
+                        int windowStride, int frameMaxSamples,
                         int sourceIdMaxBytes, Duration clockMaxAhead, Duration clockMaxBehind,
                         Duration allowedLateness, Duration stateTtl, int batchMaxSize,
                         Duration batchMaxWait, int alertK, int alertM, int alertCloseAfter, int alertUpdateEvery,
@@ -54,6 +55,8 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     d.put("rpeak.lead", "0");
     d.put("rpeak.before-ms", "250");
     d.put("rpeak.after-ms", "450");
+    d.put("calibration.learning-ms", "0");
+    d.put("calibration.k", "5");
     d.put("window.stride", "0");
     d.put("frame.max-samples", "4096");
     d.put("source-id.max-bytes", "128");
@@ -132,7 +135,8 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     JobConfig c = new JobConfig(v.get("bootstrap.servers"), v.get("topic.samples"), v.get("topic.scores"),
         v.get("topic.alerts"), v.get("topic.dead-letters"), v.get("group.id"), offsets, Path.of(v.get("model.path")),
         v.get("scorer.engine"), positive(v, "scorer.threads"), beats, nonNegative(v, "rpeak.lead"),
-        millis(v, "rpeak.before-ms"), millis(v, "rpeak.after-ms"), nonNegative(v, "window.stride"),
+        millis(v, "rpeak.before-ms"), millis(v, "rpeak.after-ms"), millis(v, "calibration.learning-ms"),
+        positiveNumber(v, "calibration.k"), nonNegative(v, "window.stride"),
         positive(v, "frame.max-samples"), positive(v, "source-id.max-bytes"), millis(v, "clock.max-ahead.ms"),
         millis(v, "clock.max-behind.ms"),
         millis(v, "assembler.allowed-lateness.ms"), millis(v, "state.ttl.ms"), positive(v, "batch.max-size"),
@@ -187,6 +191,8 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     m.put("rpeak.lead", String.valueOf(rPeakLead));
     m.put("rpeak.before-ms", String.valueOf(rPeakBefore.toMillis()));
     m.put("rpeak.after-ms", String.valueOf(rPeakAfter.toMillis()));
+    m.put("calibration.learning-ms", String.valueOf(calibrationLearning.toMillis()));
+    m.put("calibration.k", String.valueOf(calibrationK));
     m.put("window.stride", String.valueOf(windowStride));
     m.put("frame.max-samples", String.valueOf(frameMaxSamples));
     m.put("source-id.max-bytes", String.valueOf(sourceIdMaxBytes));
@@ -254,6 +260,18 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
       throw new IllegalArgumentException(key + " must be at least 1, got " + n);
     }
     return n;
+  }
+
+  private static double positiveNumber(Map<String, String> v, String key) {
+    try {
+      double x = Double.parseDouble(v.get(key).strip());
+      if (!(x > 0) || Double.isInfinite(x)) {
+        throw new IllegalArgumentException(key + " must be a positive number, got " + v.get(key));
+      }
+      return x;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, got '" + v.get(key) + "'");
+    }
   }
 
   private static int nonNegative(Map<String, String> v, String key) {

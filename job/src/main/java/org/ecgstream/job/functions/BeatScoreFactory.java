@@ -25,7 +25,7 @@ final class BeatScoreFactory {
         .setRPeakSequence(b.rPeakSequence < 0 ? null : b.rPeakSequence)
         .setRPeakTimeMillis(b.rPeakSequence < 0 ? null : b.rPeakTimeMillis)
         .setRrPreviousMillis(b.rrPreviousMillis < 0 ? null : b.rrPreviousMillis)
-        .setRrNextMillis(b.rrNextMillis < 0 ? null : b.rrNextMillis).build();
+        .setRrNextMillis(b.rrNextMillis < 0 ? null : b.rrNextMillis).setThresholdKind("model").build();
   }
 
   static List<Float> segments(float[] steps) {

@@ -4,20 +4,17 @@ import java.io.Serializable;
 import java.util.function.Consumer;
 import org.ecgstream.job.records.Beat;
 import org.ecgstream.job.records.RPeakState;
+import org.ecgstream.model.rpeak.BeatWindow;
 import org.ecgstream.model.rpeak.RPeakDetector;
 
 /**
- * Cuts beats around R peaks found in a source's continuous signal: a window from {@code before}
- * to {@code after} the peak, resampled to the model's window length by linear interpolation and
- * z-normalised per channel (zero mean, unit variance, as the UCR archives' beats the models are
- * trained on). A beat is cut when the next peak is reported, so it carries both RR intervals; the
+ * Cuts beats around R peaks found in a source's continuous signal, as {@link BeatWindow} defines
+ * them, from the last seconds of samples kept in a ring. A beat is cut when the next peak is reported, so it carries both RR intervals; the
  * window is complete by then, as a peak is reported well after its window ends.
  */
 final class RPeakWindows implements Serializable {
   /** Seconds of signal kept per source: the window plus the detector's longest delay (search back, learning). */
   private static final double RING_SECONDS = 8;
-  /** A flat channel stays flat instead of being blown up by normalisation, in mV. */
-  private static final float MIN_SD = 1e-3f;
 
   private final int length;
   private final int channels;
@@ -79,26 +76,15 @@ final class RPeakWindows implements Serializable {
 
   private void cut(RPeakState s, long peak, long next, String source, Consumer<Beat> out, Runnable onIncomplete) {
     double fs = samplingHz(s);
-    long from = peak - Math.round(beforeMs * fs / 1000);
-    long to = peak + Math.round(afterMs * fs / 1000); // exclusive
+    long from = peak - BeatWindow.before(beforeMs, fs);
+    long to = peak + BeatWindow.after(afterMs, fs); // exclusive
     int size = s.times.length;
     if (from < 0 || from < s.count - size || to > s.count) {
       onIncomplete.run();
       return;
     }
-    int span = (int) (to - from);
-    float[] window = new float[length * channels];
-    for (int i = 0; i < length; i++) {
-      double x = i * (span - 1) / (double) (length - 1);
-      int k = (int) Math.floor(x);
-      double f = x - k;
-      int a = (int) ((from + k) & (size - 1));
-      int b = (int) ((from + Math.min(k + 1, span - 1)) & (size - 1));
-      for (int c = 0; c < channels; c++) {
-        window[i * channels + c] = (float) ((1 - f) * s.values[a * channels + c] + f * s.values[b * channels + c]);
-      }
-    }
-    zNormalise(window);
+    float[] window = BeatWindow.cut((k, c) -> s.values[(int) (k & (size - 1)) * channels + c], from, to, length,
+        channels);
     Beat b = new Beat(source, s.firstSequence + from, s.firstSequence + to - 1, time(s, from), time(s, to - 1), channels,
         window, System.currentTimeMillis());
     b.rPeakSequence = s.firstSequence + peak;
@@ -106,22 +92,6 @@ final class RPeakWindows implements Serializable {
     b.rrPreviousMillis = s.previousPeak < 0 ? -1 : (int) Math.round((peak - s.previousPeak) * 1000 / fs);
     b.rrNextMillis = next < 0 ? -1 : (int) Math.round((next - peak) * 1000 / fs);
     out.accept(b);
-  }
-
-  private void zNormalise(float[] w) {
-    for (int c = 0; c < channels; c++) {
-      double sum = 0;
-      double sq = 0;
-      for (int i = c; i < w.length; i += channels) {
-        sum += w[i];
-        sq += (double) w[i] * w[i];
-      }
-      double mean = sum / length;
-      double sd = Math.max(MIN_SD, Math.sqrt(Math.max(0, sq / length - mean * mean)));
-      for (int i = c; i < w.length; i += channels) {
-        w[i] = (float) ((w[i] - mean) / sd);
-      }
-    }
   }
 
   private static long time(RPeakState s, long index) {

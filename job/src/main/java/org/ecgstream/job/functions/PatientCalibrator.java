@@ -1,0 +1,98 @@
+package org.ecgstream.job.functions;
+
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.ecgstream.job.records.Calibration;
+import org.ecgstream.model.threshold.RobustThreshold;
+import org.ecgstream.schemas.BeatScore;
+
+/**
+ * Gives each source its own threshold, as bedside monitors learn a patient (the learning period
+ * of ANSI/AAMI EC57): the source's beats during its first {@code learning} of event time are
+ * scored but never flagged (threshold kind {@code learning}); then the threshold is set from their
+ * losses by {@link RobustThreshold} and every later beat is judged against it (kind
+ * {@code patient}). A model trained on other people reconstructs a new patient's normal beats
+ * less well than its own training data, so the model file's threshold would flag most of them.
+ * A source silent for the state TTL (wall clock) learns again: it may be a new patient.
+ */
+public class PatientCalibrator extends KeyedProcessFunction<String, BeatScore, BeatScore> {
+  /** Losses kept for the learning period at most (about 40 minutes at 75 beats/min). */
+  static final int MAX_LEARNING_BEATS = 3000;
+
+  private final long learningMs;
+  private final double k;
+  private final long ttlMs;
+
+  private transient ValueState<Calibration> state;
+  private transient KeyedTimer idleTimer;
+  private transient Counter calibrated;
+
+  public PatientCalibrator(Duration learning, double k, Duration ttl) {
+    this.learningMs = learning.toMillis();
+    this.k = k;
+    this.ttlMs = ttl.toMillis();
+  }
+
+  @Override
+  public void open(OpenContext ctx) {
+    state = getRuntimeContext().getState(new ValueStateDescriptor<>("calibration", Calibration.class));
+    idleTimer = new KeyedTimer(getRuntimeContext(), "idleTimer");
+    calibrated = getRuntimeContext().getMetricGroup().counter("sourcesCalibrated");
+  }
+
+  @Override
+  public void processElement(BeatScore s, Context ctx, Collector<BeatScore> out) throws Exception {
+    long now = ctx.timerService().currentProcessingTime();
+    Calibration c = state.value();
+    if (c == null) {
+      c = new Calibration();
+      c.startMillis = s.getEndTimeMillis();
+      c.losses = new float[64];
+    }
+    c.lastArrivalMillis = now;
+    if (Double.isNaN(c.threshold)) {
+      if (s.getEndTimeMillis() - c.startMillis < learningMs && c.count < MAX_LEARNING_BEATS) {
+        if (c.count == c.losses.length) {
+          c.losses = java.util.Arrays.copyOf(c.losses, c.losses.length * 2);
+        }
+        c.losses[c.count++] = (float) s.getLoss();
+        s.setAnomalous(false);
+        s.setThresholdKind("learning");
+        out.collect(s);
+        save(c, ctx);
+        return;
+      }
+      c.threshold = RobustThreshold.of(c.losses, c.count, k);
+      c.losses = null;
+      calibrated.inc();
+    }
+    s.setThreshold(c.threshold);
+    s.setAnomalous(s.getLoss() > c.threshold);
+    s.setThresholdKind("patient");
+    out.collect(s);
+    save(c, ctx);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<BeatScore> out) throws Exception {
+    idleTimer.fired();
+    Calibration c = state.value();
+    if (c != null && timestamp - c.lastArrivalMillis < ttlMs) {
+      idleTimer.atMost(ctx.timerService(), c.lastArrivalMillis + ttlMs);
+    } else {
+      state.clear();
+    }
+  }
+
+  private void save(Calibration c, Context ctx) throws Exception {
+    state.update(c);
+    if (!idleTimer.isSet()) {
+      idleTimer.atMost(ctx.timerService(), c.lastArrivalMillis + ttlMs);
+    }
+  }
+}
