@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.nio.charset.StandardCharsets;
+import org.ecgstream.model.wfdb.WfdbBeats;
 
 /**
  * Reads one or more archive files into a {@link Dataset}, choosing the format by extension:
- * UCR text ({@code .txt}, {@code .tsv}, {@code .ucr}), {@code .arff} or {@code .csv}; any may be gzipped.
+ * UCR text ({@code .txt}, {@code .tsv}, {@code .ucr}), {@code .arff} or {@code .csv}, any of them
+ * gzipped, or a WFDB record's header ({@code .hea}), whose annotated beats become windows
+ * ({@link WfdbBeats}).
  */
 public final class DatasetReader {
   private DatasetReader() {}
@@ -30,15 +33,20 @@ public final class DatasetReader {
     for (Path file : files) {
       List<LabelledWindow> windows;
       String sha;
-      try (ArchiveFile in = ArchiveFile.open(file)) {
-        windows = switch (ArchiveFile.extension(file)) {
-          case "txt", "tsv", "ucr" -> UcrReader.read(in);
-          case "arff" -> ArffReader.read(in);
-          case "csv" -> CsvWindowReader.read(in);
-          default -> throw new DatasetFormatException(file, 0,
-              "unknown format: expected .txt/.tsv/.ucr (UCR), .arff or .csv, optionally .gz");
-        };
-        sha = in.sha256();
+      if (file.toString().endsWith(".hea")) {
+        windows = WfdbBeats.read(file);
+        sha = WfdbBeats.sha256(file);
+      } else {
+        try (ArchiveFile in = ArchiveFile.open(file)) {
+          windows = switch (ArchiveFile.extension(file)) {
+            case "txt", "tsv", "ucr" -> UcrReader.read(in);
+            case "arff" -> ArffReader.read(in);
+            case "csv" -> CsvWindowReader.read(in);
+            default -> throw new DatasetFormatException(file, 0,
+                "unknown format: expected .txt/.tsv/.ucr (UCR), .arff, .csv (optionally .gz) or a WFDB .hea");
+          };
+          sha = in.sha256();
+        }
       }
       if (windows.isEmpty()) {
         throw new DatasetFormatException(file, 0, "no windows in file");
