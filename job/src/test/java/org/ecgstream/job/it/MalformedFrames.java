@@ -42,13 +42,34 @@ public final class MalformedFrames {
     m.put("negative sequence number -5", SampleFrameWire.encode(SampleFrame.newBuilder(good).setSequence(-5).build()));
     m.put("sequence number 9223372036854775800 beyond 2^62",
         SampleFrameWire.encode(SampleFrame.newBuilder(good).setSequence(Long.MAX_VALUE - 7).build()));
-    m.put("malformed SampleFrame (current (plain binary)): 38 trailing bytes after the record", AvroBytes.encode(BeatScore.newBuilder()
+    byte[] score = AvroBytes.encode(BeatScore.newBuilder()
         .setSourceId("bad").setFirstSequence(0).setLastSequence(139).setStartTimeMillis(now).setEndTimeMillis(now + 800)
         .setLoss(27.5).setLossMean(0.2).setThreshold(44).setAnomalous(false).setModelVersion("m")
-        .setSegmentErrors(List.of(0.1f)).setTopSteps(List.of(1)).setScoringLatencyMicros(5).build()));
+        .setSegmentErrors(List.of(0.1f)).setTopSteps(List.of(1)).setScoringLatencyMicros(5).build());
+    // Read as a SampleFrame, a BeatScore's id and four longs pass for the frame's first fields and the
+    // loss's first byte (0) for an empty values array; the rest of the score is left over.
+    m.put("malformed SampleFrame (current (plain binary)): " + (score.length - frameLikePrefix(now))
+        + " trailing bytes after the record", score);
     m.put("malformed SampleFrame (v2): sourceId: string of 900000 bytes exceeds the limit of 128",
         SampleFrameWire.encode(SampleFrame.newBuilder(good).setSourceId("x".repeat(900_000)).build()));
     return m;
+  }
+
+  private static int frameLikePrefix(long now) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      var enc = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+      enc.writeString("bad");
+      enc.writeLong(0);
+      enc.writeLong(139);
+      enc.writeLong(now);
+      enc.writeLong(now + 800);
+      enc.writeLong(0);
+      enc.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.size();
   }
 
   private static byte[] frame(SampleFrame like, int channels, List<Float> values) {
