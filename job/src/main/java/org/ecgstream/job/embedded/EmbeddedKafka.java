@@ -47,13 +47,31 @@ public final class EmbeddedKafka implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Creates the topics and waits until every partition has a leader: a producer that sends to a
+   * partition still without one had its first batch retried behind later ones and refused with
+   * OutOfOrderSequenceException (seen in the tests), losing the records.
+   */
   public void createTopics(int partitions, String... names) {
     try (Admin admin = Admin.create(clientProperties())) {
       admin.createTopics(java.util.Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
           .all().get(30, TimeUnit.SECONDS);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!allLed(admin, List.of(names), partitions)) {
+        if (System.nanoTime() > end) {
+          throw new IllegalStateException("partitions without a leader after 30 s");
+        }
+        Thread.sleep(50);
+      }
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topics " + List.of(names) + ": " + e.getMessage(), e);
     }
+  }
+
+  private static boolean allLed(Admin admin, List<String> topics, int partitions) throws Exception {
+    var described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+    return described.values().stream().allMatch(t -> t.partitions().size() == partitions
+        && t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
   }
 
   @Override

@@ -37,6 +37,9 @@ final class EcgStreamFixture {
   static final int GAP_BEAT = 10;
   static final int MALFORMED = 3;
 
+  /** Sends the broker refused: a test whose input never arrived must say so, not blame the job. */
+  static final List<Exception> SEND_FAILURES = java.util.Collections.synchronizedList(new ArrayList<>());
+
   final Path model;
   final ReplayPlan plan;
   final Map<String, Double> offlineLoss = new HashMap<>();
@@ -109,6 +112,9 @@ final class EcgStreamFixture {
       }
     }
     producer.flush();
+    if (!SEND_FAILURES.isEmpty()) {
+      throw new AssertionError("the broker refused " + SEND_FAILURES.size() + " records, first: " + SEND_FAILURES.get(0));
+    }
   }
 
   private void sendMalformed(Producer<byte[], byte[]> producer, String topic, SampleFrame like) {
@@ -121,6 +127,10 @@ final class EcgStreamFixture {
   }
 
   private static void send(Producer<byte[], byte[]> producer, String topic, String key, long time, byte[] value) {
-    producer.send(new ProducerRecord<>(topic, null, time, key.getBytes(StandardCharsets.UTF_8), value));
+    producer.send(new ProducerRecord<>(topic, null, time, key.getBytes(StandardCharsets.UTF_8), value), (m, e) -> {
+      if (e != null) {
+        SEND_FAILURES.add(e);
+      }
+    });
   }
 }

@@ -166,19 +166,6 @@ class FaultInjectionITCase {
         .singleElement().satisfies(d -> assertThat(d.getRaw()).isNull());
   }
 
-  /** Waits until every partition of a new topic has a leader, so the first sends are not retried. */
-  private static void awaitLeaders(KafkaProducer<byte[], byte[]> producer, String topic) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < end) {
-      var parts = producer.partitionsFor(topic);
-      if (parts.size() == 4 && parts.stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("partitions of " + topic + " have no leaders after 30 s");
-  }
-
   private static List<PlannedBeat> device(String id) {
     return new ReplayPlan.Builder(140, 1).addAll(id, spare).build().bySource().get(id);
   }
@@ -219,7 +206,6 @@ class FaultInjectionITCase {
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(producerProps);
          var scores = new CommittedTopicReader<>(kafka.clientProperties(), c.scoresTopic(), BeatScore.class);
          var dead = new CommittedTopicReader<>(kafka.clientProperties(), c.deadLettersTopic(), DeadLetter.class)) {
-      awaitLeaders(producer, c.samplesTopic());
       long origin = origin();
       Consumer<Integer> half = h -> healthy.bySource().values().forEach(beats ->
           FaultySources.send(producer, c.samplesTopic(), beats.subList(h * BEATS / 2, (h + 1) * BEATS / 2), origin));

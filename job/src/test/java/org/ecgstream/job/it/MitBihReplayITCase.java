@@ -78,7 +78,7 @@ class MitBihReplayITCase {
     EcgAnomalyJob.build(env, c, UnaryOperator.identity());
     JobClient job = env.executeAsync("mitdb-" + run);
     int annotated = records.stream().mapToInt(r -> r.beats().size()).sum();
-    try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(kafka.clientProperties());
+    try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(oneBatchInFlight());
          var scores = new CommittedTopicReader<>(kafka.clientProperties(), c.scoresTopic(), BeatScore.class)) {
       ReplayPlan plan = ReplayPlan.ofRecords(records, List.of("mitdb-100", "mitdb-208"), new int[] {0}, 360, 0);
       new ArchiveReplayer(producer, c.samplesTopic(), 36, 1000, false, "seconds")
@@ -105,5 +105,12 @@ class MitBihReplayITCase {
     } finally {
       job.cancel().get();
     }
+  }
+
+  /** One batch in flight per partition: a retried first batch to a new topic may not overtake later ones. */
+  private static java.util.Properties oneBatchInFlight() {
+    java.util.Properties p = kafka.clientProperties();
+    p.setProperty("max.in.flight.requests.per.connection", "1");
+    return p;
   }
 }
