@@ -32,8 +32,8 @@ public final class SampleFrameWire {
 
   private SampleFrameWire() {}
 
-  /** A decoded frame and the schema version that wrote it. */
-  public record Decoded(SampleFrame frame, String writerVersion) {}
+  /** A decoded frame, the schema version that wrote it, and whether that is an older one than the current. */
+  public record Decoded(SampleFrame frame, String writerVersion, boolean olderVersion) {}
 
   /** Input that is not a usable frame; the message is the reason, fit for a dead letter. */
   public static final class BadFrame extends IOException {
@@ -83,7 +83,8 @@ public final class SampleFrameWire {
     }
     try {
       byte[] body = offset == 0 ? bytes : Arrays.copyOfRange(bytes, offset, bytes.length);
-      return new Decoded(AvroBytes.decode(body, writer, SampleFrame.class), version);
+      return new Decoded(AvroBytes.decode(body, writer, SampleFrame.class), version,
+          writer != SampleFrame.getClassSchema());
     } catch (IOException | RuntimeException e) {
       // The bounds check passed, so what remains are type-level faults (e.g. invalid UTF-8).
       throw new BadFrame("malformed SampleFrame (" + version + "): " + e.getClass().getSimpleName()

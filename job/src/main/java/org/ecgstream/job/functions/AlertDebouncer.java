@@ -26,7 +26,7 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
   private final long ttlMs;
 
   private transient ValueState<AlertEpisode> state;
-  private transient KeyedTimer idleTimer;
+  private transient SilenceTimer silence;
   private transient Counter opened;
   private transient Counter closed;
 
@@ -41,7 +41,7 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
   @Override
   public void open(OpenContext ctx) {
     state = getRuntimeContext().getState(new ValueStateDescriptor<>("episode", AlertEpisode.class));
-    idleTimer = new KeyedTimer(getRuntimeContext(), "idleTimer");
+    silence = new SilenceTimer(getRuntimeContext(), "idleTimer", ttlMs);
     opened = getRuntimeContext().getMetricGroup().counter("alertsOpened");
     closed = getRuntimeContext().getMetricGroup().counter("alertsClosed");
   }
@@ -100,13 +100,15 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
     } else {
       state.update(e);
       // Wall clock, not the beat's event time: a monitor's clock cannot close another's episode.
-      idleTimer.cancel(ctx.timerService());
-      idleTimer.atMost(ctx.timerService(), ctx.timerService().currentProcessingTime() + ttlMs);
+      silence.touch(ctx.timerService(), ctx.timerService().currentProcessingTime());
     }
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+    if (!silence.silentAt(ctx.timerService(), timestamp)) {
+      return;
+    }
     AlertEpisode e = state.value();
     if (e != null && e.open) {
       closed.inc();
@@ -116,7 +118,6 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
           .setPeakLoss(e.peakLoss).setThreshold(e.threshold).setModelVersion(e.modelVersion)
           .setReason("source silent for " + ttlMs + " ms").build());
     }
-    idleTimer.fired();
     state.clear();
   }
 
@@ -129,7 +130,7 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
   }
 
   private void clear(Context ctx) throws Exception {
-    idleTimer.cancel(ctx.timerService());
+    silence.cancel(ctx.timerService());
     state.clear();
   }
 }

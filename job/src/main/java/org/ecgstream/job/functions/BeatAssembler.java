@@ -57,7 +57,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
   private transient ValueState<WindowBuffer> window;
   private transient MapState<Long, PendingSample> pending;
   private transient KeyedTimer gapTimer;
-  private transient KeyedTimer idleTimer;
+  private transient SilenceTimer silence;
   private transient Counter beats;
   private transient Counter gaps;
   private transient Counter restarts;
@@ -98,7 +98,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     pending = rc.getMapState(new MapStateDescriptor<>("pending", Long.class, PendingSample.class));
     rPeakState = rc.getState(new ValueStateDescriptor<>("rPeaks", RPeakState.class));
     gapTimer = new KeyedTimer(rc, "gapTimer");
-    idleTimer = new KeyedTimer(rc, "idleTimer");
+    silence = new SilenceTimer(rc, "idleTimer", ttlMs);
     var g = rc.getMetricGroup();
     beats = g.counter("beatsAssembled");
     gaps = g.counter("gaps");
@@ -144,7 +144,6 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
       behind = false;
     }
     p.behindRun = behind ? p.behindRun + samples : 0;
-    p.lastArrivalMillis = now;
     p.samplingHz = samplingHz;
 
     boolean inOrder = p.held == 0;
@@ -185,22 +184,14 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     progress.update(p);
     window.update(w);
     saveRPeaks();
-    if (!idleTimer.isSet()) {
-      idleTimer.atMost(ctx.timerService(), now + ttlMs);
-    }
+    silence.touch(ctx.timerService(), now);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Beat> out) throws Exception {
     SourceProgress p = progress.value();
-    if (idleTimer.firesAt(timestamp)) {
-      idleTimer.fired();
-      if (p != null && timestamp - p.lastArrivalMillis < ttlMs) {
-        // The source sent since the timer was set: move it instead of re-registering per frame.
-        idleTimer.atMost(ctx.timerService(), p.lastArrivalMillis + ttlMs);
-      } else {
-        expire(p, ctx, out);
-      }
+    if (silence.silentAt(ctx.timerService(), timestamp)) {
+      expire(p, ctx, out);
       return;
     }
     if (gapTimer.firesAt(timestamp)) {
@@ -267,7 +258,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     // Resume at the first window start on the grid at or after the first sample we hold.
     long resume = Math.floorDiv(firstHeld + stride - 1, stride) * stride;
     int droppedHeld = 0;
-    for (Long s : new ArrayList<>(toList(pending.keys()))) {
+    for (Long s : toList(pending.keys())) {
       if (s < resume) {
         pending.remove(s);
         droppedHeld++;

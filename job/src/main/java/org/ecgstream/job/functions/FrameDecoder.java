@@ -68,8 +68,7 @@ public class FrameDecoder extends ProcessFunction<RawRecord, SampleFrame> {
       reject(ctx, raw, frame.getSourceId().isBlank() ? keyAsSourceId(raw) : frame.getSourceId(), problem);
       return;
     }
-    if (decoded.writerVersion().startsWith("v") && !SampleFrame.getClassSchema().getProp("version")
-        .equals(decoded.writerVersion().substring(1))) {
+    if (decoded.olderVersion()) {
       oldSchemaFrames.inc();
     }
     long now = ctx.timerService().currentProcessingTime();

@@ -29,7 +29,7 @@ public class PatientCalibrator extends KeyedProcessFunction<String, BeatScore, B
   private final long ttlMs;
 
   private transient ValueState<Calibration> state;
-  private transient KeyedTimer idleTimer;
+  private transient SilenceTimer silence;
   private transient Counter calibrated;
 
   public PatientCalibrator(Duration learning, double k, Duration ttl) {
@@ -41,7 +41,7 @@ public class PatientCalibrator extends KeyedProcessFunction<String, BeatScore, B
   @Override
   public void open(OpenContext ctx) {
     state = getRuntimeContext().getState(new ValueStateDescriptor<>("calibration", Calibration.class));
-    idleTimer = new KeyedTimer(getRuntimeContext(), "idleTimer");
+    silence = new SilenceTimer(getRuntimeContext(), "idleTimer", ttlMs);
     calibrated = getRuntimeContext().getMetricGroup().counter("sourcesCalibrated");
   }
 
@@ -54,7 +54,6 @@ public class PatientCalibrator extends KeyedProcessFunction<String, BeatScore, B
       c.startMillis = s.getEndTimeMillis();
       c.losses = new float[64];
     }
-    c.lastArrivalMillis = now;
     if (Double.isNaN(c.threshold)) {
       if (s.getEndTimeMillis() - c.startMillis < learningMs && c.count < MAX_LEARNING_BEATS) {
         if (c.count == c.losses.length) {
@@ -64,7 +63,7 @@ public class PatientCalibrator extends KeyedProcessFunction<String, BeatScore, B
         s.setAnomalous(false);
         s.setThresholdKind("learning");
         out.collect(s);
-        save(c, ctx);
+        save(c, now, ctx);
         return;
       }
       c.threshold = RobustThreshold.of(c.losses, c.count, k);
@@ -75,24 +74,18 @@ public class PatientCalibrator extends KeyedProcessFunction<String, BeatScore, B
     s.setAnomalous(s.getLoss() > c.threshold);
     s.setThresholdKind("patient");
     out.collect(s);
-    save(c, ctx);
+    save(c, now, ctx);
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<BeatScore> out) throws Exception {
-    idleTimer.fired();
-    Calibration c = state.value();
-    if (c != null && timestamp - c.lastArrivalMillis < ttlMs) {
-      idleTimer.atMost(ctx.timerService(), c.lastArrivalMillis + ttlMs);
-    } else {
+    if (silence.silentAt(ctx.timerService(), timestamp)) {
       state.clear();
     }
   }
 
-  private void save(Calibration c, Context ctx) throws Exception {
+  private void save(Calibration c, long now, Context ctx) throws Exception {
     state.update(c);
-    if (!idleTimer.isSet()) {
-      idleTimer.atMost(ctx.timerService(), c.lastArrivalMillis + ttlMs);
-    }
+    silence.touch(ctx.timerService(), now);
   }
 }

@@ -50,32 +50,29 @@ final class RPeakWindows implements Serializable {
     System.arraycopy(sample, 0, s.values, at * channels, channels);
     s.times[at] = time;
     s.count++;
-    s.detector.push(sample[lead], peak -> {
-      if (s.pendingPeak >= 0) {
-        cut(s, s.pendingPeak, peak, source, out, onIncomplete);
-      }
-      s.previousPeak = s.pendingPeak;
-      s.pendingPeak = peak;
-    });
+    s.detector.push(sample[lead], peak -> peak(s, peak, source, out, onIncomplete));
   }
 
   /** The stream ended: the detector decides about its last samples, and the last beat is cut without a next RR. */
   void finish(RPeakState s, String source, Consumer<Beat> out, Runnable onIncomplete) {
-    s.detector.finish(peak -> {
-      if (s.pendingPeak >= 0) {
-        cut(s, s.pendingPeak, peak, source, out, onIncomplete);
-      }
-      s.previousPeak = s.pendingPeak;
-      s.pendingPeak = peak;
-    });
+    s.detector.finish(peak -> peak(s, peak, source, out, onIncomplete));
     if (s.pendingPeak >= 0) {
       cut(s, s.pendingPeak, -1, source, out, onIncomplete);
       s.pendingPeak = -1;
     }
   }
 
+  /** A new peak was reported: the pending one's beat can be cut now that its next RR is known. */
+  private void peak(RPeakState s, long peak, String source, Consumer<Beat> out, Runnable onIncomplete) {
+    if (s.pendingPeak >= 0) {
+      cut(s, s.pendingPeak, peak, source, out, onIncomplete);
+    }
+    s.previousPeak = s.pendingPeak;
+    s.pendingPeak = peak;
+  }
+
   private void cut(RPeakState s, long peak, long next, String source, Consumer<Beat> out, Runnable onIncomplete) {
-    double fs = samplingHz(s);
+    double fs = s.detector.samplingHz();
     long from = peak - BeatWindow.before(beforeMs, fs);
     long to = peak + BeatWindow.after(afterMs, fs); // exclusive
     int size = s.times.length;
@@ -96,9 +93,5 @@ final class RPeakWindows implements Serializable {
 
   private static long time(RPeakState s, long index) {
     return s.times[(int) (index & (s.times.length - 1))];
-  }
-
-  private static double samplingHz(RPeakState s) {
-    return s.detector.samplingHz();
   }
 }

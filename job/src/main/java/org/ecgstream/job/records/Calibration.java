@@ -8,8 +8,6 @@ public class Calibration {
   public float[] losses;
   /** The source's own threshold; NaN while learning. */
   public double threshold = Double.NaN;
-  /** Processing time of the last beat, for clearing a silent source. */
-  public long lastArrivalMillis;
 
   public Calibration() {}
 }

@@ -18,8 +18,6 @@ public class SourceProgress {
   public long behindRun;
   /** Sampling rate of the source's last frame (from its sample period), Hz; 0 when it gave none. */
   public double samplingHz;
-  /** Processing time of the source's last frame. */
-  public long lastArrivalMillis;
 
   public SourceProgress() {}
 }

@@ -1,19 +1,19 @@
 package org.ecgstream.job.replay;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.ecgstream.model.data.Dataset;
 import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.data.ShippedData;
+import org.ecgstream.model.wfdb.WfdbRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import java.util.ArrayList;
-import java.util.stream.IntStream;
-import org.ecgstream.model.wfdb.WfdbRecord;
 
 /**
  * Replays recorded beat archives (UCR, ARFF or CSV) into Kafka as simulated patients, or

@@ -3,6 +3,7 @@ package org.ecgstream.model.eval;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.ecgstream.model.data.LabelledWindow;
 import org.ecgstream.model.rpeak.BeatWindow;
 import org.ecgstream.model.rpeak.RPeakDetector;
 import org.ecgstream.model.scoring.Scorer;
@@ -65,7 +66,7 @@ public final class MitBihEvaluation {
       }
     }
     int n = kept.size();
-    double[] loss = losses(scorer, windows);
+    double[] loss = scorer.losses(windows.stream().map(w -> LabelledWindow.univariate("beat", LabelledWindow.UNLABELLED, w)).toList(), 64);
     long learningEnd = Math.round(learningSeconds * fs);
     int learning = 0;
     while (learning < n && kept.get(learning) < learningEnd) {
@@ -158,24 +159,6 @@ public final class MitBihEvaluation {
         best = hi.getValue();
       }
       out[i] = best == null ? "none" : best.isVentricular() ? "V" : "other";
-    }
-    return out;
-  }
-
-  private static double[] losses(Scorer scorer, List<float[]> windows) {
-    int length = scorer.windowLength();
-    double[] out = new double[windows.size()];
-    int batch = 64;
-    float[] flat = new float[batch * length];
-    for (int from = 0; from < windows.size(); from += batch) {
-      int b = Math.min(batch, windows.size() - from);
-      for (int i = 0; i < b; i++) {
-        System.arraycopy(windows.get(from + i), 0, flat, i * length, length);
-      }
-      var r = scorer.score(flat, b);
-      for (int i = 0; i < b; i++) {
-        out[from + i] = r.loss(i);
-      }
     }
     return out;
   }

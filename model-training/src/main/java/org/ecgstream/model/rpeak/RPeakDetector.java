@@ -144,7 +144,11 @@ public final class RPeakDetector implements Serializable {
     lastExamined = p;
     searchBack(p, onPeak);
     double v = at(mwi, p);
-    // A peak of the integrated signal: the largest within 200 ms either side.
+    // A peak of the integrated signal: the largest within 200 ms either side. Most samples lie on
+    // a slope, so the neighbours rule them out before the window is scanned.
+    if (at(mwi, p - 1) >= v || (p + 1 < n && at(mwi, p + 1) > v)) {
+      return;
+    }
     for (long k = Math.max(0, p - lookahead); k <= p + lookahead && k < n; k++) {
       if (k != p && (at(mwi, k) > v || (at(mwi, k) == v && k < p))) {
         return;
