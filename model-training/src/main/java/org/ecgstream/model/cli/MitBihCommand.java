@@ -29,9 +29,17 @@ final class MitBihCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE} s, as EC57).")
   double learningSeconds;
 
-  @Option(names = "--k", defaultValue = "5", description = "Threshold = median + k * 1.4826 * MAD of the learning "
-      + "period (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--k", defaultValue = "8", description = "Autoencoder and baseline: threshold = median + k * 1.4826 "
+      + "* lower-half MAD of the learning period (default: ${DEFAULT-VALUE}, the job's calibration.k).")
   double k;
+
+  @Option(names = "--template-k", defaultValue = "5", description = "Patient template: the same rule over the learning "
+      + "beats that match the template (default: ${DEFAULT-VALUE}, the job's calibration.template-k).")
+  double templateK;
+
+  @Option(names = "--min-mismatch", defaultValue = "0.4", description = "Patient template: the threshold's floor, "
+      + "1 - correlation (default: ${DEFAULT-VALUE}, the job's calibration.template-min-mismatch).")
+  double minMismatch;
 
   @Option(names = "--alert", defaultValue = "3,5,5", split = ",", description = "Alert rule k,m,close-after "
       + "(default: ${DEFAULT-VALUE}, the job's).")
@@ -41,17 +49,20 @@ final class MitBihCommand implements Callable<Integer> {
   public Integer call() {
     Scorer scorer = Scorer.load(model, ScoringEngine.FUSED, 1);
     Path dir = data == null ? ShippedData.mitdb() : data;
-    var rule = new MitBihEvaluation.AlertRule(alert[0], alert[1], alert[2]);
-    System.out.printf("model %s; learning %.0f s; k %.1f; alerts %d of %d, close after %d%n",
-        scorer.metadata().modelVersion(), learningSeconds, k, rule.k(), rule.m(), rule.closeAfter());
-    System.out.printf("%-7s %-12s %9s %6s %6s %6s %6s %8s %8s %9s %13s%n", "record", "method", "threshold", "V", "TP",
-        "FP", "FN", "Se %", "+P %", "episodes", "false/hour");
+    var rules = new MitBihEvaluation.Rules(k, templateK, minMismatch,
+        new MitBihEvaluation.AlertRule(alert[0], alert[1], alert[2]));
+    System.out.printf("model %s; learning %.0f s; k %.1f; template k %.1f, min mismatch %.2f; alerts %d of %d, close "
+            + "after %d%n", scorer.metadata().modelVersion(), learningSeconds, k, templateK, minMismatch,
+        alert[0], alert[1], alert[2]);
+    System.out.printf("%-7s %-23s %6s %6s %6s %6s %6s %8s %8s %9s %7s %13s%n", "record", "method", "V", "TP",
+        "FP", "of F", "FN", "Se %", "+P %", "episodes", "no V", "false/hour");
     for (String name : records) {
-      for (MitBihEvaluation.Result r : MitBihEvaluation.evaluate(WfdbRecord.read(dir, name), scorer, learningSeconds, k,
-          rule)) {
-        System.out.printf("%-7s %-12s %9.3f %6d %6d %6d %6d %8s %8s %9d %13.2f%n", r.record(), r.method(), r.threshold(),
-            r.vBeats(), r.truePositives(), r.falsePositives(), r.falseNegatives(), percent(r.sensitivity()),
-            percent(r.positivePredictivity()), r.episodes(), r.falseAlertsPerHour());
+      for (MitBihEvaluation.Result r : MitBihEvaluation.evaluate(WfdbRecord.read(dir, name), scorer, learningSeconds,
+          rules)) {
+        System.out.printf("%-7s %-23s %6d %6d %6d %6d %6d %8s %8s %9d %7d %13.2f%n", r.record(), r.method(),
+            r.vBeats(), r.truePositives(), r.falsePositives(), r.fusionFlagged(), r.falseNegatives(),
+            percent(r.sensitivity()), percent(r.positivePredictivity()), r.episodes(), r.episodesWithoutV(),
+            r.falseAlertsPerHour());
       }
     }
     return 0;

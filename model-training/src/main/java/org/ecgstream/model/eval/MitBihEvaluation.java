@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import org.ecgstream.model.data.LabelledWindow;
+import org.ecgstream.model.rpeak.BeatTemplate;
 import org.ecgstream.model.rpeak.BeatWindow;
 import org.ecgstream.model.rpeak.RPeakDetector;
 import org.ecgstream.model.scoring.Scorer;
@@ -17,15 +18,26 @@ import org.ecgstream.model.wfdb.WfdbRecord;
  * by the streaming detector, a window cut around each, a per-patient threshold set on the first
  * minutes (the learning period, excluded from every count), then beat-level sensitivity and
  * positive predictivity for V beats (EC57 class V: V and E) and alert episodes per hour under the
- * job's rule (k of the last m beats flagged opens, {@code closeAfter} normal beats close). The
- * autoencoder's loss is compared with a template-matching baseline: 1 − correlation with the
- * median beat of the learning period (rebuilt from the best-matching half, so ectopic beats in
- * the learning period do not shape it).
+ * job's rule (k of the last m beats flagged opens, {@code closeAfter} normal beats close). Four
+ * methods on the same beats: the autoencoder's loss alone; the template baseline (1 − correlation
+ * with the patient's {@link BeatTemplate} shape, thresholded by the plain per-patient rule over all
+ * learning beats); the patient template alone (its own threshold rule); and the job's method, a
+ * beat flagged by the autoencoder or by the patient template.
  */
 public final class MitBihEvaluation {
-  /** One method's outcome on one record. */
-  public record Result(String record, String method, double threshold, int vBeats, int truePositives,
-                       int falsePositives, int falseNegatives, int episodes, int falseEpisodes, double hours) {
+  public static final String AUTOENCODER = "autoencoder";
+  public static final String BASELINE = "template baseline";
+  public static final String TEMPLATE = "patient template";
+  public static final String COMBINED = "autoencoder + template";
+
+  /**
+   * One method's outcome on one record. {@code fusionFlagged} of the false positives are fusion (F)
+   * beats, partly ventricular. An episode is false when none of the beats that opened it is a V or
+   * an F beat; {@code episodesWithoutV} also counts those opened by fusion beats alone.
+   */
+  public record Result(String record, String method, int vBeats, int truePositives, int falsePositives,
+                       int fusionFlagged, int falseNegatives, int episodes, int falseEpisodes, int episodesWithoutV,
+                       double hours) {
     public double sensitivity() {
       return vBeats == 0 ? Double.NaN : truePositives / (double) (truePositives + falseNegatives);
     }
@@ -42,10 +54,16 @@ public final class MitBihEvaluation {
   /** The alert rule: k of the last m flagged opens an episode, closeAfter unflagged in a row closes it. */
   public record AlertRule(int k, int m, int closeAfter) {}
 
+  /**
+   * How beats are judged: {@code k} for the autoencoder's and the baseline's per-patient rule,
+   * {@code templateK} and {@code minMismatch} for the patient template ({@link BeatTemplate#learn}).
+   */
+  public record Rules(double k, double templateK, double minMismatch, AlertRule alerts) {}
+
   private MitBihEvaluation() {}
 
-  /** Our autoencoder and the template baseline on {@code record}, learning for {@code learningSeconds}. */
-  public static List<Result> evaluate(WfdbRecord record, Scorer scorer, double learningSeconds, double k, AlertRule rule) {
+  /** The four methods on {@code record}, learning for {@code learningSeconds}. */
+  public static List<Result> evaluate(WfdbRecord record, Scorer scorer, double learningSeconds, Rules rules) {
     double fs = record.header().frequency();
     float[] lead = record.physical(0);
     RPeakDetector d = new RPeakDetector(fs);
@@ -76,61 +94,76 @@ public final class MitBihEvaluation {
       throw new IllegalArgumentException("record " + record.header().record() + ": the learning period of "
           + learningSeconds + " s must hold some but not all beats");
     }
-    double[] template = medianBeat(windows.subList(0, learning), length);
-    double[] mismatch = mismatch(windows, template);
-    // The learning period may hold many ectopic beats: rebuild the template from the half that
-    // matches it best, twice, so it settles on the dominant (normal) morphology.
-    for (int round = 0; round < 2; round++) {
-      double[] m = mismatch;
-      List<float[]> best = java.util.stream.IntStream.range(0, learning).boxed()
-          .sorted(java.util.Comparator.comparingDouble(i -> m[i])).limit(Math.max(1, learning / 2))
-          .map(windows::get).toList();
-      template = medianBeat(best, length);
-      mismatch = mismatch(windows, template);
+    BeatTemplate template = BeatTemplate.learn(windows.subList(0, learning), rules.templateK(), rules.minMismatch());
+    double[] mismatch = windows.stream().mapToDouble(template::mismatch).toArray();
+    boolean[] byModel = above(loss, learning, RobustThreshold.of(floats(loss, learning), learning, rules.k()));
+    boolean[] byBaseline = above(mismatch, learning, RobustThreshold.of(floats(mismatch, learning), learning, rules.k()));
+    boolean[] byTemplate = above(mismatch, learning, template.threshold());
+    boolean[] either = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      either[i] = byModel[i] || byTemplate[i];
     }
     String[] label = labels(record, kept, Math.round(0.150 * fs));
     int vAfterLearning = (int) record.beats().stream()
         .filter(a -> a.sample() >= learningEnd && a.isVentricular()).count();
     double hours = (lead.length - learningEnd) / fs / 3600;
     String name = record.header().record();
-    return List.of(judge(name, "autoencoder", loss, learning, label, vAfterLearning, k, rule, hours),
-        judge(name, "template", mismatch, learning, label, vAfterLearning, k, rule, hours));
+    AlertRule rule = rules.alerts();
+    return List.of(judge(name, AUTOENCODER, byModel, learning, label, vAfterLearning, rule, hours),
+        judge(name, BASELINE, byBaseline, learning, label, vAfterLearning, rule, hours),
+        judge(name, TEMPLATE, byTemplate, learning, label, vAfterLearning, rule, hours),
+        judge(name, COMBINED, either, learning, label, vAfterLearning, rule, hours));
   }
 
-  private static Result judge(String record, String method, double[] score, int learning, String[] label,
-                              int vBeats, double k, AlertRule rule, double hours) {
-    float[] learnt = new float[learning];
-    for (int i = 0; i < learning; i++) {
-      learnt[i] = (float) score[i];
+  private static boolean[] above(double[] score, int learning, double threshold) {
+    boolean[] out = new boolean[score.length];
+    for (int i = learning; i < score.length; i++) {
+      out[i] = score[i] > threshold;
     }
-    double threshold = RobustThreshold.of(learnt, learning, k);
+    return out;
+  }
+
+  private static float[] floats(double[] v, int count) {
+    float[] f = new float[count];
+    for (int i = 0; i < count; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
+  }
+
+  private static Result judge(String record, String method, boolean[] flagged, int learning, String[] label,
+                              int vBeats, AlertRule rule, double hours) {
     int tp = 0;
     int fp = 0;
-    boolean[] flagged = new boolean[score.length];
-    for (int i = learning; i < score.length; i++) {
-      flagged[i] = score[i] > threshold;
+    int fusion = 0;
+    for (int i = learning; i < flagged.length; i++) {
       if (flagged[i] && "V".equals(label[i])) {
         tp++;
       } else if (flagged[i]) {
         fp++;
+        fusion += "F".equals(label[i]) ? 1 : 0;
       }
     }
     int episodes = 0;
     int falseEpisodes = 0;
+    int withoutV = 0;
     int recent = 0;
     boolean open = false;
     int normalRun = 0;
-    for (int i = learning; i < score.length; i++) {
+    for (int i = learning; i < flagged.length; i++) {
       recent = ((recent << 1) | (flagged[i] ? 1 : 0)) & ((1 << rule.m()) - 1);
       if (!open && Integer.bitCount(recent) >= rule.k()) {
         open = true;
         normalRun = 0;
         episodes++;
         boolean anyV = false;
+        boolean anyF = false;
         for (int j = Math.max(learning, i - rule.m() + 1); j <= i; j++) {
           anyV |= "V".equals(label[j]);
+          anyF |= "F".equals(label[j]);
         }
-        falseEpisodes += anyV ? 0 : 1;
+        falseEpisodes += anyV || anyF ? 0 : 1;
+        withoutV += anyV ? 0 : 1;
       } else if (open) {
         normalRun = flagged[i] ? 0 : normalRun + 1;
         if (normalRun >= rule.closeAfter()) {
@@ -139,10 +172,10 @@ public final class MitBihEvaluation {
         }
       }
     }
-    return new Result(record, method, threshold, vBeats, tp, fp, vBeats - tp, episodes, falseEpisodes, hours);
+    return new Result(record, method, vBeats, tp, fp, fusion, vBeats - tp, episodes, falseEpisodes, withoutV, hours);
   }
 
-  /** Each detected beat's reference class ("V" for V and E, "other" for other beats, "none" for a false detection). */
+  /** Each detected beat's reference class ("V" for V and E, "F" for fusion, "other" for other beats, "none" for a false detection). */
   private static String[] labels(WfdbRecord record, List<Long> peaks, long tolerance) {
     TreeMap<Long, Annotation> ref = new TreeMap<>();
     record.beats().forEach(a -> ref.put(a.sample(), a));
@@ -158,44 +191,8 @@ public final class MitBihEvaluation {
       if (hi != null && hi.getKey() - p <= tolerance && (best == null || hi.getKey() - p < p - best.sample())) {
         best = hi.getValue();
       }
-      out[i] = best == null ? "none" : best.isVentricular() ? "V" : "other";
+      out[i] = best == null ? "none" : best.isVentricular() ? "V" : "F".equals(best.code()) ? "F" : "other";
     }
     return out;
-  }
-
-  /** 1 − Pearson correlation of each (z-normalised) window with the template. */
-  private static double[] mismatch(List<float[]> windows, double[] template) {
-    int length = template.length;
-    double scale = Math.max(1e-9, norm(template) / Math.sqrt(length));
-    double[] out = new double[windows.size()];
-    for (int i = 0; i < out.length; i++) {
-      double dot = 0;
-      for (int t = 0; t < length; t++) {
-        dot += windows.get(i)[t] * template[t];
-      }
-      out[i] = 1 - dot / length / scale;
-    }
-    return out;
-  }
-
-  private static double[] medianBeat(List<float[]> beats, int length) {
-    double[] m = new double[length];
-    double[] column = new double[beats.size()];
-    for (int t = 0; t < length; t++) {
-      for (int i = 0; i < beats.size(); i++) {
-        column[i] = beats.get(i)[t];
-      }
-      java.util.Arrays.sort(column);
-      m[t] = column[column.length / 2];
-    }
-    return m;
-  }
-
-  private static double norm(double[] v) {
-    double s = 0;
-    for (double x : v) {
-      s += x * x;
-    }
-    return Math.sqrt(s);
   }
 }
