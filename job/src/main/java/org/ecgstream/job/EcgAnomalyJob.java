@@ -69,10 +69,7 @@ public final class EcgAnomalyJob {
 
     SingleOutputStreamOperator<Beat> beats = frames
         .keyBy(SampleFrame::getSourceId)
-        .process(c.beats().equals("r-peak")
-            ? BeatAssembler.aroundRPeaks(length, channels, c.rPeakLead(), c.rPeakBefore().toMillis(),
-                c.rPeakAfter().toMillis(), c.allowedLateness(), c.stateTtl(), c.samplesTopic())
-            : new BeatAssembler(length, channels, c.windowStride(), c.allowedLateness(), c.stateTtl(), c.samplesTopic()))
+        .process(assembler(c, length, channels))
         .name("assemble beats").uid("beat-assembler");
 
     DataStream<BeatScore> scores = beats
@@ -97,5 +94,17 @@ public final class EcgAnomalyJob {
     scores.sinkTo(KafkaTopics.scoresSink(c)).name("kafka: " + c.scoresTopic()).uid("scores-sink");
     alerts.sinkTo(KafkaTopics.alertsSink(c)).name("kafka: " + c.alertsTopic()).uid("alerts-sink");
     deadLetters.sinkTo(KafkaTopics.deadLetterSink(c)).name("kafka: " + c.deadLettersTopic()).uid("dead-letters-sink");
+  }
+
+  private static BeatAssembler assembler(JobConfig c, int length, int channels) {
+    if (!c.beats().equals("r-peak")) {
+      return new BeatAssembler(length, channels, c.windowStride(), c.allowedLateness(), c.stateTtl(), c.samplesTopic());
+    }
+    BeatAssembler a = BeatAssembler.aroundRPeaks(length, channels, c.rPeakLead(), c.rPeakBefore().toMillis(),
+        c.rPeakAfter().toMillis(), c.allowedLateness(), c.stateTtl(), c.samplesTopic());
+    // The patient template learns over the calibrator's learning period, so it is on whenever that is.
+    return c.calibrationLearning().toMillis() > 0
+        ? a.withPatientTemplates(c.calibrationLearning(), c.calibrationTemplateK(), c.calibrationTemplateMinMismatch())
+        : a;
   }
 }

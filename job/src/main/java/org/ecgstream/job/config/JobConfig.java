@@ -28,6 +28,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
                         String deadLettersTopic, String groupId, String startingOffsets, Path modelPath,
                         String scorerEngine, int scorerThreads, String beats, int rPeakLead, Duration rPeakBefore,
                         Duration rPeakAfter, Duration calibrationLearning, double calibrationK,
+                        double calibrationTemplateK, double calibrationTemplateMinMismatch,
                         int windowStride, int frameMaxSamples,
                         int sourceIdMaxBytes, Duration clockMaxAhead, Duration clockMaxBehind,
                         Duration allowedLateness, Duration stateTtl, int batchMaxSize,
@@ -56,7 +57,9 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     d.put("rpeak.before-ms", "250");
     d.put("rpeak.after-ms", "450");
     d.put("calibration.learning-ms", "0");
-    d.put("calibration.k", "5");
+    d.put("calibration.k", "8");
+    d.put("calibration.template-k", "5");
+    d.put("calibration.template-min-mismatch", "0.4");
     d.put("window.stride", "0");
     d.put("frame.max-samples", "4096");
     d.put("source-id.max-bytes", "128");
@@ -136,7 +139,8 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
         v.get("topic.alerts"), v.get("topic.dead-letters"), v.get("group.id"), offsets, Path.of(v.get("model.path")),
         v.get("scorer.engine"), positive(v, "scorer.threads"), beats, nonNegative(v, "rpeak.lead"),
         millis(v, "rpeak.before-ms"), millis(v, "rpeak.after-ms"), millis(v, "calibration.learning-ms"),
-        positiveNumber(v, "calibration.k"), nonNegative(v, "window.stride"),
+        positiveNumber(v, "calibration.k"), positiveNumber(v, "calibration.template-k"),
+        positiveNumber(v, "calibration.template-min-mismatch"), nonNegative(v, "window.stride"),
         positive(v, "frame.max-samples"), positive(v, "source-id.max-bytes"), millis(v, "clock.max-ahead.ms"),
         millis(v, "clock.max-behind.ms"),
         millis(v, "assembler.allowed-lateness.ms"), millis(v, "state.ttl.ms"), positive(v, "batch.max-size"),
@@ -153,6 +157,10 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     }
     if (c.sourceIdMaxBytes > 4096) {
       throw new IllegalArgumentException("source-id.max-bytes must be at most 4096");
+    }
+    if (c.calibrationTemplateMinMismatch > 2) {
+      throw new IllegalArgumentException("calibration.template-min-mismatch is 1 - a correlation: at most 2, got "
+          + c.calibrationTemplateMinMismatch);
     }
     if (c.alertM > 31) {
       throw new IllegalArgumentException("alert.m must be at most 31");
@@ -193,6 +201,8 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     m.put("rpeak.after-ms", String.valueOf(rPeakAfter.toMillis()));
     m.put("calibration.learning-ms", String.valueOf(calibrationLearning.toMillis()));
     m.put("calibration.k", String.valueOf(calibrationK));
+    m.put("calibration.template-k", String.valueOf(calibrationTemplateK));
+    m.put("calibration.template-min-mismatch", String.valueOf(calibrationTemplateMinMismatch));
     m.put("window.stride", String.valueOf(windowStride));
     m.put("frame.max-samples", String.valueOf(frameMaxSamples));
     m.put("source-id.max-bytes", String.valueOf(sourceIdMaxBytes));

@@ -47,6 +47,11 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
   private final String topic;
   /** Null: windows on a fixed grid of sequence numbers; else beats cut around R peaks. */
   private final RPeakWindows rPeaks;
+  /** Patient templates: off when 0. */
+  private long templateLearningMs;
+  private double templateK;
+  private double templateMinMismatch;
+  private transient PatientTemplates templates;
 
   private transient ValueState<SourceProgress> progress;
   private transient ValueState<RPeakState> rPeakState;
@@ -76,6 +81,20 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
         new RPeakWindows(length, channels, lead, beforeMs, afterMs));
   }
 
+  /**
+   * Also learns each source's dominant beat over its first {@code learning} of beats and marks
+   * later beats with their mismatch ({@link PatientTemplates}, rule {@code k} and {@code minMismatch}).
+   */
+  public BeatAssembler withPatientTemplates(Duration learning, double k, double minMismatch) {
+    if (rPeaks == null) {
+      throw new IllegalStateException("patient templates need beats cut around R peaks");
+    }
+    this.templateLearningMs = learning.toMillis();
+    this.templateK = k;
+    this.templateMinMismatch = minMismatch;
+    return this;
+  }
+
   private BeatAssembler(int length, int channels, int stride, Duration allowedLateness, Duration ttl, String topic,
                         RPeakWindows rPeaks) {
     if (stride < 0 || stride > length) {
@@ -99,6 +118,8 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     rPeakState = rc.getState(new ValueStateDescriptor<>("rPeaks", RPeakState.class));
     gapTimer = new KeyedTimer(rc, "gapTimer");
     silence = new SilenceTimer(rc, "idleTimer", ttlMs);
+    templates = templateLearningMs > 0 ? new PatientTemplates(rc, templateLearningMs, templateK, templateMinMismatch)
+        : null;
     var g = rc.getMetricGroup();
     beats = g.counter("beatsAssembled");
     gaps = g.counter("gaps");
@@ -307,10 +328,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
       if (rp == null) {
         rp = rPeaks.start(seq, samplingHz);
       }
-      rPeaks.append(rp, time, values, ctx.getCurrentKey(), b -> {
-        beats.inc();
-        out.collect(b);
-      }, beatsIncomplete::inc);
+      rPeaks.append(rp, time, values, ctx.getCurrentKey(), b -> emit(b, out), beatsIncomplete::inc);
       return;
     }
     if (w.filled == 0) {
@@ -355,10 +373,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     RPeakState last = rPeaks == null ? null : rPeakState.value();
     if (last != null) {
       // The stream ended: decide about its last samples and cut the last beat without a next RR.
-      rPeaks.finish(last, ctx.getCurrentKey(), b -> {
-        beats.inc();
-        out.collect(b);
-      }, beatsIncomplete::inc);
+      rPeaks.finish(last, ctx.getCurrentKey(), b -> emit(b, out), beatsIncomplete::inc);
     }
     WindowBuffer w = window.value();
     int held = p == null ? 0 : p.held;
@@ -374,6 +389,17 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     window.clear();
     pending.clear();
     rPeakState.clear();
+    if (templates != null) {
+      templates.clear();
+    }
+  }
+
+  private void emit(Beat b, Collector<Beat> out) {
+    if (templates != null) {
+      templates.mark(b);
+    }
+    beats.inc();
+    out.collect(b);
   }
 
   private static <T> List<T> toList(Iterable<T> it) {

@@ -25,7 +25,10 @@ final class BeatScoreFactory {
         .setRPeakSequence(b.rPeakSequence < 0 ? null : b.rPeakSequence)
         .setRPeakTimeMillis(b.rPeakSequence < 0 ? null : b.rPeakTimeMillis)
         .setRrPreviousMillis(b.rrPreviousMillis < 0 ? null : b.rrPreviousMillis)
-        .setRrNextMillis(b.rrNextMillis < 0 ? null : b.rrNextMillis).setThresholdKind("model").build();
+        .setRrNextMillis(b.rrNextMillis < 0 ? null : b.rrNextMillis)
+        .setTemplateMismatch(Double.isNaN(b.templateMismatch) ? null : b.templateMismatch)
+        .setTemplateThreshold(Double.isNaN(b.templateMismatch) ? null : b.templateThreshold)
+        .setThresholdKind("model").build();
   }
 
   static List<Float> segments(float[] steps) {

@@ -18,7 +18,14 @@ import org.ecgstream.schemas.BeatScore;
  * losses by {@link RobustThreshold} and every later beat is judged against it (kind
  * {@code patient}). A model trained on other people reconstructs a new patient's normal beats
  * less well than its own training data, so the model file's threshold would flag most of them.
- * A source silent for the state TTL (wall clock) learns again: it may be a new patient.
+ * A source silent for one and a half state TTLs (wall clock) learns again: it may be a new patient.
+ *
+ * <p>Beats cut around R peaks also carry their mismatch with the source's dominant beat, learnt by
+ * the assembler over the same period ({@link PatientTemplates}); a beat is flagged when either its
+ * loss or its mismatch is above its threshold. The model judges whether a beat looks like any
+ * normal ECG; the template whether it looks like this patient's own beats, which a model trained
+ * on other people cannot know (on MIT-BIH record 208 the model's losses for normal beats and PVCs
+ * are the same, the template separates them).
  */
 public class PatientCalibrator extends KeyedProcessFunction<String, BeatScore, BeatScore> {
   /** Losses kept for the learning period at most (about 40 minutes at 75 beats/min). */
@@ -35,7 +42,10 @@ public class PatientCalibrator extends KeyedProcessFunction<String, BeatScore, B
   public PatientCalibrator(Duration learning, double k, Duration ttl) {
     this.learningMs = learning.toMillis();
     this.k = k;
-    this.ttlMs = ttl.toMillis();
+    // Half a TTL longer than the assembler keeps the source's signal: when a source falls silent
+    // the assembler cuts its last beat as it expires, and that beat must still meet this
+    // patient's calibration, not start a new learning period.
+    this.ttlMs = ttl.toMillis() + ttl.toMillis() / 2;
   }
 
   @Override
@@ -71,7 +81,8 @@ public class PatientCalibrator extends KeyedProcessFunction<String, BeatScore, B
       calibrated.inc();
     }
     s.setThreshold(c.threshold);
-    s.setAnomalous(s.getLoss() > c.threshold);
+    Double mismatch = s.getTemplateMismatch();
+    s.setAnomalous(s.getLoss() > c.threshold || mismatch != null && mismatch > s.getTemplateThreshold());
     s.setThresholdKind("patient");
     out.collect(s);
     save(c, now, ctx);

@@ -20,6 +20,9 @@ public class Beat {
   /** Milliseconds from the previous and to the next R peak; -1 when unknown. */
   public int rrPreviousMillis = -1;
   public int rrNextMillis = -1;
+  /** 1 − correlation with the source's learnt dominant beat, and that template's threshold; NaN before it is learnt. */
+  public double templateMismatch = Double.NaN;
+  public double templateThreshold = Double.NaN;
 
   public Beat() {}
 

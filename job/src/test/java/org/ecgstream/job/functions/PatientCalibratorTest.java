@@ -32,7 +32,13 @@ class PatientCalibratorTest {
   }
 
   private void score(String id, long endMillis, double loss) throws Exception {
-    harness.processElement(new StreamRecord<>(BeatScore.newBuilder().setSourceId(id).setFirstSequence(endMillis)
+    score(id, endMillis, loss, null, null);
+  }
+
+  private void score(String id, long endMillis, double loss, Double mismatch, Double templateThreshold)
+      throws Exception {
+    harness.processElement(new StreamRecord<>(BeatScore.newBuilder()
+        .setTemplateMismatch(mismatch).setTemplateThreshold(templateThreshold).setSourceId(id).setFirstSequence(endMillis)
         .setLastSequence(endMillis + 1).setStartTimeMillis(endMillis - 700).setEndTimeMillis(endMillis).setLoss(loss)
         .setLossMean(loss / 140).setThreshold(44.7).setAnomalous(loss > 44.7).setModelVersion("m")
         .setSegmentErrors(List.of()).setTopSteps(List.of()).setScoringLatencyMicros(1).setThresholdKind("model")
@@ -71,8 +77,23 @@ class PatientCalibratorTest {
     }
     assertThat(harness.numKeyedStateEntries()).isPositive();
     harness.setProcessingTime(TTL.toMillis());
+    assertThat(harness.numKeyedStateEntries()).as("kept half a TTL longer than the assembler's state").isPositive();
+    harness.setProcessingTime(TTL.toMillis() * 3 / 2);
     assertThat(harness.numKeyedStateEntries()).isZero();
     score("p1", 500_000, 100);
     assertThat(harness.extractOutputValues().get(11).getThresholdKind()).isEqualTo("learning");
+  }
+
+  @Test
+  void shouldFlagABeatWhoseShapeIsFarFromThePatientsOwnEvenWhenItsLossIsNot() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      score("p1", i * 1000L, 100 + i % 3);
+    }
+    score("p1", 10_000, 101, 0.05, 0.4);
+    score("p1", 11_000, 101, 0.62, 0.4);
+    score("p1", 12_000, 900, 0.05, 0.4);
+    List<BeatScore> out = harness.extractOutputValues().subList(10, 13);
+    assertThat(out).extracting(BeatScore::getThresholdKind).containsOnly("patient");
+    assertThat(out).extracting(BeatScore::getAnomalous).containsExactly(false, true, true);
   }
 }

@@ -3,8 +3,10 @@ package org.ecgstream.job.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -25,6 +27,8 @@ import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.rpeak.DetectionScore;
 import org.ecgstream.model.wfdb.Annotation;
 import org.ecgstream.model.wfdb.WfdbRecord;
+import org.ecgstream.schemas.Alert;
+import org.ecgstream.schemas.AlertKind;
 import org.ecgstream.schemas.BeatScore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,10 +37,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * MIT-BIH records 100 and 208 replayed flat out as two continuous monitors through the whole job
- * with beats cut around R peaks: every annotated beat should come back as one score whose R peak
- * lies within the EC57 150 ms window of the annotation.
+ * with beats cut around R peaks and each patient calibrated on its first five minutes: every
+ * annotated beat should come back as one score whose R peak lies within the EC57 150 ms window of
+ * the annotation, 208's ventricular beats should be flagged, and alerts should open on 208's
+ * ventricular beats only, never on record 100 (one isolated PVC in 30 minutes).
  */
 class MitBihReplayITCase {
+  /** EC57's learning period, in the records' own time. */
+  private static final long LEARNING_MS = 300_000;
+
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
       .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
@@ -66,7 +75,8 @@ class MitBihReplayITCase {
         Map.entry("topic.alerts", "alerts-" + run), Map.entry("topic.dead-letters", "dead-" + run),
         Map.entry("group.id", "job-" + run), Map.entry("transactional.id.prefix", "tx-" + run),
         Map.entry("model.path", ShippedData.find(java.nio.file.Path.of("model-training", "models",
-            "ecg5000-autoencoder.zip")).toString()),
+            "mitdb-autoencoder.zip")).toString()),
+        Map.entry("calibration.learning-ms", String.valueOf(LEARNING_MS)),
         Map.entry("checkpoint.interval.ms", "500"), Map.entry("transaction.timeout.ms", "60000"),
         Map.entry("parallelism", "2"), Map.entry("beats", "r-peak"),
         // The replay ends; a few silent seconds later each monitor's last beat is cut.
@@ -79,7 +89,8 @@ class MitBihReplayITCase {
     JobClient job = env.executeAsync("mitdb-" + run);
     int annotated = records.stream().mapToInt(r -> r.beats().size()).sum();
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(oneBatchInFlight());
-         var scores = new CommittedTopicReader<>(kafka.clientProperties(), c.scoresTopic(), BeatScore.class)) {
+         var scores = new CommittedTopicReader<>(kafka.clientProperties(), c.scoresTopic(), BeatScore.class);
+         var alerts = new CommittedTopicReader<>(kafka.clientProperties(), c.alertsTopic(), Alert.class)) {
       ReplayPlan plan = ReplayPlan.ofRecords(records, List.of("mitdb-100", "mitdb-208"), new int[] {0}, 360, 0);
       new ArchiveReplayer(producer, c.samplesTopic(), 36, 1000, false, "seconds")
           .replay(plan, System.currentTimeMillis(), System.out);
@@ -102,9 +113,71 @@ class MitBihReplayITCase {
           assertThat(b.getRPeakSequence() - b.getFirstSequence()).isEqualTo(90);
         });
       }
+      alerts.drain(Duration.ofSeconds(2));
+      Map<String, List<Alert>> opened = alerts.records().stream().filter(a -> a.getKind() == AlertKind.OPENED)
+          .collect(Collectors.groupingBy(Alert::getSourceId));
+      assertThat(opened.get("mitdb-100")).as("alerts on record 100").isNull();
+      judge208(records.get(1), bySource.get("mitdb-208"), opened.get("mitdb-208"));
     } finally {
       job.cancel().get();
     }
+  }
+
+  /**
+   * Record 208 after its learning period: its V beats flagged (the ventricular beats of the
+   * reference, matched to scores by R peak), and every alert opened by beats among which is a V or
+   * a fusion beat (the evaluation's rule: the opening beat and the four before it).
+   */
+  private static void judge208(WfdbRecord r, List<BeatScore> own, List<Alert> opened) {
+    List<BeatScore> beats = own.stream().sorted(Comparator.comparingLong(BeatScore::getRPeakSequence)).toList();
+    TreeMap<Long, Annotation> ref = new TreeMap<>();
+    r.beats().forEach(a -> ref.put(a.sample(), a));
+    String[] label = new String[beats.size()];
+    int v = 0;
+    int vFlagged = 0;
+    int otherFlagged = 0;
+    for (int i = 0; i < label.length; i++) {
+      BeatScore b = beats.get(i);
+      Annotation a = nearest(ref, b.getRPeakSequence());
+      label[i] = a == null ? "none" : a.isVentricular() ? "V" : a.code();
+      if (!"patient".equals(b.getThresholdKind())) {
+        assertThat(b.getAnomalous()).as("learning beats are never flagged").isFalse();
+        assertThat(b.getTemplateMismatch()).isNull();
+        continue;
+      }
+      assertThat(b.getTemplateMismatch()).as("every beat after learning has its template mismatch").isNotNull();
+      v += "V".equals(label[i]) ? 1 : 0;
+      vFlagged += "V".equals(label[i]) && b.getAnomalous() ? 1 : 0;
+      otherFlagged += !"V".equals(label[i]) && b.getAnomalous() ? 1 : 0;
+    }
+    System.out.printf("record 208 through the job after learning: %d V beats, %d flagged, %d other beats flagged, "
+        + "%d alerts opened%n", v, vFlagged, otherFlagged, opened == null ? 0 : opened.size());
+    // 824 V beats follow the learning period; the evaluation (same detector, model and rules)
+    // flags 822 of them and 150 other beats, 132 of them fusion beats.
+    assertThat(v).isBetween(815, 824);
+    assertThat(vFlagged).isGreaterThanOrEqualTo((int) Math.ceil(0.99 * v));
+    assertThat(otherFlagged).isLessThanOrEqualTo(200);
+    assertThat(opened).as("alerts on 208").hasSizeGreaterThanOrEqualTo(20);
+    Map<Long, Integer> index = new java.util.HashMap<>();
+    for (int i = 0; i < beats.size(); i++) {
+      index.put(beats.get(i).getFirstSequence(), i);
+    }
+    for (Alert a : opened) {
+      Integer at = index.get(a.getFirstSequence());
+      assertThat(at).as("alert %s opens on a scored beat", a.getAlertId()).isNotNull();
+      List<String> opening = List.of(label).subList(Math.max(0, at - 4), at + 1);
+      assertThat(opening).as("beats that opened alert %s", a.getAlertId()).containsAnyOf("V", "F");
+    }
+  }
+
+  private static Annotation nearest(TreeMap<Long, Annotation> ref, long peak) {
+    var lo = ref.floorEntry(peak);
+    var hi = ref.ceilingEntry(peak);
+    Annotation best = lo != null && peak - lo.getKey() <= 54 ? lo.getValue() : null;
+    if (hi != null && hi.getKey() - peak <= 54 && (best == null || hi.getKey() - peak < peak - best.sample())) {
+      best = hi.getValue();
+    }
+    return best;
   }
 
   /** One batch in flight per partition: a retried first batch to a new topic may not overtake later ones. */

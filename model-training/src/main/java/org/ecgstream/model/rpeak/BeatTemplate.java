@@ -37,6 +37,14 @@ public final class BeatTemplate implements Serializable {
     this.threshold = threshold;
   }
 
+  /** A template learnt before, from its {@link #shape()} and {@link #threshold()} (as kept in a job's state). */
+  public static BeatTemplate of(float[] shape, double threshold) {
+    if (shape.length == 0 || !(threshold >= 0)) {
+      throw new IllegalArgumentException("a template needs a shape and a threshold of at least 0");
+    }
+    return new BeatTemplate(shape.clone(), threshold);
+  }
+
   /** Learns from {@code beats} (equal-length windows, any normalisation). */
   public static BeatTemplate learn(List<float[]> beats, double k, double minMismatch) {
     if (beats.isEmpty()) {
