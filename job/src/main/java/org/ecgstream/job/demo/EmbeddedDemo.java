@@ -3,6 +3,7 @@ package org.ecgstream.job.demo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The quick start: an in-JVM Kafka broker and a local Flink with its web UI, the real job, and
- * ECG5000 beats the model never trained on replayed as patients; alerts are printed as they are
+ * ECG5000 beats the model never trained on replayed as patients (or, with {@code --data},
+ * continuous WFDB records as bedside monitors: {@link RecordDemo}); alerts are printed as they are
  * committed, and a summary (also as JSON) ends the run.
  */
 @Command(name = "ecg-demo", mixinStandardHelpOptions = true,
@@ -52,6 +54,18 @@ public final class EmbeddedDemo implements Callable<Integer> {
   @Option(names = "--web-ui-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
   int webUiPort;
 
+  @Option(names = "--data", split = ",", description = "Continuous WFDB records to replay instead of ECG5000 beats, "
+      + "e.g. data/mitdb/208.hea (comma-separated: several monitors).")
+  List<Path> data;
+
+  @Option(names = "--speed", defaultValue = "20", description = "With --data: times faster than real time "
+      + "(default: ${DEFAULT-VALUE}; --pace max sends flat out).")
+  double speed;
+
+  @Option(names = "--learning-s", defaultValue = "300", description = "With --data: each patient's learning period, "
+      + "in seconds of the record (default: ${DEFAULT-VALUE}, as EC57).")
+  double learningSeconds;
+
   @Option(names = "--set", description = "Any job configuration key=value (repeatable), e.g. --set alert.k=2.")
   Map<String, String> overrides = Map.of();
 
@@ -63,6 +77,10 @@ public final class EmbeddedDemo implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (data != null && !data.isEmpty()) {
+      return RecordDemo.run(data, pace.equalsIgnoreCase("max") ? Double.POSITIVE_INFINITY : speed, learningSeconds,
+          overrides, webUiPort, summaryJson);
+    }
     Path model = ShippedData.find(Path.of("model-training", "models", "ecg5000-autoencoder.zip"));
     ModelMetadata meta = ModelFile.readMetadata(model);
     ModelMetadata.DatasetInfo d = meta.dataset();

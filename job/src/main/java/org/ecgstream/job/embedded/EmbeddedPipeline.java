@@ -32,7 +32,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
    * CPU use over any span of the run.
    */
   public record Run(ArchiveReplayer.Result sent, List<BeatScore> scores, List<Alert> alerts, int deadLetters,
-                    Map<String, Long> seenAtMillis, CpuTrace cpu) {}
+                    Map<String, Long> seenAtMillis, CpuTrace cpu, List<String> firstDeadLetterReasons) {}
 
   private final EmbeddedKafka kafka;
   private final JobConfig config;
@@ -100,6 +100,23 @@ public final class EmbeddedPipeline implements AutoCloseable {
    */
   public Run replay(ReplayPlan plan, long beatMillis, boolean realTime, Duration timeout, Consumer<Alert> onAlert,
                     IntConsumer onProgress, boolean chunkyReads) throws Exception {
+    return replay(plan, new Pace(35, beatMillis, realTime ? 1 : Double.POSITIVE_INFINITY, "beats"), plan.beats(),
+        Duration.ZERO, timeout, onAlert, onProgress, chunkyReads);
+  }
+
+  /**
+   * How a plan is sent: frames of {@code samplesPerFrame}, one planned window per {@code beatMillis}
+   * of event time, {@code speed} times faster than real time (infinite: flat out), counted in {@code unit}.
+   */
+  public record Pace(int samplesPerFrame, long beatMillis, double speed, String unit) {}
+
+  /**
+   * The general form: reads until {@code expected} scores of the plan's sources are committed, the
+   * timeout passes, or (when {@code quiet} is positive) the replay is sent and no score has come for
+   * that long: a continuous record yields as many beats as its heart made, not a planned count.
+   */
+  public Run replay(ReplayPlan plan, Pace pace, int expected, Duration quiet, Duration timeout,
+                    Consumer<Alert> onAlert, IntConsumer onProgress, boolean chunkyReads) throws Exception {
     Map<String, Long> seenAt = new ConcurrentHashMap<>();
     Properties readers = kafka.clientProperties();
     if (chunkyReads) {
@@ -111,7 +128,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
          var alerts = new CommittedTopicReader<>(readers, config.alertsTopic(), Alert.class);
          var dead = new CommittedTopicReader<>(readers, config.deadLettersTopic(), DeadLetter.class);
          KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(kafka.clientProperties())) {
-      ArchiveReplayer replayer = new ArchiveReplayer(producer, config.samplesTopic(), 35, beatMillis, realTime);
+      ArchiveReplayer replayer = new ArchiveReplayer(producer, config.samplesTopic(), pace.samplesPerFrame(),
+          pace.beatMillis(), pace.speed(), pace.unit());
       CompletableFuture<ArchiveReplayer.Result> sent = CompletableFuture.supplyAsync(
           () -> replayer.replay(plan, System.currentTimeMillis(), System.out));
       // The topics may hold earlier replays: count only this plan's sources.
@@ -125,13 +143,17 @@ public final class EmbeddedPipeline implements AutoCloseable {
         }
       };
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (mine.size() < plan.beats() && System.nanoTime() < deadline) {
+      long lastScore = System.nanoTime();
+      while (mine.size() < expected && System.nanoTime() < deadline
+          && !(!quiet.isZero() && !quiet.isNegative() && sent.isDone() && System.nanoTime() - lastScore > quiet.toNanos())) {
+        int before = mine.size();
         scores.poll(Duration.ofMillis(100), s -> {
           if (sources.contains(s.getSourceId())) {
             mine.add(s);
             seenAt.put(ArchiveReplayer.beatKey(s.getSourceId(), s.getFirstSequence()), System.currentTimeMillis());
           }
         });
+        lastScore = mine.size() > before ? System.nanoTime() : lastScore;
         alerts.poll(Duration.ofMillis(1), alertSink);
         onProgress.accept(mine.size());
       }
@@ -140,9 +162,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
         alerts.poll(Duration.ofMillis(100), alertSink);
       }
       ArchiveReplayer.Result result = sent.get();
-      int deadLetters = (int) dead.drain(Duration.ofMillis(500)).stream()
-          .filter(x -> x.getSourceId() == null || sources.contains(x.getSourceId())).count();
-      return new Run(result, List.copyOf(mine), List.copyOf(myAlerts), deadLetters, Map.copyOf(seenAt), cpu);
+      List<DeadLetter> deadLetters = dead.drain(Duration.ofMillis(500)).stream()
+          .filter(x -> x.getSourceId() == null || sources.contains(x.getSourceId())).toList();
+      return new Run(result, List.copyOf(mine), List.copyOf(myAlerts), deadLetters.size(), Map.copyOf(seenAt), cpu,
+          deadLetters.stream().map(x -> x.getReason().toString()).distinct().limit(5).toList());
     }
   }
 

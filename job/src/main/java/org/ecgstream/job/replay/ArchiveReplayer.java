@@ -17,11 +17,12 @@ import org.ecgstream.schemas.SampleFrameWire;
 
 /**
  * Produces a {@link ReplayPlan} to Kafka as simulated patients: all patients in parallel, each
- * sending its beats back to back, either at real-time pace (a frame is sent when its event time
- * comes) or as fast as the broker takes them. Frames are written in the samples topic's wire format
- * ({@link SampleFrameWire}); the Kafka record timestamp is left to the producer (send time), and
- * event times never run ahead of the wall clock: at real-time pace the first frame is stamped now,
- * flat out the whole replay is laid out in the recent past, as a store-and-forward monitor sends it.
+ * sending its beats back to back, at real-time pace (a frame is sent when its event time comes),
+ * {@code speed} times faster, or as fast as the broker takes them. Frames are written in the samples
+ * topic's wire format ({@link SampleFrameWire}); the Kafka record timestamp is left to the producer
+ * (send time), and event times never run ahead of the wall clock: at real-time pace the first frame
+ * is stamped now; faster, the replay is laid out so that its last frame is stamped when it is sent;
+ * flat out the whole replay lies in the recent past, as a store-and-forward monitor sends it.
  */
 public final class ArchiveReplayer {
   /**
@@ -35,7 +36,8 @@ public final class ArchiveReplayer {
   private final String topic;
   private final int samplesPerFrame;
   private final long beatMillis;
-  private final boolean realTime;
+  /** 1 real time, above 1 that many times faster, infinite flat out. */
+  private final double speed;
   private final String unit;
 
   public ArchiveReplayer(Producer<byte[], byte[]> producer, String topic, int samplesPerFrame, long beatMillis,
@@ -46,14 +48,23 @@ public final class ArchiveReplayer {
   /** @param unit what one planned window is, for the progress bar ("beats", or "seconds" of a continuous record) */
   public ArchiveReplayer(Producer<byte[], byte[]> producer, String topic, int samplesPerFrame, long beatMillis,
                          boolean realTime, String unit) {
+    this(producer, topic, samplesPerFrame, beatMillis, realTime ? 1 : Double.POSITIVE_INFINITY, unit);
+  }
+
+  /** @param speed 1 for real time, more for that many times faster, {@link Double#POSITIVE_INFINITY} for flat out */
+  public ArchiveReplayer(Producer<byte[], byte[]> producer, String topic, int samplesPerFrame, long beatMillis,
+                         double speed, String unit) {
     if (samplesPerFrame < 1 || beatMillis < 1) {
       throw new IllegalArgumentException("samples per frame and beat duration must be positive");
+    }
+    if (!(speed >= 1)) {
+      throw new IllegalArgumentException("replay speed must be at least 1 (real time), got " + speed);
     }
     this.producer = producer;
     this.topic = topic;
     this.samplesPerFrame = samplesPerFrame;
     this.beatMillis = beatMillis;
-    this.realTime = realTime;
+    this.speed = speed;
     this.unit = unit;
   }
 
@@ -79,7 +90,11 @@ public final class ArchiveReplayer {
     long endSequence = sources.stream().filter(s -> !s.isEmpty())
         .mapToLong(s -> s.get(s.size() - 1).firstSequence() + plan.length()).max().orElse(0);
     // Event time of sequence number 0: the job re-stamps frames stamped ahead of their arrival.
-    long origin = startMillis - (realTime ? firstSequence : endSequence) * periodMicros / 1000;
+    boolean paced = Double.isFinite(speed);
+    long spanMillis = (endSequence - firstSequence) * periodMicros / 1000;
+    long origin = paced
+        ? startMillis - firstSequence * periodMicros / 1000 - Math.round(spanMillis * (1 - 1 / speed))
+        : startMillis - endSequence * periodMicros / 1000;
     int maxBeats = sources.stream().mapToInt(List::size).max().orElse(0);
     int framesPerBeat = (plan.length() + samplesPerFrame - 1) / samplesPerFrame;
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -95,9 +110,9 @@ public final class ArchiveReplayer {
             : List.of());
       }
       for (int f = 0; f < framesPerBeat; f++) {
-        if (realTime) {
-          long due = wallStart + ((long) j * plan.length() + (long) f * samplesPerFrame) * periodMicros / 1000;
-          sleepUntil(due);
+        if (paced) {
+          long offsetMicros = ((long) j * plan.length() + (long) f * samplesPerFrame) * periodMicros;
+          sleepUntil(wallStart + Math.round(offsetMicros / 1000.0 / speed));
         }
         for (List<SampleFrame> beatFrames : slot) {
           if (f >= beatFrames.size()) {

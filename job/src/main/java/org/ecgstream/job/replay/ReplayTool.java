@@ -57,6 +57,10 @@ public final class ReplayTool implements Callable<Integer> {
   @Option(names = "--pace", defaultValue = "realtime", description = "realtime or max (default: ${DEFAULT-VALUE}).")
   String pace;
 
+  @Option(names = "--speed", defaultValue = "1", description = "With --wfdb and --pace realtime: times faster than "
+      + "real time, event times kept at the record's own rate (default: ${DEFAULT-VALUE}).")
+  double speed;
+
   @Option(names = "--beat-ms", defaultValue = "800", description = "Duration of one window per patient (default: ${DEFAULT-VALUE}).")
   long beatMillis;
 
@@ -133,8 +137,9 @@ public final class ReplayTool implements Callable<Integer> {
     props.putAll(kafka);
     props.setProperty("bootstrap.servers", bootstrap);
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(props)) {
-      ArchiveReplayer.Result r = new ArchiveReplayer(producer, topic, frameSamples, 1000, pace.equals("realtime"),
-          "seconds").replay(plan, System.currentTimeMillis(), System.out);
+      ArchiveReplayer.Result r = new ArchiveReplayer(producer, topic, frameSamples, 1000,
+          pace.equals("realtime") ? speed : Double.POSITIVE_INFINITY, "seconds")
+          .replay(plan, System.currentTimeMillis(), System.out);
       System.out.printf("replayed %d records as %s (%d frames, %d samples, %d Hz) to %s in %.1f s%n", records.size(),
           ids, r.frames(), r.samples(), perSecond, topic, r.seconds());
     }

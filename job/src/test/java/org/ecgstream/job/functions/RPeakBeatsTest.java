@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -15,6 +14,7 @@ import org.ecgstream.job.records.Beat;
 import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.rpeak.DetectionScore;
 import org.ecgstream.model.wfdb.Annotation;
+import org.ecgstream.model.wfdb.ReferenceBeats;
 import org.ecgstream.model.wfdb.WfdbRecord;
 import org.ecgstream.schemas.SampleFrame;
 import org.junit.jupiter.api.Test;
@@ -70,8 +70,7 @@ class RPeakBeatsTest {
     List<Beat> beats = send(r, BeatAssembler.aroundRPeaks(140, 1, 0, 250, 450, Duration.ofSeconds(1), TTL,
         "ecg.samples").withPatientTemplates(Duration.ofMinutes(5), 5, 0.4));
     long firstEnd = beats.get(0).endTimeMillis;
-    TreeMap<Long, Annotation> ref = new TreeMap<>();
-    r.beats().forEach(a -> ref.put(a.sample(), a));
+    ReferenceBeats ref = ReferenceBeats.of(r);
     int v = 0;
     int vAbove = 0;
     int nAbove = 0;
@@ -82,12 +81,11 @@ class RPeakBeatsTest {
         continue;
       }
       assertThat(b.templateThreshold).isEqualTo(0.4);
-      var a = ref.floorEntry(b.rPeakSequence + 54);
-      boolean matched = a != null && b.rPeakSequence - a.getKey() <= 54;
-      if (matched && a.getValue().isVentricular()) {
+      Annotation a = ref.at(b.rPeakSequence);
+      if (a != null && a.isVentricular()) {
         v++;
         vAbove += b.templateMismatch > b.templateThreshold ? 1 : 0;
-      } else if (matched && "N".equals(a.getValue().code())) {
+      } else if (a != null && "N".equals(a.code())) {
         n++;
         nAbove += b.templateMismatch > b.templateThreshold ? 1 : 0;
       }

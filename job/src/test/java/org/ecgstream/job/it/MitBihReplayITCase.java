@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -26,6 +25,7 @@ import org.ecgstream.job.replay.ReplayPlan;
 import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.rpeak.DetectionScore;
 import org.ecgstream.model.wfdb.Annotation;
+import org.ecgstream.model.wfdb.ReferenceBeats;
 import org.ecgstream.model.wfdb.WfdbRecord;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.AlertKind;
@@ -130,16 +130,14 @@ class MitBihReplayITCase {
    */
   private static void judge208(WfdbRecord r, List<BeatScore> own, List<Alert> opened) {
     List<BeatScore> beats = own.stream().sorted(Comparator.comparingLong(BeatScore::getRPeakSequence)).toList();
-    TreeMap<Long, Annotation> ref = new TreeMap<>();
-    r.beats().forEach(a -> ref.put(a.sample(), a));
+    ReferenceBeats ref = ReferenceBeats.of(r);
     String[] label = new String[beats.size()];
     int v = 0;
     int vFlagged = 0;
     int otherFlagged = 0;
     for (int i = 0; i < label.length; i++) {
       BeatScore b = beats.get(i);
-      Annotation a = nearest(ref, b.getRPeakSequence());
-      label[i] = a == null ? "none" : a.isVentricular() ? "V" : a.code();
+      label[i] = ref.ventricularClass(b.getRPeakSequence());
       if (!"patient".equals(b.getThresholdKind())) {
         assertThat(b.getAnomalous()).as("learning beats are never flagged").isFalse();
         assertThat(b.getTemplateMismatch()).isNull();
@@ -168,16 +166,6 @@ class MitBihReplayITCase {
       List<String> opening = List.of(label).subList(Math.max(0, at - 4), at + 1);
       assertThat(opening).as("beats that opened alert %s", a.getAlertId()).containsAnyOf("V", "F");
     }
-  }
-
-  private static Annotation nearest(TreeMap<Long, Annotation> ref, long peak) {
-    var lo = ref.floorEntry(peak);
-    var hi = ref.ceilingEntry(peak);
-    Annotation best = lo != null && peak - lo.getKey() <= 54 ? lo.getValue() : null;
-    if (hi != null && hi.getKey() - peak <= 54 && (best == null || hi.getKey() - peak < peak - best.sample())) {
-      best = hi.getValue();
-    }
-    return best;
   }
 
   /** One batch in flight per partition: a retried first batch to a new topic may not overtake later ones. */

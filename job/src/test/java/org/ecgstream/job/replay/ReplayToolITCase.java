@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.ecgstream.job.embedded.CommittedTopicReader;
 import org.ecgstream.job.embedded.EmbeddedKafka;
+import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.schemas.SampleFrame;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,6 +78,30 @@ class ReplayToolITCase {
       assertThat(seqs).containsOnlyKeys("patient-0", "patient-1");
       assertThat(seqs.get("patient-0")).containsExactly(3 * 140L, 4 * 140L);
       assertThat(seqs.get("patient-1")).containsExactly(3 * 140L, 4 * 140L);
+    }
+  }
+
+  @Test
+  void shouldReplayARecordFasterThanRealTimeWithoutStampingAnyFrameAheadOfItsSending() {
+    kafka.createTopics(1, "replay-c");
+    long before = System.currentTimeMillis();
+    int code = quietly(() -> ReplayTool.execute("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "replay-c",
+        "--wfdb", ShippedData.mitdb().resolve("100").toString(), "--seconds", "10", "--speed", "5",
+        "--frame-samples", "36"));
+    long after = System.currentTimeMillis();
+    assertThat(code).isZero();
+    // 10 s of signal at 5x: about 2 s to send, event times at the record's own 360 Hz.
+    assertThat(after - before).isGreaterThanOrEqualTo(1_900);
+    try (var reader = new CommittedTopicReader<>(kafka.clientProperties(), "replay-c", SampleFrame.class)) {
+      List<SampleFrame> frames = reader.readAtLeast(100, Duration.ofSeconds(30));
+      assertThat(frames).hasSize(100);
+      assertThat(frames).allSatisfy(f -> assertThat(f.getSamplePeriodMicros()).isEqualTo(2777));
+      SampleFrame first = frames.get(0);
+      SampleFrame last = frames.get(99);
+      assertThat(last.getEventTimeMillis() - first.getEventTimeMillis()).isBetween(9_890L, 9_900L);
+      // The last frame is stamped as it is sent; none could be stamped later than that.
+      assertThat(last.getEventTimeMillis()).isBetween(before, after);
+      assertThat(after - last.getEventTimeMillis()).isLessThan(1_000);
     }
   }
 

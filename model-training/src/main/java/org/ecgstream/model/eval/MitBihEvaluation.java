@@ -2,14 +2,13 @@ package org.ecgstream.model.eval;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 import org.ecgstream.model.data.LabelledWindow;
 import org.ecgstream.model.rpeak.BeatTemplate;
 import org.ecgstream.model.rpeak.BeatWindow;
 import org.ecgstream.model.rpeak.RPeakDetector;
 import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.threshold.RobustThreshold;
-import org.ecgstream.model.wfdb.Annotation;
+import org.ecgstream.model.wfdb.ReferenceBeats;
 import org.ecgstream.model.wfdb.WfdbBeats;
 import org.ecgstream.model.wfdb.WfdbRecord;
 
@@ -103,7 +102,7 @@ public final class MitBihEvaluation {
     for (int i = 0; i < n; i++) {
       either[i] = byModel[i] || byTemplate[i];
     }
-    String[] label = labels(record, kept, Math.round(0.150 * fs));
+    String[] label = labels(record, kept);
     int vAfterLearning = (int) record.beats().stream()
         .filter(a -> a.sample() >= learningEnd && a.isVentricular()).count();
     double hours = (lead.length - learningEnd) / fs / 3600;
@@ -175,24 +174,9 @@ public final class MitBihEvaluation {
     return new Result(record, method, vBeats, tp, fp, fusion, vBeats - tp, episodes, falseEpisodes, withoutV, hours);
   }
 
-  /** Each detected beat's reference class ("V" for V and E, "F" for fusion, "other" for other beats, "none" for a false detection). */
-  private static String[] labels(WfdbRecord record, List<Long> peaks, long tolerance) {
-    TreeMap<Long, Annotation> ref = new TreeMap<>();
-    record.beats().forEach(a -> ref.put(a.sample(), a));
-    String[] out = new String[peaks.size()];
-    for (int i = 0; i < out.length; i++) {
-      long p = peaks.get(i);
-      var lo = ref.floorEntry(p);
-      var hi = ref.ceilingEntry(p);
-      Annotation best = null;
-      if (lo != null && p - lo.getKey() <= tolerance) {
-        best = lo.getValue();
-      }
-      if (hi != null && hi.getKey() - p <= tolerance && (best == null || hi.getKey() - p < p - best.sample())) {
-        best = hi.getValue();
-      }
-      out[i] = best == null ? "none" : best.isVentricular() ? "V" : "F".equals(best.code()) ? "F" : "other";
-    }
-    return out;
+  /** Each detected beat's reference class ({@link ReferenceBeats#ventricularClass}). */
+  private static String[] labels(WfdbRecord record, List<Long> peaks) {
+    ReferenceBeats ref = ReferenceBeats.of(record);
+    return peaks.stream().map(ref::ventricularClass).toArray(String[]::new);
   }
 }
