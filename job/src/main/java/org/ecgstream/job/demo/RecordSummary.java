@@ -18,11 +18,11 @@ import org.ecgstream.schemas.BeatScore;
  * found (EC57 150 ms match), ventricular beats flagged after the learning period, and alerts,
  * each opened either on ventricular beats (a V or fusion beat among the five that opened it) or not.
  */
-record RecordSummary(String sourceId, int beatsScored, double rPeakSensitivity, double rPeakPositivePredictivity,
+public record RecordSummary(String sourceId, int beatsScored, double rPeakSensitivity, double rPeakPositivePredictivity,
                      int learningBeats, int vBeats, int vFlagged, int otherFlagged, int alertsOpened,
                      int alertsOnVentricularBeats) {
 
-  static RecordSummary of(String sourceId, WfdbRecord record, List<BeatScore> scores, List<Alert> alerts) {
+  public static RecordSummary of(String sourceId, WfdbRecord record, List<BeatScore> scores, List<Alert> alerts) {
     List<BeatScore> beats = new ArrayList<>(scores);
     beats.sort(Comparator.comparingLong(BeatScore::getRPeakSequence));
     ReferenceBeats ref = ReferenceBeats.of(record);
@@ -65,7 +65,7 @@ record RecordSummary(String sourceId, int beatsScored, double rPeakSensitivity, 
         vFlagged, otherFlagged, opened, onVentricular);
   }
 
-  String text() {
+  public String text() {
     return String.format("%s: %d beats scored; R peaks Se %.2f %%, +P %.2f %%; after %d learning beats: "
             + "%d of %d ventricular beats flagged, %d other beats flagged; alerts opened %d, on ventricular beats %d",
         sourceId, beatsScored, 100 * rPeakSensitivity, 100 * rPeakPositivePredictivity, learningBeats, vFlagged, vBeats,
