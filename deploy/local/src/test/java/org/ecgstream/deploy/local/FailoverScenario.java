@@ -58,8 +58,12 @@ final class FailoverScenario {
     try (var scores = new CommittedTopicReader<>(kafka, "ecg.beat-scores", BeatScore.class);
          var alerts = new CommittedTopicReader<>(kafka, "ecg.alerts", Alert.class);
          var deadLetters = new CommittedTopicReader<>(kafka, "ecg.dead-letters", DeadLetter.class)) {
+      // 40 beats per patient at 0.75 s: a 30 s replay. The first committed scores and the poison
+      // pill's dead letter (a checkpoint each) came 11.4 s into it on an idle 2-core machine; at
+      // 0.25 s per beat (10 s) the replay sometimes ended before the kill.
+      long replayStart = System.nanoTime();
       ClusterUnderTest.Replay replay = cluster.replay("--data", archive.toString(), "--patients", String.valueOf(PATIENTS),
-          "--limit", String.valueOf(BEATS_BEFORE_SAVEPOINT), "--pace", "realtime", "--beat-ms", "250");
+          "--limit", String.valueOf(BEATS_BEFORE_SAVEPOINT), "--pace", "realtime", "--beat-ms", "750");
       awaitScores(scores, 30);
       // A poison pill mid-stream: dead-lettered, and no restart (the kill below must be the first).
       sendPoisonPill(kafka);
@@ -68,6 +72,7 @@ final class FailoverScenario {
               .isEqualTo("malformed SampleFrame (v2): values: 400000000 items exceed the limit of 4096"));
       assertThat(rest.exceptionCount(job)).as("failures before the kill").isZero();
       assertThat(rest.restoredCheckpoint(job)).as("restored before the kill").isEmpty();
+      System.out.printf("killing a TaskManager %.1f s into the 30 s replay%n", (System.nanoTime() - replayStart) / 1e9);
       assertThat(replay.isAlive()).as("the kill must come mid-stream").isTrue();
       long completedBeforeKill = rest.completedCheckpoints(job);
       long killedAt = System.nanoTime();
