@@ -8,7 +8,7 @@ package org.ecgstream.model.scoring;
  * division and min/max, so the JIT compiles loops over it to SIMD code, which it does not do for
  * loops calling {@link Math#exp} or {@link Math#tanh}.
  */
-final class RationalTanh {
+public final class RationalTanh {
   private static final float CLAMP = 9f;
   private static final float P0 = 0.99999988f;
   private static final float P1 = 0.13373196f;
@@ -22,7 +22,7 @@ final class RationalTanh {
 
   private RationalTanh() {}
 
-  static float tanh(float x) {
+  public static float tanh(float x) {
     float v = Math.max(-CLAMP, Math.min(CLAMP, x));
     float u = v * v;
     float p = P0 + u * (P1 + u * (P2 + u * (P3 + u * P4)));

@@ -1,0 +1,74 @@
+package org.ecgstream.model.nn.backprop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Map;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ecgstream.model.nn.Architecture;
+import org.ecgstream.model.nn.AutoencoderFactory;
+import org.ecgstream.model.nn.LossKind;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The hand-written backward pass against DL4J's own, on the same network, weights and batch. */
+class AutoencoderBackpropTest {
+  @ParameterizedTest
+  @EnumSource(LossKind.class)
+  void shouldGiveDl4jsLossAndGradientsForEveryParameter(LossKind loss) {
+    Architecture arch = new Architecture(12, 2, 3);
+    int n = 5;
+    MultiLayerNetwork net = AutoencoderFactory.create(arch, loss, 1e-3, 7);
+    Random r = new Random(11);
+    // Random weights on every parameter (biases too), so no gate's gradient is trivially zero.
+    for (String key : AutoencoderBackprop.KEYS) {
+      INDArray p = net.getParam(key);
+      float[] v = new float[(int) p.length()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (r.nextGaussian() * 0.5);
+      }
+      net.setParam(key, Nd4j.create(v, p.shape(), 'c'));
+    }
+    float[] windows = new float[n * arch.features() * arch.windowLength()];
+    for (int i = 0; i < windows.length; i++) {
+      windows[i] = (float) r.nextGaussian();
+    }
+    INDArray x = Nd4j.create(windows, new long[] {n, arch.features(), arch.windowLength()}, 'c');
+    net.setInput(x);
+    net.setLabels(x);
+    net.computeGradientAndScore();
+    Map<String, INDArray> expected = net.gradient().gradientForVariable();
+
+    AutoencoderBackprop ours = AutoencoderBackprop.of(net, arch, loss);
+    float[][] grads = ours.newGradients();
+    double score = ours.lossAndGradients(windows, n, grads);
+
+    assertThat(score).isCloseTo(net.score(), within(1e-4 * net.score()));
+    Map<String, float[]> actual = AutoencoderBackprop.byKey(grads);
+    Map<String, Double> relative = new java.util.LinkedHashMap<>();
+    for (String key : AutoencoderBackprop.KEYS) {
+      float[] want = expected.get(key).castTo(DataType.FLOAT).dup('c').data().asFloat();
+      // DL4J's gradient is that of the batch's summed loss; its updater divides by the batch size.
+      float[] got = actual.get(key).clone();
+      for (int i = 0; i < got.length; i++) {
+        got[i] *= n;
+      }
+      assertThat(got).as(key).hasSameSizeAs(want);
+      double scale = 0;
+      double worst = 0;
+      for (int i = 0; i < want.length; i++) {
+        scale = Math.max(scale, Math.abs(want[i]));
+        worst = Math.max(worst, Math.abs(want[i] - got[i]));
+      }
+      System.out.printf("%s %s: largest gradient %.4g, largest difference %.3g%n", loss, key, scale, worst);
+      assertThat(scale).as("%s has a gradient to compare", key).isGreaterThan(1e-6);
+      relative.put(key, worst / scale);
+    }
+    assertThat(relative).as("largest difference from DL4J's gradient, relative to its largest")
+        .allSatisfy((key, rel) -> assertThat(rel).as(key).isLessThanOrEqualTo(1e-5));
+  }
+}
