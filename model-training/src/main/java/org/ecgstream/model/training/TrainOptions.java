@@ -2,13 +2,15 @@ package org.ecgstream.model.training;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.ecgstream.model.nn.AutoencoderTrainer;
 import org.ecgstream.model.nn.TrainingConfig;
 
 /**
  * Everything a training run needs besides the network's hyper-parameters.
  *
  * @param labelledValidation labelled windows for the F1-optimal rule; null otherwise
+ * @param engine how batches are fitted (same gradients either way)
  */
 public record TrainOptions(List<Path> files, int normalLabel, double validationFraction, double testFraction,
                            long splitSeed, TrainingConfig training, ThresholdChoice threshold,
-                           Path labelledValidation, String name, int threads) {}
+                           Path labelledValidation, String name, int threads, AutoencoderTrainer.Engine engine) {}

@@ -40,7 +40,8 @@ public final class TrainingProtocol {
         data.sha256().substring(0, 12), o.normalLabel(), split.train().size(), split.validation().size(),
         split.testNormal().size(), split.abnormal().size());
 
-    AutoencoderTrainer.Result trained = AutoencoderTrainer.train(split.train(), split.validation(), o.training(), progress);
+    AutoencoderTrainer.Result trained = AutoencoderTrainer.train(split.train(), split.validation(), o.training(),
+        o.engine(), progress);
     Architecture arch = new Architecture(data.length(), data.features(), o.training().embedding());
     ModelMetadata.DatasetInfo datasetInfo = new ModelMetadata.DatasetInfo(
         o.files().stream().map(p -> p.getFileName().toString()).toList(), data.sha256(), data.size(),

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.ecgstream.model.nn.AutoencoderTrainer;
 import org.ecgstream.model.nn.LossKind;
 import org.ecgstream.model.nn.TrainingConfig;
 import org.ecgstream.model.training.ThresholdChoice;
@@ -39,7 +40,8 @@ public final class SmallModel {
 
   public static TrainOptions options(Path data, long seed) {
     return new TrainOptions(List.of(data), 1, 0.10, 0.05, 42,
-        new TrainingConfig(4, LossKind.L1, 0.01, 32, 30, 5, seed), ThresholdChoice.parse("p99"), null, "small", 1);
+        new TrainingConfig(4, LossKind.L1, 0.01, 32, 30, 5, seed), ThresholdChoice.parse("p99"), null, "small", 1,
+        AutoencoderTrainer.Engine.BACKPROP);
   }
 
   public static Path file() {
