@@ -122,7 +122,6 @@ final class LstmLayerPass {
     dz = ensure(dz, rows * g4);
     float[] dhNext = new float[n * h];
     float[] dcNext = new float[n * h];
-    float[] hPrev = new float[n * h];
     float[] dzStep = new float[n * g4];
     for (int t = steps - 1; t >= 0; t--) {
       int gBase = t * n * g4;
@@ -150,11 +149,14 @@ final class LstmLayerPass {
       }
       System.arraycopy(dzStep, 0, dz, gBase, n * g4);
       if (t > 0) {
-        System.arraycopy(out, pBase, hPrev, 0, n * h);
-        // drw += h(t-1)^T dz(t); dh(t-1) = dz(t) rw^T
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, h, g4, n, 1f, hPrev, h, dzStep, g4, 1f, drw, g4);
+        // dh(t-1) = dz(t) rw^T
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, h, g4, 1f, dzStep, g4, rw, g4, 0f, dhNext, h);
       }
+    }
+    if (steps > 1) {
+      // drw = sum over t >= 1 of h(t-1)^T dz(t): one product over all steps instead of one per step.
+      float[] dzLater = java.util.Arrays.copyOfRange(dz, n * g4, rows * g4);
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, h, g4, rows - n, 1f, out, h, dzLater, g4, 1f, drw, g4);
     }
     float[] dzIn = dz;
     int inRows = rows;

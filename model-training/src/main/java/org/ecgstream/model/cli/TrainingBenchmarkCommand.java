@@ -1,0 +1,98 @@
+package org.ecgstream.model.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ecgstream.model.data.Dataset;
+import org.ecgstream.model.data.DatasetReader;
+import org.ecgstream.model.data.ShippedData;
+import org.ecgstream.model.nn.AutoencoderTrainer;
+import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.nn.TrainingConfig;
+import org.ecgstream.model.scoring.Nd4jRuntime;
+import org.ecgstream.model.scoring.OpenBlasKernels;
+import org.ecgstream.model.split.NormalSplit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code train-benchmark}: seconds per training epoch of both engines on the shipped ECG5000 split,
+ * side by side in one process: the engines take turns, round after round, each training a fresh
+ * network from the same seed for a few epochs. Prints every epoch and the medians.
+ */
+@Command(name = "train-benchmark", mixinStandardHelpOptions = true,
+    description = "Time training epochs of the DL4J and backward-pass engines side by side (see BENCHMARKS.md).")
+final class TrainingBenchmarkCommand implements Callable<Integer> {
+  @Option(names = "--embeddings", split = ",", defaultValue = "32", description = "(default: ${DEFAULT-VALUE})")
+  List<Integer> embeddings;
+
+  @Option(names = "--epochs", defaultValue = "3", description = "Epochs per engine and round (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--rounds", defaultValue = "2", description = "Turns per engine (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--batch", defaultValue = "64", description = "(default: ${DEFAULT-VALUE}, train's)")
+  int batch;
+
+  @Option(names = "--threads", defaultValue = "1", description = "ND4J and OpenBLAS threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Override
+  public Integer call() throws Exception {
+    Nd4jRuntime.ensureStarted();
+    Nd4jRuntime.setThreads(threads);
+    Dataset data = DatasetReader.read(ShippedData.ecg5000());
+    NormalSplit split = NormalSplit.of(data, 1, 0.10, 0.05, 42);
+    System.out.printf("CPU: %s; %d thread(s); OpenBLAS kernels %s; ECG5000 split 42: %d training, %d validation "
+            + "windows; batch %d; L1%n", cpu(), threads,
+        System.getenv(OpenBlasKernels.VARIABLE) == null ? "chosen by OpenBLAS" : "forced by " + OpenBlasKernels.VARIABLE,
+        split.train().size(), split.validation().size(), batch);
+    PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+    System.out.println("| E | engine | epoch seconds (every epoch, in order) | median s/epoch | DL4J / this |");
+    System.out.println("|---:|---|---|---:|---:|");
+    for (int e : embeddings) {
+      Map<AutoencoderTrainer.Engine, List<Double>> seconds = new EnumMap<>(AutoencoderTrainer.Engine.class);
+      for (int r = 0; r < rounds; r++) {
+        // Alternate which engine goes first, so neither always meets a warmer or cooler machine.
+        List<AutoencoderTrainer.Engine> order = new ArrayList<>(List.of(AutoencoderTrainer.Engine.values()));
+        if (r % 2 == 1) {
+          java.util.Collections.reverse(order);
+        }
+        for (AutoencoderTrainer.Engine engine : order) {
+          var result = AutoencoderTrainer.train(split.train(), split.validation(),
+              new TrainingConfig(e, LossKind.L1, 1e-3, batch, epochs, epochs, 42), engine, quiet);
+          result.history().forEach(h -> seconds.computeIfAbsent(engine, k -> new ArrayList<>()).add(h.seconds()));
+        }
+      }
+      double dl4j = median(seconds.get(AutoencoderTrainer.Engine.DL4J));
+      for (var entry : seconds.entrySet()) {
+        double m = median(entry.getValue());
+        System.out.printf("| %d | %s | %s | %.1f | %.1fx |%n", e, entry.getKey(),
+            String.join(", ", entry.getValue().stream().map(s -> String.format("%.1f", s)).toList()), m, dl4j / m);
+      }
+    }
+    return 0;
+  }
+
+  private static double median(List<Double> v) {
+    List<Double> s = new ArrayList<>(v);
+    s.sort(null);
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+
+  private static String cpu() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+    } catch (Exception ex) {
+      return "unknown";
+    }
+  }
+}
