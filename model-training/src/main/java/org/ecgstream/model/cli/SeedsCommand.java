@@ -10,7 +10,13 @@ import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import org.ecgstream.model.bundle.ModelFile;
 import org.ecgstream.model.bundle.ModelMetadata;
+import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.eval.EvaluationMetrics;
+import org.ecgstream.model.scoring.Scorer;
+import org.ecgstream.model.scoring.ScoringEngine;
+import org.ecgstream.model.split.NormalSplit;
+import org.ecgstream.model.training.HeldOutLosses;
+import org.ecgstream.model.training.ThresholdChoice;
 import org.ecgstream.model.training.TrainOptions;
 import org.ecgstream.model.training.TrainingProtocol;
 import picocli.CommandLine.Command;
@@ -41,10 +47,15 @@ final class SeedsCommand implements Callable<Integer> {
   @Option(names = "--summary", description = "Markdown file for the summary table (default: <out-dir>/seeds.md).")
   Path summary;
 
+  @Option(names = "--compare-thresholds", split = ",", description = "Also apply these threshold rules (e.g. "
+      + "p99,ln99) to every seed's validation losses and report recall and normal false positives under each.")
+  List<String> compareThresholds = List.of();
+
   @Override
   public Integer call() throws IOException {
     List<Long> seeds = new ArrayList<>();
     List<EvaluationMetrics> results = new ArrayList<>();
+    List<HeldOutLosses> losses = new ArrayList<>();
     for (long seed : splitSeeds) {
       System.out.printf("== split seed %d%n", seed);
       Path model = outDir.resolve("split-seed-" + seed + ".zip");
@@ -52,12 +63,20 @@ final class SeedsCommand implements Callable<Integer> {
       if (reuse && Files.exists(model)) {
         results.add(reused(model, options));
         System.out.println("reusing " + model);
+        if (!compareThresholds.isEmpty()) {
+          losses.add(HeldOutLosses.of(Scorer.load(model, ScoringEngine.FUSED, options.threads()), NormalSplit.of(
+              DatasetReader.read(options.files()), options.normalLabel(), options.validationFraction(),
+              options.testFraction(), seed)));
+        }
       } else {
-        results.add(TrainingProtocol.run(options, model, System.out).bundle().metadata().metrics());
+        TrainingProtocol.Outcome o = TrainingProtocol.run(options, model, System.out);
+        results.add(o.bundle().metadata().metrics());
+        losses.add(o.losses());
       }
       seeds.add(seed);
     }
-    String table = table(seeds, results);
+    String table = table(seeds, results) + ThresholdComparison.table(seeds, losses,
+        compareThresholds.stream().map(ThresholdChoice::parse).toList());
     System.out.print(table);
     Path file = summary != null ? summary : outDir.resolve("seeds.md");
     Files.createDirectories(file.toAbsolutePath().getParent());

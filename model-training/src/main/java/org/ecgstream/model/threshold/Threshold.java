@@ -20,6 +20,8 @@ public record Threshold(ThresholdRule rule, double parameter, double value) {
       case PERCENTILE -> String.format("%.4f (p%s of validation-normal losses)", value, trim(parameter));
       case F1_OPTIMAL -> String.format("%.4f (F1-optimal on a labelled validation set, F1=%.4f)", value, parameter);
       case FIXED -> String.format("%.4f (fixed)", value);
+      case LOG_NORMAL -> String.format("%.4f (p%s of a log-normal fitted robustly to validation-normal losses)", value,
+          trim(parameter));
     };
   }
 

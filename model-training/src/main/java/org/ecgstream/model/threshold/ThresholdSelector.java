@@ -17,6 +17,34 @@ public final class ThresholdSelector {
     return new Threshold(ThresholdRule.PERCENTILE, p, percentileOf(normalLosses, p));
   }
 
+  /**
+   * The p-th percentile (0..100, exclusive) of a log-normal fitted to the losses robustly: the
+   * median of their logarithms and 1.4826 × the median absolute deviation around it. A plain
+   * percentile at p99 of a few hundred losses rests on its two or three largest; the fit uses the
+   * bulk of them and extrapolates, so one outlying normal in the validation set does not carry
+   * the threshold with it.
+   */
+  public static Threshold logNormal(double[] normalLosses, double p) {
+    if (normalLosses.length < 3) {
+      throw new IllegalArgumentException("need at least 3 validation losses to fit a log-normal, got "
+          + normalLosses.length);
+    }
+    if (!(p > 0 && p < 100)) {
+      throw new IllegalArgumentException("log-normal percentile must be within (0, 100), got " + p);
+    }
+    double[] logs = new double[normalLosses.length];
+    for (int i = 0; i < logs.length; i++) {
+      if (!(normalLosses[i] > 0)) {
+        throw new IllegalArgumentException("a log-normal needs positive losses, got " + normalLosses[i]);
+      }
+      logs[i] = Math.log(normalLosses[i]);
+    }
+    double median = percentileOf(logs, 50);
+    double[] deviations = Arrays.stream(logs).map(x -> Math.abs(x - median)).toArray();
+    double sigma = 1.4826 * percentileOf(deviations, 50);
+    return new Threshold(ThresholdRule.LOG_NORMAL, p, Math.exp(median + sigma * StandardNormal.quantile(p / 100)));
+  }
+
   static double percentileOf(double[] values, double p) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);

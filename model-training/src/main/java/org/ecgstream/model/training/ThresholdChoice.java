@@ -4,7 +4,8 @@ import org.ecgstream.model.threshold.ThresholdRule;
 
 /**
  * The user's threshold rule before it is applied: {@code p99} (a percentile of validation-normal
- * losses), {@code f1} (F1-optimal on a labelled validation file) or {@code fixed=26.5}.
+ * losses), {@code ln99} (a percentile of a log-normal fitted to them robustly), {@code f1}
+ * (F1-optimal on a labelled validation file) or {@code fixed=26.5}.
  */
 public record ThresholdChoice(ThresholdRule rule, double parameter) {
 
@@ -18,6 +19,13 @@ public record ThresholdChoice(ThresholdRule rule, double parameter) {
         }
         return new ThresholdChoice(ThresholdRule.PERCENTILE, p);
       }
+      if (t.startsWith("ln")) {
+        double p = Double.parseDouble(t.substring(2));
+        if (!(p > 0 && p < 100)) {
+          throw new IllegalArgumentException("log-normal percentile must be within (0, 100): " + text);
+        }
+        return new ThresholdChoice(ThresholdRule.LOG_NORMAL, p);
+      }
       if (t.equals("f1")) {
         return new ThresholdChoice(ThresholdRule.F1_OPTIMAL, Double.NaN);
       }
@@ -27,6 +35,7 @@ public record ThresholdChoice(ThresholdRule rule, double parameter) {
     } catch (NumberFormatException e) {
       // fall through to the message below
     }
-    throw new IllegalArgumentException("threshold rule must be pNN (e.g. p99), f1 or fixed=VALUE, got '" + text + "'");
+    throw new IllegalArgumentException("threshold rule must be pNN (e.g. p99), lnNN (e.g. ln99), f1 or fixed=VALUE, "
+        + "got '" + text + "'");
   }
 }

@@ -67,10 +67,19 @@ public final class TrainingProtocol {
     return new Outcome(bundle.withMetadata(stored), data, split, losses);
   }
 
+  /** The threshold a rule that needs no labelled windows sets from validation-normal losses. */
+  public static Threshold threshold(ThresholdChoice c, double[] validationLosses) {
+    return switch (c.rule()) {
+      case PERCENTILE -> ThresholdSelector.percentile(validationLosses, c.parameter());
+      case LOG_NORMAL -> ThresholdSelector.logNormal(validationLosses, c.parameter());
+      case FIXED -> ThresholdSelector.fixed(c.parameter());
+      case F1_OPTIMAL -> throw new IllegalArgumentException("the f1 threshold rule needs a labelled validation file");
+    };
+  }
+
   private static Threshold chooseThreshold(TrainOptions o, HeldOutLosses losses, Scorer scorer) {
     return switch (o.threshold().rule()) {
-      case PERCENTILE -> ThresholdSelector.percentile(losses.validation(), o.threshold().parameter());
-      case FIXED -> ThresholdSelector.fixed(o.threshold().parameter());
+      case PERCENTILE, LOG_NORMAL, FIXED -> threshold(o.threshold(), losses.validation());
       case F1_OPTIMAL -> {
         if (o.labelledValidation() == null) {
           throw new IllegalArgumentException("the f1 threshold rule needs a labelled validation file");

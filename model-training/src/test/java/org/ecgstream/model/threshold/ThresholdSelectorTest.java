@@ -53,5 +53,54 @@ class ThresholdSelectorTest {
     assertThat(ThresholdChoice.parse("f1").rule()).isEqualTo(ThresholdRule.F1_OPTIMAL);
     assertThatThrownBy(() -> ThresholdChoice.parse("p120")).hasMessageContaining("0..100");
     assertThatThrownBy(() -> ThresholdChoice.parse("median")).hasMessageContaining("pNN");
+    assertThat(ThresholdChoice.parse("ln99")).isEqualTo(new ThresholdChoice(ThresholdRule.LOG_NORMAL, 99));
+    assertThatThrownBy(() -> ThresholdChoice.parse("ln100")).hasMessageContaining("(0, 100)");
+  }
+
+  @Test
+  void standardNormalQuantilesAreTheTablesOnes() {
+    assertThat(StandardNormal.quantile(0.5)).isCloseTo(0, within(1e-9));
+    assertThat(StandardNormal.quantile(0.99)).isCloseTo(2.3263479, within(1e-6));
+    assertThat(StandardNormal.quantile(0.975)).isCloseTo(1.9599640, within(1e-6));
+    assertThat(StandardNormal.quantile(0.001)).isCloseTo(-3.0902323, within(1e-6));
+  }
+
+  @Test
+  void logNormalFindsTheFittedPercentileOfLogNormalLosses() {
+    java.util.Random r = new java.util.Random(5);
+    double[] losses = new double[100_000];
+    for (int i = 0; i < losses.length; i++) {
+      losses[i] = Math.exp(3 + 0.3 * r.nextGaussian());
+    }
+    Threshold t = ThresholdSelector.logNormal(losses, 99);
+    assertThat(t.rule()).isEqualTo(ThresholdRule.LOG_NORMAL);
+    assertThat(t.value()).isCloseTo(Math.exp(3 + 0.3 * 2.3263479), within(0.01 * t.value()));
+    assertThat(t.describe()).contains("p99 of a log-normal");
+  }
+
+  @Test
+  void aFewOutlyingNormalsMoveTheLogNormalRuleLittleAndThePercentileMuch() {
+    java.util.Random r = new java.util.Random(8);
+    double[] clean = new double[291];
+    for (int i = 0; i < clean.length; i++) {
+      clean[i] = Math.exp(3 + 0.3 * r.nextGaussian());
+    }
+    double[] withOutliers = java.util.Arrays.copyOf(clean, clean.length + 3);
+    for (int i = clean.length; i < withOutliers.length; i++) {
+      withOutliers[i] = 200 + i;
+    }
+    double pClean = ThresholdSelector.percentile(clean, 99).value();
+    double pDirty = ThresholdSelector.percentile(withOutliers, 99).value();
+    double lnClean = ThresholdSelector.logNormal(clean, 99).value();
+    double lnDirty = ThresholdSelector.logNormal(withOutliers, 99).value();
+    assertThat(pDirty / pClean).as("p99 carried by three outliers").isGreaterThan(1.5);
+    assertThat(lnDirty / lnClean).as("the log-normal fit barely moves").isBetween(1.0, 1.03);
+  }
+
+  @Test
+  void logNormalRefusesWhatItCannotFit() {
+    assertThatThrownBy(() -> ThresholdSelector.logNormal(new double[] {1, 2}, 99)).hasMessageContaining("at least 3");
+    assertThatThrownBy(() -> ThresholdSelector.logNormal(new double[] {1, 0, 2}, 99)).hasMessageContaining("positive");
+    assertThatThrownBy(() -> ThresholdSelector.logNormal(new double[] {1, 2, 3}, 100)).hasMessageContaining("(0, 100)");
   }
 }
