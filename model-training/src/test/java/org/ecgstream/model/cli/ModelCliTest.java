@@ -90,6 +90,51 @@ class ModelCliTest {
   }
 
   @Test
+  void embedWritesEveryWindowsEmbeddingAndTheyGroupNormalShapesApartFromAbnormalOnes() throws Exception {
+    Path model = SmallModel.file();
+    Path csv = dir.resolve("embeddings.csv");
+    int code = ModelCli.execute("embed", "--model", model.toString(), "--input", SmallModel.data().toString(),
+        "--output", csv.toString(), "--batch", "7");
+    assertThat(code).as(err.toString()).isZero();
+    int e = ModelFile.readMetadata(model).architecture().embedding();
+    List<LabelledWindow> windows = DatasetReader.read(SmallModel.data()).windows();
+    List<String> rows = Files.readAllLines(csv);
+    assertThat(rows.get(0)).isEqualTo("id,label,e0,e1,e2,e3");
+    assertThat(rows).hasSize(windows.size() + 1);
+    List<double[]> normal = new ArrayList<>();
+    List<double[]> abnormal = new ArrayList<>();
+    for (int i = 0; i < windows.size(); i++) {
+      String[] c = rows.get(i + 1).split(",");
+      assertThat(c[0]).isEqualTo(windows.get(i).id());
+      assertThat(c).hasSize(2 + e);
+      double[] v = new double[e];
+      for (int k = 0; k < e; k++) {
+        v[k] = Double.parseDouble(c[2 + k]);
+        assertThat(v[k]).as("an LSTM's hidden state").isBetween(-1.0, 1.0);
+      }
+      (c[1].equals("1") ? normal : abnormal).add(v);
+    }
+    // The sines sit close together in embedding space, the spikes elsewhere.
+    double within = meanDistance(normal, normal);
+    double across = meanDistance(normal, abnormal);
+    assertThat(across).isGreaterThan(2 * within);
+  }
+
+  private static double meanDistance(List<double[]> a, List<double[]> b) {
+    double sum = 0;
+    for (double[] x : a) {
+      for (double[] y : b) {
+        double d = 0;
+        for (int k = 0; k < x.length; k++) {
+          d += (x[k] - y[k]) * (x[k] - y[k]);
+        }
+        sum += Math.sqrt(d);
+      }
+    }
+    return sum / (a.size() * (double) b.size());
+  }
+
+  @Test
   void lossesCsvQuotesOnlyIdsThatWouldBreakARow() {
     assertThat(EvaluateCommand.csvField("ECG5000_TEST.txt.gz#2048")).isEqualTo("ECG5000_TEST.txt.gz#2048");
     assertThat(EvaluateCommand.csvField("a,b")).isEqualTo("\"a,b\"");
