@@ -69,8 +69,14 @@ public final class EmbeddedDemo implements Callable<Integer> {
   @Option(names = "--set", description = "Any job configuration key=value (repeatable), e.g. --set alert.k=2.")
   Map<String, String> overrides = Map.of();
 
-  public static void main(String[] args) {
+  /** Where the libraries' log lines go, so the console shows only alerts, progress and the summary. */
+  static final Path LOG_FILE = Path.of("target", "ecg-demo.log");
+
+  public static void main(String[] args) throws java.io.IOException {
+    Files.createDirectories(LOG_FILE.getParent());
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    System.setProperty("org.slf4j.simpleLogger.logFile", LOG_FILE.toString());
+    System.out.println("library log: " + LOG_FILE.toAbsolutePath());
     int code = new CommandLine(new EmbeddedDemo()).execute(args);
     System.exit(code);
   }
@@ -98,7 +104,6 @@ public final class EmbeddedDemo implements Callable<Integer> {
     try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings, webUiPort)) {
       JobConfig config = pipeline.config();
       System.out.println("Flink job " + pipeline.jobId() + " running; web UI at http://localhost:" + webUiPort);
-      System.out.println(config);
       int[] reported = {0};
       EmbeddedPipeline.Run r = pipeline.replay(plan, beatMillis, !pace.equalsIgnoreCase("max"),
           Duration.ofMinutes(5).plusMillis(plan.beats() * beatMillis), a -> System.out.println(describe(a)), n -> {

@@ -28,12 +28,26 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setConfigProp("transaction.state.log.min.isr", "1")
           .setConfigProp("group.initial.rebalance.delay.ms", "0")
           .build();
-      cluster.format();
+      formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
       return new EmbeddedKafka(cluster);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Formats the broker's storage. Kafka's formatter prints its metadata records to standard
+   * output, which would land between the demo's alerts; nothing else prints while it runs.
+   */
+  private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    try {
+      cluster.format();
+    } finally {
+      System.setOut(out);
     }
   }
 
