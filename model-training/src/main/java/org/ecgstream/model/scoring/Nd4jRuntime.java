@@ -14,6 +14,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  */
 public final class Nd4jRuntime {
   private static final FutureTask<String> INIT = new FutureTask<>(() -> {
+    OpenBlasKernels.refuseUnsupported();
     Nd4j.create(1);
     // ND4J otherwise calls System.gc() every few seconds to free native memory of dead arrays;
     // those pauses land in the middle of scoring. The JVM and JavaCPP still collect when needed.

@@ -3,6 +3,8 @@ package org.ecgstream.model.scoring;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -19,7 +21,59 @@ public final class OpenBlasKernels {
   private static final Set<String> AVX512_FOR_SKYLAKEX = Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl");
   private static final Pattern FLAGS = Pattern.compile("(?m)^flags\\s*:(.*)$");
 
+  /**
+   * The CPU instructions OpenBLAS's kernels for a forced core type use (names as OpenBLAS reads
+   * them, in capitals). Forced on a CPU without them, OpenBLAS kills the JVM with SIGILL at its first
+   * product, so a forced kernel is checked before ND4J loads.
+   */
+  private static final Map<String, Set<String>> NEEDS = Map.ofEntries(
+      Map.entry("SKYLAKEX", AVX512_FOR_SKYLAKEX),
+      Map.entry("COOPERLAKE", Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_bf16")),
+      Map.entry("SAPPHIRERAPIDS", Set.of("avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512_bf16")),
+      Map.entry("HASWELL", Set.of("avx2", "fma")),
+      Map.entry("ZEN", Set.of("avx2", "fma")),
+      Map.entry("EXCAVATOR", Set.of("avx2", "fma")),
+      Map.entry("STEAMROLLER", Set.of("avx", "fma")),
+      Map.entry("PILEDRIVER", Set.of("avx", "fma")),
+      Map.entry("BULLDOZER", Set.of("avx")),
+      Map.entry("SANDYBRIDGE", Set.of("avx")));
+
   private OpenBlasKernels() {}
+
+  /**
+   * Refuses, with the reason, a kernel forced by {@value #VARIABLE} that this CPU cannot run; does
+   * nothing when none is forced, when the CPU's flags cannot be read, or the kernel is not known here.
+   */
+  public static void refuseUnsupported() {
+    String coretype = System.getenv(VARIABLE);
+    Path cpuinfo = Path.of("/proc/cpuinfo");
+    if (coretype == null || !Files.isReadable(cpuinfo)) {
+      return;
+    }
+    try {
+      refusal(Files.readString(cpuinfo), coretype).ifPresent(reason -> {
+        throw new IllegalStateException(reason);
+      });
+    } catch (IOException e) {
+      // No flags to check against: leave the choice to OpenBLAS.
+    }
+  }
+
+  static Optional<String> refusal(String cpuinfo, String coretype) {
+    Set<String> needs = NEEDS.get(coretype.trim().toUpperCase(java.util.Locale.ROOT));
+    var m = FLAGS.matcher(cpuinfo);
+    if (needs == null || !m.find()) {
+      return Optional.empty();
+    }
+    Set<String> has = Set.of(m.group(1).trim().split("\\s+"));
+    List<String> missing = needs.stream().filter(f -> !has.contains(f)).sorted().toList();
+    if (missing.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(VARIABLE + "=" + coretype + " forces OpenBLAS kernels that need CPU instructions this CPU "
+        + "lacks (" + String.join(", ", missing) + "); OpenBLAS would stop the JVM with an illegal instruction. "
+        + "Unset " + VARIABLE + " to let OpenBLAS choose, or set a kernel this CPU has.");
+  }
 
   /** The hint for this machine and process, or empty when there is none to give. */
   public static Optional<String> hint() {
