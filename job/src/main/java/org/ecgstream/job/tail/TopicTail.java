@@ -1,0 +1,196 @@
+package org.ecgstream.job.tail;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.ecgstream.schemas.Alert;
+import org.ecgstream.schemas.AvroBoundsCheck;
+import org.ecgstream.schemas.AvroBytes;
+import org.ecgstream.schemas.BeatScore;
+import org.ecgstream.schemas.DeadLetter;
+import org.ecgstream.schemas.SampleFrame;
+import org.ecgstream.schemas.SampleFrameWire;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ecg-tail}: prints a topic's records as readable lines or JSON, as a downstream consumer
+ * sees them (only committed transactions). The topics carry binary Avro; this is the tool to look
+ * at them. A record that does not decode is reported on standard error and skipped.
+ */
+@Command(name = "ecg-tail", mixinStandardHelpOptions = true,
+    description = "Print the records of ecg.alerts, ecg.beat-scores, ecg.dead-letters or ecg.samples, decoded.")
+public final class TopicTail implements Callable<Integer> {
+  /** What a topic holds, and how one record reads as a line. */
+  enum Kind { ALERTS, SCORES, DEAD_LETTERS, SAMPLES }
+
+  /** The samples topic's wire format allows any released version; these limits only guard this reader. */
+  private static final AvroBoundsCheck.Limits SAMPLES_LIMITS = new AvroBoundsCheck.Limits(1 << 20, 1 << 24);
+  private static final Map<String, Kind> DEFAULT_TOPICS = Map.of("ecg.alerts", Kind.ALERTS,
+      "ecg.beat-scores", Kind.SCORES, "ecg.dead-letters", Kind.DEAD_LETTERS, "ecg.samples", Kind.SAMPLES);
+
+  @Parameters(index = "0", description = "Topic to read, e.g. ecg.alerts.")
+  String topic;
+
+  @Option(names = "--type", description = "alerts, scores, dead-letters or samples (default: from the topic's "
+      + "default name).")
+  String type;
+
+  @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "(default: ${DEFAULT-VALUE})")
+  String bootstrap;
+
+  @Option(names = "--from", defaultValue = "beginning", description = "beginning or end (default: ${DEFAULT-VALUE}).")
+  String from;
+
+  @Option(names = "--json", description = "One JSON object per record instead of a readable line.")
+  boolean json;
+
+  @Option(names = "--max", defaultValue = "0", description = "Stop after this many records; 0 = never "
+      + "(default: ${DEFAULT-VALUE}).")
+  int max;
+
+  @Option(names = "--idle-exit-s", defaultValue = "0", description = "Stop after this many seconds without a record; "
+      + "0 = never (default: ${DEFAULT-VALUE}).")
+  int idleExitSeconds;
+
+  @Option(names = "--kafka", description = "Extra Kafka consumer properties key=value (repeatable).")
+  Map<String, String> kafka = Map.of();
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  TopicTail(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(System.out, System.err, args));
+  }
+
+  static int execute(PrintStream out, PrintStream err, String... args) {
+    CommandLine cli = new CommandLine(new TopicTail(out, err));
+    cli.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
+    cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      err.println("error: " + e.getMessage());
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    Kind kind = kind();
+    if (!from.equals("beginning") && !from.equals("end")) {
+      throw new IllegalArgumentException("--from must be beginning or end, got " + from);
+    }
+    Properties p = new Properties();
+    p.putAll(kafka);
+    p.setProperty("bootstrap.servers", bootstrap);
+    p.setProperty("group.id", "ecg-tail-" + UUID.randomUUID());
+    p.setProperty("isolation.level", "read_committed");
+    p.setProperty("auto.offset.reset", from.equals("beginning") ? "earliest" : "latest");
+    p.setProperty("enable.auto.commit", "false");
+    int printed = 0;
+    long lastRecord = System.nanoTime();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      while (max == 0 || printed < max) {
+        if (idleExitSeconds > 0 && System.nanoTime() - lastRecord > Duration.ofSeconds(idleExitSeconds).toNanos()) {
+          break;
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          lastRecord = System.nanoTime();
+          try {
+            SpecificRecord value = decode(kind, r.value());
+            out.println(json ? value.toString() : line(kind, value));
+          } catch (IOException | RuntimeException e) {
+            err.printf("%s-%d@%d: undecodable %s record (%s)%n", r.topic(), r.partition(), r.offset(),
+                kind.name().toLowerCase(Locale.ROOT), e.getMessage());
+          }
+          if (max > 0 && ++printed >= max) {
+            break;
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  private Kind kind() {
+    if (type == null) {
+      Kind k = DEFAULT_TOPICS.get(topic);
+      if (k == null) {
+        throw new IllegalArgumentException("cannot tell what " + topic + " holds from its name; give --type "
+            + "alerts, scores, dead-letters or samples");
+      }
+      return k;
+    }
+    try {
+      return Kind.valueOf(type.toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--type must be alerts, scores, dead-letters or samples, got " + type);
+    }
+  }
+
+  private static SpecificRecord decode(Kind kind, byte[] value) throws IOException {
+    if (value == null) {
+      throw new IOException("no value");
+    }
+    return switch (kind) {
+      case ALERTS -> AvroBytes.decode(value, Alert.class);
+      case SCORES -> AvroBytes.decode(value, BeatScore.class);
+      case DEAD_LETTERS -> AvroBytes.decode(value, DeadLetter.class);
+      case SAMPLES -> SampleFrameWire.decode(value, SAMPLES_LIMITS).frame();
+    };
+  }
+
+  /** One readable line: when, which source, what happened. */
+  static String line(Kind kind, SpecificRecord value) {
+    return switch (kind) {
+      case ALERTS -> {
+        Alert a = (Alert) value;
+        yield String.format(Locale.ROOT, "%s %s %s: %s (beats %d, anomalous %d, peak loss %.2f, threshold %.2f; "
+                + "samples %d..%d)", Instant.ofEpochMilli(a.getEventTimeMillis()), a.getSourceId(), a.getKind(),
+            a.getReason(), a.getBeats(), a.getAnomalousBeats(), a.getPeakLoss(), a.getThreshold(),
+            a.getFirstSequence(), a.getLastSequence());
+      }
+      case SCORES -> {
+        BeatScore s = (BeatScore) value;
+        yield String.format(Locale.ROOT, "%s %s samples %d..%d loss %.2f threshold %.2f%s%s%s",
+            Instant.ofEpochMilli(s.getEndTimeMillis()), s.getSourceId(), s.getFirstSequence(), s.getLastSequence(),
+            s.getLoss(), s.getThreshold(),
+            s.getTemplateMismatch() == null ? "" : String.format(Locale.ROOT, " template %.3f/%.3f",
+                s.getTemplateMismatch(), s.getTemplateThreshold()),
+            s.getThresholdKind() == null ? "" : " (" + s.getThresholdKind() + ")", s.getAnomalous() ? " ANOMALOUS" : "");
+      }
+      case DEAD_LETTERS -> {
+        DeadLetter d = (DeadLetter) value;
+        yield String.format(Locale.ROOT, "%s %s %s-%d@%d: %s", Instant.ofEpochMilli(d.getDetectedAtMillis()),
+            d.getSourceId() == null ? "(unknown source)" : d.getSourceId(), d.getTopic(), d.getPartition(),
+            d.getOffset(), d.getReason());
+      }
+      case SAMPLES -> {
+        SampleFrame f = (SampleFrame) value;
+        yield String.format(Locale.ROOT, "%s %s from sample %d: %d values", Instant.ofEpochMilli(f.getEventTimeMillis()),
+            f.getSourceId(), f.getSequence(), f.getValues().size());
+      }
+    };
+  }
+}
