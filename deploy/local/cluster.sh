@@ -16,6 +16,7 @@
 # CLUSTER_HOME. Settings, from the environment:
 #   CLUSTER_HOME (deploy/local/run)  KAFKA_PORT (9092)  KAFKA_CONTROLLER_PORT (9093)
 #   FLINK_REST_PORT (8081)  FLINK_RPC_PORT (6123)  TASKMANAGERS (2)  SLOTS_PER_TASKMANAGER (2)
+#   METRICS_PORTS (9250-9260: each Flink process serves Prometheus metrics on the first free one)
 #   TOPIC_PARTITIONS (4)  TASKMANAGER_MEMORY (2560m)  JOBMANAGER_MEMORY (1200m)
 #   JOB_JAR (job/target/ecg-anomaly-job-<version>.jar)  MODEL_FILE (the shipped model)
 set -euo pipefail
@@ -27,6 +28,7 @@ KAFKA_PORT=${KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 FLINK_REST_PORT=${FLINK_REST_PORT:-8081}
 FLINK_RPC_PORT=${FLINK_RPC_PORT:-6123}
+METRICS_PORTS=${METRICS_PORTS:-9250-9260}
 TASKMANAGERS=${TASKMANAGERS:-2}
 SLOTS_PER_TASKMANAGER=${SLOTS_PER_TASKMANAGER:-2}
 TOPIC_PARTITIONS=${TOPIC_PARTITIONS:-4}
@@ -120,6 +122,10 @@ rest.server.max-content-length: 524288000
 rest.client.max-content-length: 524288000
 web.upload.dir: $CLUSTER_HOME/uploads
 io.tmp.dirs: $CLUSTER_HOME/tmp
+# Prometheus: every JobManager and TaskManager serves http://localhost:PORT/metrics on the first free
+# port of the range (the job's own metrics too: beatsScored, scoringLatencyMs, alertsOpened, ...).
+metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+metrics.reporter.prom.port: $METRICS_PORTS
 EOF
   cat >"$conf/log4j.properties" <<'EOF'
 rootLogger.level = INFO

@@ -22,6 +22,8 @@ final class ClusterScript {
   final Path home;
   final int kafkaPort;
   final int restPort;
+  /** First of the ten ports the Flink processes serve Prometheus metrics on. */
+  final int metricsPort;
   private final Map<String, String> env;
   private final Map<Process, Path> outputs = new ConcurrentHashMap<>();
   private int calls;
@@ -31,8 +33,9 @@ final class ClusterScript {
     this.home = home;
     this.kafkaPort = freePort();
     this.restPort = freePort();
+    this.metricsPort = freePort();
     this.env = Map.of("CLUSTER_HOME", home.toString(), "KAFKA_PORT", String.valueOf(kafkaPort),
-        "KAFKA_CONTROLLER_PORT", String.valueOf(freePort()), "FLINK_REST_PORT", String.valueOf(restPort),
+        "METRICS_PORTS", metricsPort + "-" + (metricsPort + 9), "KAFKA_CONTROLLER_PORT", String.valueOf(freePort()), "FLINK_REST_PORT", String.valueOf(restPort),
         "FLINK_RPC_PORT", String.valueOf(freePort()), "TASKMANAGERS", "2", "SLOTS_PER_TASKMANAGER", "2");
   }
 

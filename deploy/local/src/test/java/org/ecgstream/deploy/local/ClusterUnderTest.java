@@ -1,6 +1,7 @@
 package org.ecgstream.deploy.local;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A Kafka + Flink cluster that runs the job jar, as the failover scenario needs it: processes on
@@ -24,6 +25,9 @@ interface ClusterUnderTest {
   void killTaskManager(int n);
 
   void startTaskManager(int n);
+
+  /** Ports on this machine where the cluster's processes may serve Prometheus metrics; empty when it has none. */
+  List<Integer> metricsPorts();
 
   /** Stops the job with a savepoint and returns its path. */
   String stopWithSavepoint(String jobId);

@@ -131,6 +131,12 @@ class ContainerisedClusterFailoverITCase {
     private String jarId;
 
     @Override
+    public List<Integer> metricsPorts() {
+      // The compose file does not configure the Prometheus reporter yet.
+      return List.of();
+    }
+
+    @Override
     public String bootstrapServers() {
       return kafka.getBootstrapServers();
     }

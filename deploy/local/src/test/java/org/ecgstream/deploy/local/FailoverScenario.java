@@ -100,6 +100,7 @@ final class FailoverScenario {
       List<BeatScore> read = scores.drain(Duration.ofSeconds(5));
       List<Alert> alertsRead = alerts.drain(Duration.ofSeconds(2));
       List<DeadLetter> deadRead = deadLetters.drain(Duration.ofSeconds(1));
+      String metrics = PrometheusScrape.of(cluster.metricsPorts());
 
       Set<String> expected = new HashSet<>();
       for (int b = 0; b < total; b++) {
@@ -135,6 +136,17 @@ final class FailoverScenario {
       assertThat(alertsRead).as("an episode closed after the savepoint restart")
           .anySatisfy(a -> assertThat(a.getKind()).isEqualTo(AlertKind.CLOSED));
       assertThat(ExpectedAlerts.bySource(alertsRead)).as("alerts, none lost or duplicated").isEqualTo(wantAlerts);
+      if (!cluster.metricsPorts().isEmpty()) {
+        System.out.printf("Prometheus /metrics: beatsScored %d over the TaskManagers%n",
+            PrometheusScrape.sum(metrics, "flink_taskmanager_job_task_operator_beatsScored"));
+        // The resumed job's own metrics, as Prometheus scrapes them from the TaskManagers: it
+        // scored exactly the beats sent after the savepoint (counters start again with a job).
+        assertThat(PrometheusScrape.sum(metrics, "flink_taskmanager_job_task_operator_beatsScored"))
+            .as("beatsScored over the TaskManagers' /metrics").isEqualTo(BEATS_AFTER_SAVEPOINT);
+        assertThat(metrics).contains("flink_taskmanager_job_task_operator_scoringLatencyMs")
+            .contains("flink_taskmanager_job_task_operator_alertsOpened")
+            .contains("flink_taskmanager_job_task_operator_framesIn");
+      }
       return summary;
     }
   }

@@ -71,6 +71,11 @@ class LocalClusterFailoverITCase {
     }
 
     @Override
+    public List<Integer> metricsPorts() {
+      return java.util.stream.IntStream.rangeClosed(script.metricsPort, script.metricsPort + 9).boxed().toList();
+    }
+
+    @Override
     public String submit(String savepoint) {
       List<String> args = new ArrayList<>(List.of("submit", "--parallelism", "2"));
       if (savepoint != null) {
