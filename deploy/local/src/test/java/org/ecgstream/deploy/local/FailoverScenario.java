@@ -101,6 +101,7 @@ final class FailoverScenario {
       List<Alert> alertsRead = alerts.drain(Duration.ofSeconds(2));
       List<DeadLetter> deadRead = deadLetters.drain(Duration.ofSeconds(1));
       String metrics = PrometheusScrape.of(cluster.metricsPorts());
+      write(cluster.workDir().resolve("prometheus-scrape.txt"), metrics);
 
       Set<String> expected = new HashSet<>();
       for (int b = 0; b < total; b++) {
@@ -146,6 +147,9 @@ final class FailoverScenario {
         assertThat(metrics).contains("flink_taskmanager_job_task_operator_scoringLatencyMs")
             .contains("flink_taskmanager_job_task_operator_alertsOpened")
             .contains("flink_taskmanager_job_task_operator_framesIn");
+        // Every query of the shipped Grafana dashboard names a metric the cluster really exports.
+        assertThat(PrometheusScrape.missingFromDashboard(Path.of(System.getProperty("grafana.dashboard")), metrics))
+            .as("metrics the dashboard queries but the cluster does not export").isEmpty();
       }
       return summary;
     }
