@@ -55,9 +55,10 @@ final class RecordDemo {
     Path model = ShippedData.find(Path.of("model-training", "models", "mitdb-autoencoder.zip"));
     ModelMetadata meta = ModelFile.readMetadata(model);
     double minutes = records.stream().mapToDouble(r -> r.adc()[0].length / fs / 60).max().orElse(0);
-    System.out.printf("model %s; %d continuous record(s) %s, %.1f minutes each at most, sent %.0fx faster than "
-        + "real time; each patient learnt over its first %.0f s (no alerts then)%n", meta.modelVersion(),
-        records.size(), ids, minutes, speed, learningSeconds);
+    String pace = Double.isInfinite(speed) ? "flat out" : String.format("%.0fx faster than real time", speed);
+    System.out.printf("model %s; %d continuous record(s) %s, %.1f minutes each at most, sent %s; each patient "
+        + "learnt over its first %.0f s (no alerts then)%n", meta.modelVersion(), records.size(), ids, minutes, pace,
+        learningSeconds);
     System.out.println("starting the embedded Kafka broker and Flink...");
     Map<String, String> settings = new LinkedHashMap<>(Map.of("model.path", model.toString(),
         "transactional.id.prefix", "demo-" + UUID.randomUUID().toString().substring(0, 8), "parallelism", "1",
@@ -65,6 +66,9 @@ final class RecordDemo {
         "calibration.learning-ms", String.valueOf(Math.round(learningSeconds * 1000)),
         "state.ttl.ms", String.valueOf(STATE_TTL.toMillis())));
     settings.putAll(overrides);
+    if (!"r-peak".equals(settings.get("beats"))) {
+      throw new IllegalArgumentException("continuous records need beats=r-peak, not " + settings.get("beats"));
+    }
     try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings, webUiPort)) {
       JobConfig config = pipeline.config();
       System.out.println("Flink job " + pipeline.jobId() + " running; web UI at http://localhost:" + webUiPort);
@@ -87,7 +91,7 @@ final class RecordDemo {
         String id = ids.get(i);
         List<BeatScore> own = r.scores().stream().filter(s -> s.getSourceId().equals(id)).toList();
         List<Alert> alerts = r.alerts().stream().filter(a -> a.getSourceId().equals(id)).toList();
-        RecordSummary s = RecordSummary.of(id, records.get(i), own, alerts);
+        RecordSummary s = RecordSummary.of(id, records.get(i), own, alerts, config.alertM());
         summaries.add(s);
         System.out.println(s.text());
       }

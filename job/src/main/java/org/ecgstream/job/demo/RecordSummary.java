@@ -16,13 +16,15 @@ import org.ecgstream.schemas.BeatScore;
 /**
  * What the demo saw on one continuous record, judged against its reference annotations: R peaks
  * found (EC57 150 ms match), ventricular beats flagged after the learning period, and alerts,
- * each opened either on ventricular beats (a V or fusion beat among the five that opened it) or not.
+ * each opened either on ventricular beats (a V or fusion beat among the {@code alert.m} beats up to
+ * the one that opened it) or not.
  */
 public record RecordSummary(String sourceId, int beatsScored, double rPeakSensitivity, double rPeakPositivePredictivity,
                      int learningBeats, int vBeats, int vFlagged, int otherFlagged, int alertsOpened,
                      int alertsOnVentricularBeats) {
 
-  public static RecordSummary of(String sourceId, WfdbRecord record, List<BeatScore> scores, List<Alert> alerts) {
+  public static RecordSummary of(String sourceId, WfdbRecord record, List<BeatScore> scores, List<Alert> alerts,
+                                 int alertM) {
     List<BeatScore> beats = new ArrayList<>(scores);
     beats.sort(Comparator.comparingLong(BeatScore::getRPeakSequence));
     ReferenceBeats ref = ReferenceBeats.of(record);
@@ -56,7 +58,7 @@ public record RecordSummary(String sourceId, int beatsScored, double rPeakSensit
       }
       opened++;
       Integer at = byFirstSequence.get(a.getFirstSequence());
-      if (at != null && List.of(label).subList(Math.max(0, at - 4), at + 1).stream()
+      if (at != null && List.of(label).subList(Math.max(0, at - alertM + 1), at + 1).stream()
           .anyMatch(c -> c.equals("V") || c.equals("F"))) {
         onVentricular++;
       }

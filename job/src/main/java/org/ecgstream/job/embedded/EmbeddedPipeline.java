@@ -144,8 +144,15 @@ public final class EmbeddedPipeline implements AutoCloseable {
       };
       long deadline = System.nanoTime() + timeout.toNanos();
       long lastScore = System.nanoTime();
+      long sentAt = -1;
+      // Quiet counts from the later of the last score and the end of sending, and only once a
+      // score came: a flat-out replay ends long before the job's first commit.
       while (mine.size() < expected && System.nanoTime() < deadline
-          && !(!quiet.isZero() && !quiet.isNegative() && sent.isDone() && System.nanoTime() - lastScore > quiet.toNanos())) {
+          && !(!quiet.isZero() && !quiet.isNegative() && sentAt >= 0 && !mine.isEmpty()
+              && System.nanoTime() - Math.max(lastScore, sentAt) > quiet.toNanos())) {
+        if (sentAt < 0 && sent.isDone()) {
+          sentAt = System.nanoTime();
+        }
         int before = mine.size();
         scores.poll(Duration.ofMillis(100), s -> {
           if (sources.contains(s.getSourceId())) {

@@ -38,7 +38,7 @@ class RecordSummaryTest {
     List<Alert> alerts = List.of(alert(ventricularAt, AlertKind.OPENED), alert(normalAt, AlertKind.OPENED),
         alert(ventricularAt, AlertKind.CLOSED));
 
-    RecordSummary s = RecordSummary.of("mitdb-208", r, scores, alerts);
+    RecordSummary s = RecordSummary.of("mitdb-208", r, scores, alerts, 5);
 
     long v = beats.subList(101, beats.size()).stream().filter(Annotation::isVentricular).count();
     assertThat(s.beatsScored()).isEqualTo(beats.size() - 1);

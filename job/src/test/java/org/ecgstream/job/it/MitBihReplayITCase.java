@@ -136,7 +136,7 @@ class MitBihReplayITCase {
         assertThat(b.getTemplateMismatch()).isNull();
       }
     });
-    RecordSummary s = RecordSummary.of("mitdb-208", r, own, alerts);
+    RecordSummary s = RecordSummary.of("mitdb-208", r, own, alerts, 5);
     System.out.println("through the job: " + s.text());
     // 824 V beats follow the learning period; the evaluation (same detector, model and rules)
     // flags 822 of them and 150 other beats, 132 of them fusion beats, and opens 29 alerts.

@@ -42,6 +42,10 @@ public final class ThresholdSelector {
     double median = percentileOf(logs, 50);
     double[] deviations = Arrays.stream(logs).map(x -> Math.abs(x - median)).toArray();
     double sigma = 1.4826 * percentileOf(deviations, 50);
+    if (!(sigma > 1e-9)) {
+      throw new IllegalArgumentException("half or more of the validation losses are equal: no spread to fit a "
+          + "log-normal to; use a percentile rule");
+    }
     return new Threshold(ThresholdRule.LOG_NORMAL, p, Math.exp(median + sigma * StandardNormal.quantile(p / 100)));
   }
 

@@ -102,5 +102,6 @@ class ThresholdSelectorTest {
     assertThatThrownBy(() -> ThresholdSelector.logNormal(new double[] {1, 2}, 99)).hasMessageContaining("at least 3");
     assertThatThrownBy(() -> ThresholdSelector.logNormal(new double[] {1, 0, 2}, 99)).hasMessageContaining("positive");
     assertThatThrownBy(() -> ThresholdSelector.logNormal(new double[] {1, 2, 3}, 100)).hasMessageContaining("(0, 100)");
+    assertThatThrownBy(() -> ThresholdSelector.logNormal(new double[] {5, 5, 5, 7}, 99)).hasMessageContaining("no spread");
   }
 }
