@@ -123,9 +123,13 @@ public final class EmbeddedDemo implements Callable<Integer> {
     }
   }
 
+  /** The console's word for an alert event, padded to one width. */
+  static String icon(Alert a) {
+    return a.getKind() == AlertKind.OPENED ? "ALERT  " : a.getKind() == AlertKind.CLOSED ? "cleared" : "update ";
+  }
+
   private static String describe(Alert a) {
-    String icon = a.getKind() == AlertKind.OPENED ? "ALERT  " : a.getKind() == AlertKind.CLOSED ? "cleared" : "update ";
-    return String.format("%s %-10s %s: %s (beats %d, anomalous %d, peak loss %.1f)", icon, a.getSourceId(), a.getKind(),
+    return String.format("%s %-10s %s: %s (beats %d, anomalous %d, peak loss %.1f)", icon(a), a.getSourceId(), a.getKind(),
         a.getReason(), a.getBeats(), a.getAnomalousBeats(), a.getPeakLoss());
   }
 }

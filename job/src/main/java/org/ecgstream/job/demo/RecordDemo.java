@@ -16,7 +16,6 @@ import org.ecgstream.model.bundle.ModelMetadata;
 import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.wfdb.WfdbRecord;
 import org.ecgstream.schemas.Alert;
-import org.ecgstream.schemas.AlertKind;
 import org.ecgstream.schemas.BeatScore;
 
 /**
@@ -106,9 +105,8 @@ final class RecordDemo {
 
   /** An alert with where its beat lies in the record (mm:ss), to find it among the annotations. */
   private static String describe(Alert a, double fs) {
-    String icon = a.getKind() == AlertKind.OPENED ? "ALERT  " : a.getKind() == AlertKind.CLOSED ? "cleared" : "update ";
     long second = Math.round(a.getLastSequence() / fs);
-    return String.format("%s %-10s %02d:%02d into the record: %s (beats %d, anomalous %d)", icon, a.getSourceId(),
-        second / 60, second % 60, a.getReason(), a.getBeats(), a.getAnomalousBeats());
+    return String.format("%s %-10s %02d:%02d into the record: %s (beats %d, anomalous %d)", EmbeddedDemo.icon(a),
+        a.getSourceId(), second / 60, second % 60, a.getReason(), a.getBeats(), a.getAnomalousBeats());
   }
 }

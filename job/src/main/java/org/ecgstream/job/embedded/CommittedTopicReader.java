@@ -11,19 +11,13 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.ecgstream.schemas.AvroBoundsCheck;
-import org.ecgstream.schemas.AvroBytes;
-import org.ecgstream.schemas.SampleFrame;
-import org.ecgstream.schemas.SampleFrameWire;
+import org.ecgstream.job.io.TopicValues;
 
 /**
  * Reads a topic from the beginning with {@code isolation.level=read_committed}: only what the
  * job's transactions committed, as a downstream consumer sees it.
  */
 public final class CommittedTopicReader<T extends SpecificRecord> implements AutoCloseable {
-  /** The samples topic has its own wire format (any released version); these limits only guard the reader. */
-  private static final AvroBoundsCheck.Limits SAMPLES_LIMITS = new AvroBoundsCheck.Limits(1 << 20, 1 << 24);
-
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Class<T> type;
   private final List<T> records = new ArrayList<>();
@@ -45,9 +39,7 @@ public final class CommittedTopicReader<T extends SpecificRecord> implements Aut
     int n = 0;
     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
       try {
-        T value = type == SampleFrame.class
-            ? type.cast(SampleFrameWire.decode(r.value(), SAMPLES_LIMITS).frame())
-            : AvroBytes.decode(r.value(), type);
+        T value = TopicValues.decode(r.value(), type);
         records.add(value);
         onRecord.accept(value);
         n++;

@@ -63,7 +63,7 @@ final class PatientTemplates {
         t.threshold = learnt.threshold();
         state.update(t);
       }
-      b.templateMismatch = BeatTemplate.of(t.shape, t.threshold).mismatch(b.values);
+      b.templateMismatch = BeatTemplate.mismatch(t.shape, b.values);
       b.templateThreshold = t.threshold;
     } catch (Exception e) {
       throw new FlinkRuntimeException("template state of " + b.sourceId, e);

@@ -15,13 +15,11 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.ecgstream.job.io.TopicValues;
 import org.ecgstream.schemas.Alert;
-import org.ecgstream.schemas.AvroBoundsCheck;
-import org.ecgstream.schemas.AvroBytes;
 import org.ecgstream.schemas.BeatScore;
 import org.ecgstream.schemas.DeadLetter;
 import org.ecgstream.schemas.SampleFrame;
-import org.ecgstream.schemas.SampleFrameWire;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,10 +34,15 @@ import picocli.CommandLine.Parameters;
     description = "Print the records of ecg.alerts, ecg.beat-scores, ecg.dead-letters or ecg.samples, decoded.")
 public final class TopicTail implements Callable<Integer> {
   /** What a topic holds, and how one record reads as a line. */
-  enum Kind { ALERTS, SCORES, DEAD_LETTERS, SAMPLES }
+  enum Kind {
+    ALERTS(Alert.class), SCORES(BeatScore.class), DEAD_LETTERS(DeadLetter.class), SAMPLES(SampleFrame.class);
 
-  /** The samples topic's wire format allows any released version; these limits only guard this reader. */
-  private static final AvroBoundsCheck.Limits SAMPLES_LIMITS = new AvroBoundsCheck.Limits(1 << 20, 1 << 24);
+    final Class<? extends SpecificRecord> type;
+
+    Kind(Class<? extends SpecificRecord> type) {
+      this.type = type;
+    }
+  }
   private static final Map<String, Kind> DEFAULT_TOPICS = Map.of("ecg.alerts", Kind.ALERTS,
       "ecg.beat-scores", Kind.SCORES, "ecg.dead-letters", Kind.DEAD_LETTERS, "ecg.samples", Kind.SAMPLES);
 
@@ -118,7 +121,7 @@ public final class TopicTail implements Callable<Integer> {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           lastRecord = System.nanoTime();
           try {
-            SpecificRecord value = decode(kind, r.value());
+            SpecificRecord value = TopicValues.decode(r.value(), kind.type);
             out.println(json ? value.toString() : line(kind, value));
           } catch (IOException | RuntimeException e) {
             err.printf("%s-%d@%d: undecodable %s record (%s)%n", r.topic(), r.partition(), r.offset(),
@@ -147,18 +150,6 @@ public final class TopicTail implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--type must be alerts, scores, dead-letters or samples, got " + type);
     }
-  }
-
-  private static SpecificRecord decode(Kind kind, byte[] value) throws IOException {
-    if (value == null) {
-      throw new IOException("no value");
-    }
-    return switch (kind) {
-      case ALERTS -> AvroBytes.decode(value, Alert.class);
-      case SCORES -> AvroBytes.decode(value, BeatScore.class);
-      case DEAD_LETTERS -> AvroBytes.decode(value, DeadLetter.class);
-      case SAMPLES -> SampleFrameWire.decode(value, SAMPLES_LIMITS).frame();
-    };
   }
 
   /** One readable line: when, which source, what happened. */

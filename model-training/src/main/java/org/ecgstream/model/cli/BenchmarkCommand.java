@@ -144,7 +144,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     return (System.nanoTime() - start) / 1e6 / calls;
   }
 
-  private static double median(double[] v) {
+  static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;

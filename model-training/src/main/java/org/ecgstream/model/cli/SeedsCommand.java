@@ -113,8 +113,14 @@ final class SeedsCommand implements Callable<Integer> {
   }
 
   private static String stat(List<EvaluationMetrics> r, ToDoubleFunction<EvaluationMetrics> f, String fmt) {
-    double mean = r.stream().mapToDouble(f).average().orElse(Double.NaN);
-    double var = r.stream().mapToDouble(f).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, r.size() - 1);
+    return meanSd(r.stream().mapToDouble(f).toArray(), fmt);
+  }
+
+  /** "mean ± sd" (sample standard deviation) of {@code values}, each printed with {@code fmt}. */
+  static String meanSd(double[] values, String fmt) {
+    double mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
+    double var = java.util.Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum()
+        / Math.max(1, values.length - 1);
     return String.format(Locale.ROOT, fmt + " ± " + fmt, mean, Math.sqrt(var));
   }
 }

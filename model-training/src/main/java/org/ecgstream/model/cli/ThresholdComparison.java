@@ -57,9 +57,6 @@ final class ThresholdComparison {
   }
 
   private static String stat(List<double[]> rows, int column, double scale, String fmt) {
-    double mean = rows.stream().mapToDouble(r -> r[column] * scale).average().orElse(Double.NaN);
-    double var = rows.stream().mapToDouble(r -> (r[column] * scale - mean) * (r[column] * scale - mean)).sum()
-        / Math.max(1, rows.size() - 1);
-    return String.format(Locale.ROOT, fmt + " ± " + fmt, mean, Math.sqrt(var));
+    return SeedsCommand.meanSd(rows.stream().mapToDouble(r -> r[column] * scale).toArray(), fmt);
   }
 }

@@ -81,10 +81,7 @@ final class TrainingBenchmarkCommand implements Callable<Integer> {
   }
 
   private static double median(List<Double> v) {
-    List<Double> s = new ArrayList<>(v);
-    s.sort(null);
-    int n = s.size();
-    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    return BenchmarkCommand.median(v.stream().mapToDouble(Double::doubleValue).toArray());
   }
 
   private static String cpu() {

@@ -37,14 +37,6 @@ public final class BeatTemplate implements Serializable {
     this.threshold = threshold;
   }
 
-  /** A template learnt before, from its {@link #shape()} and {@link #threshold()} (as kept in a job's state). */
-  public static BeatTemplate of(float[] shape, double threshold) {
-    if (shape.length == 0 || !(threshold >= 0)) {
-      throw new IllegalArgumentException("a template needs a shape and a threshold of at least 0");
-    }
-    return new BeatTemplate(shape.clone(), threshold);
-  }
-
   /** Learns from {@code beats} (equal-length windows, any normalisation). */
   public static BeatTemplate learn(List<float[]> beats, double k, double minMismatch) {
     if (beats.isEmpty()) {
@@ -60,13 +52,13 @@ public final class BeatTemplate implements Serializable {
     float[] shape = median(beats, length);
     for (int round = 0; round < 2; round++) {
       float[] s = shape;
-      double[] m = beats.stream().mapToDouble(b -> mismatch(s, b)).toArray();
+      double[] m = beats.stream().mapToDouble(b -> correlationDistance(s, b)).toArray();
       List<float[]> best = IntStream.range(0, beats.size()).boxed().sorted(Comparator.comparingDouble(i -> m[i]))
           .limit(Math.max(1, beats.size() / 2)).map(beats::get).toList();
       shape = median(best, length);
     }
     float[] s = shape;
-    double[] all = beats.stream().mapToDouble(b -> mismatch(s, b)).toArray();
+    double[] all = beats.stream().mapToDouble(b -> correlationDistance(s, b)).toArray();
     double[] matched = Arrays.stream(all).filter(x -> x < minMismatch).toArray();
     double[] spread = matched.length >= MIN_MATCHED ? matched : all;
     float[] f = new float[spread.length];
@@ -78,10 +70,15 @@ public final class BeatTemplate implements Serializable {
 
   /** 1 − Pearson correlation of {@code beat} with the dominant shape; 1 when either is flat. */
   public double mismatch(float[] beat) {
+    return mismatch(shape, beat);
+  }
+
+  /** As {@link #mismatch(float[])} against a shape kept elsewhere (a job's state), without copying it. */
+  public static double mismatch(float[] shape, float[] beat) {
     if (beat.length != shape.length) {
       throw new IllegalArgumentException("beat has " + beat.length + " values, the template " + shape.length);
     }
-    return mismatch(shape, beat);
+    return correlationDistance(shape, beat);
   }
 
   public double threshold() {
@@ -92,7 +89,7 @@ public final class BeatTemplate implements Serializable {
     return shape.clone();
   }
 
-  private static double mismatch(float[] a, float[] b) {
+  private static double correlationDistance(float[] a, float[] b) {
     int n = a.length;
     double ma = 0;
     double mb = 0;
