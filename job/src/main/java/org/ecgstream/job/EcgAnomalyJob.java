@@ -15,7 +15,6 @@ import org.ecgstream.job.functions.DeadLetters;
 import org.ecgstream.job.functions.FrameDecoder;
 import org.ecgstream.job.functions.FrameRules;
 import org.ecgstream.job.functions.PatientCalibrator;
-import org.ecgstream.job.io.KafkaTopics;
 import org.ecgstream.job.records.Beat;
 import org.ecgstream.job.records.RawRecord;
 import org.ecgstream.model.bundle.ModelFile;
@@ -37,15 +36,16 @@ public final class EcgAnomalyJob {
   public static void main(String[] args) throws Exception {
     JobConfig config = JobConfig.fromArgs(args);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    build(env, config, UnaryOperator.identity());
+    build(env, config, JobEnds.kafka(config), UnaryOperator.identity());
     env.execute("ecg-anomaly-detection");
   }
 
   /**
-   * Adds the job to {@code env}. {@code afterScoring} may insert operators between scoring and the
-   * sinks (tests inject failures there); production passes the identity.
+   * Adds the job to {@code env}, reading and writing through {@code ends}. {@code afterScoring} may
+   * insert operators between scoring and the sinks (tests inject failures there); production passes
+   * the identity.
    */
-  public static void build(StreamExecutionEnvironment env, JobConfig c,
+  public static void build(StreamExecutionEnvironment env, JobConfig c, JobEnds ends,
                            UnaryOperator<DataStream<BeatScore>> afterScoring) {
     // Read the model's shape here, without starting ND4J: the job graph depends on it.
     ModelMetadata model = ModelFile.readMetadata(c.modelPath());
@@ -59,8 +59,7 @@ public final class EcgAnomalyJob {
 
     // No watermarks: no decision of the job depends on event time across sources, so no device's
     // clock can hold back or rush another patient's beats (README, "Clocks and isolation").
-    DataStream<RawRecord> raw = env.fromSource(KafkaTopics.samplesSource(c), WatermarkStrategy.noWatermarks(),
-            "kafka: " + c.samplesTopic())
+    DataStream<RawRecord> raw = env.fromSource(ends.samples(), WatermarkStrategy.noWatermarks(), "samples: " + c.samplesTopic())
         .uid("samples-source");
 
     SingleOutputStreamOperator<SampleFrame> frames = raw
@@ -91,9 +90,9 @@ public final class EcgAnomalyJob {
 
     DataStream<DeadLetter> deadLetters = frames.getSideOutput(DeadLetters.TAG).union(beats.getSideOutput(DeadLetters.TAG));
 
-    scores.sinkTo(KafkaTopics.scoresSink(c)).name("kafka: " + c.scoresTopic()).uid("scores-sink");
-    alerts.sinkTo(KafkaTopics.alertsSink(c)).name("kafka: " + c.alertsTopic()).uid("alerts-sink");
-    deadLetters.sinkTo(KafkaTopics.deadLetterSink(c)).name("kafka: " + c.deadLettersTopic()).uid("dead-letters-sink");
+    scores.sinkTo(ends.scores()).name("scores: " + c.scoresTopic()).uid("scores-sink");
+    alerts.sinkTo(ends.alerts()).name("alerts: " + c.alertsTopic()).uid("alerts-sink");
+    deadLetters.sinkTo(ends.deadLetters()).name("dead letters: " + c.deadLettersTopic()).uid("dead-letters-sink");
   }
 
   private static BeatAssembler assembler(JobConfig c, int length, int channels) {

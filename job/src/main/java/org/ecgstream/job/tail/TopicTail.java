@@ -85,7 +85,7 @@ public final class TopicTail implements Callable<Integer> {
     System.exit(execute(System.out, System.err, args));
   }
 
-  static int execute(PrintStream out, PrintStream err, String... args) {
+  public static int execute(PrintStream out, PrintStream err, String... args) {
     CommandLine cli = new CommandLine(new TopicTail(out, err));
     cli.setOut(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));

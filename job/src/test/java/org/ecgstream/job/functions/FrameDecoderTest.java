@@ -8,7 +8,7 @@ import java.util.Map;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.ecgstream.job.it.MalformedFrames;
+import org.ecgstream.job.functions.MalformedFrames;
 import org.ecgstream.job.records.RawRecord;
 import org.ecgstream.schemas.DeadLetter;
 import org.ecgstream.schemas.SampleFrame;

@@ -22,7 +22,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.ecgstream.job.embedded.CommittedTopicReader;
+import org.ecgstream.job.io.CommittedTopicReader;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.AlertKind;
 import org.ecgstream.schemas.BeatScore;

@@ -1,0 +1,140 @@
+package org.ecgstream.job.wiring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.ecgstream.job.EcgAnomalyJob;
+import org.ecgstream.job.JobEnds;
+import org.ecgstream.job.config.JobConfig;
+import org.ecgstream.job.functions.MalformedFrames;
+import org.ecgstream.job.records.RawRecord;
+import org.ecgstream.job.replay.FrameSlicer;
+import org.ecgstream.job.replay.PlannedBeat;
+import org.ecgstream.job.replay.ReplayPlan;
+import org.ecgstream.model.data.DatasetReader;
+import org.ecgstream.model.data.LabelledWindow;
+import org.ecgstream.model.data.ShippedData;
+import org.ecgstream.model.scoring.Scorer;
+import org.ecgstream.model.scoring.ScoringEngine;
+import org.ecgstream.model.split.NormalSplit;
+import org.ecgstream.schemas.Alert;
+import org.ecgstream.schemas.AlertKind;
+import org.ecgstream.schemas.BeatScore;
+import org.ecgstream.schemas.DeadLetter;
+import org.ecgstream.schemas.SampleFrame;
+import org.ecgstream.schemas.SampleFrameWire;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole job graph on a MiniCluster with its ends swapped: samples from a bounded source, every
+ * output into collecting sinks. Two healthy patients, one with a run of abnormal beats, and every
+ * kind of malformed record interleaved with them: each complete beat is scored once with the loss
+ * the offline scorer gives, the malformed records become dead letters with their reasons, and only
+ * the arrhythmic patient is alerted. The Kafka ends themselves are tested in the playground module.
+ */
+class EcgAnomalyJobEndsITCase {
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(1).build());
+
+  static final long START = 1_700_000_000_000L;
+  static final long PERIOD_MICROS = 800_000 / 140;
+
+  @Test
+  void swappedEndsSeeEveryBeatScoredOnceBadRecordsDeadLetteredAndOnlyTheArrhythmicPatientAlerted() throws Exception {
+    Path model = ShippedData.find(Path.of("model-training", "models", "ecg5000-autoencoder.zip"));
+    Scorer scorer = Scorer.load(model, ScoringEngine.FUSED, 1);
+    NormalSplit split = scorer.metadata().dataset().split(DatasetReader.read(ShippedData.ecg5000()));
+    List<LabelledWindow> normals = split.testNormal();
+    ReplayPlan.Builder b = new ReplayPlan.Builder(140, 1);
+    b.addAll("healthy-1", normals.subList(0, 12));
+    b.addAll("healthy-2", normals.subList(12, 24));
+    b.addAll("arrhythmic", normals.subList(24, 28));
+    b.addAll("arrhythmic", split.abnormal().subList(0, 6));
+    ReplayPlan plan = b.build();
+
+    Map<String, Double> offline = new HashMap<>();
+    List<RawRecord> records = new ArrayList<>();
+    for (PlannedBeat beat : plan.all()) {
+      offline.put(beat.sourceId() + "/" + beat.firstSequence(), scorer.score(beat.values(), 1).loss(0));
+      for (SampleFrame f : FrameSlicer.frames(beat, 1, 35, START, PERIOD_MICROS)) {
+        records.add(raw(f.getEventTimeMillis(), f.getSourceId(), SampleFrameWire.encode(f)));
+      }
+    }
+    Map<String, byte[]> malformed = MalformedFrames.all(START);
+    int stride = records.size() / malformed.size();
+    int at = 1;
+    for (byte[] bad : malformed.values()) {
+      // Spread among the healthy frames, so bad input arrives while the patients' beats are open.
+      records.add(Math.min(at, records.size()), raw(START, "bad", bad));
+      at += stride + 1;
+    }
+
+    CollectingSink<BeatScore> scores = new CollectingSink<>();
+    CollectingSink<Alert> alerts = new CollectingSink<>();
+    CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
+    // The generator is shipped to the task: it carries the records' parts as arrays.
+    long[] times = records.stream().mapToLong(r -> r.timestamp).toArray();
+    byte[][] keys = records.stream().map(r -> r.key).toArray(byte[][]::new);
+    byte[][] values = records.stream().map(r -> r.value).toArray(byte[][]::new);
+    JobEnds ends = new JobEnds(new DataGeneratorSource<>(
+        i -> new RawRecord("ecg.samples", 0, i, times[i.intValue()], keys[i.intValue()], values[i.intValue()]),
+        times.length, TypeInformation.of(RawRecord.class)), scores, alerts, deadLetters);
+    // Parallelism 1: a generator source splits its range across readers, which would reorder a
+    // patient's frames; a Kafka partition keeps one key's frames in order (the playground's tests
+    // run the Kafka ends at parallelism 2).
+    JobConfig c = JobConfig.fromMap(Map.of("model.path", model.toString(), "parallelism", "1",
+        "checkpoint.interval.ms", "500"), k -> null);
+    Configuration conf = new Configuration();
+    // A restart would replay the bounded input into non-transactional sinks: fail instead.
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    EcgAnomalyJob.build(env, c, ends, UnaryOperator.identity());
+    env.execute("ecg-ends-it");
+
+    Map<String, Long> perPatient = scores.received().stream()
+        .collect(Collectors.groupingBy(BeatScore::getSourceId, Collectors.counting()));
+    assertThat(perPatient).containsExactlyInAnyOrderEntriesOf(Map.of("healthy-1", 12L, "healthy-2", 12L, "arrhythmic", 10L));
+    assertThat(scores.received().stream().map(s -> s.getSourceId() + "/" + s.getFirstSequence()).distinct())
+        .hasSize(34);
+    for (BeatScore s : scores.received()) {
+      assertThat(s.getLoss()).as("loss of %s/%d", s.getSourceId(), s.getFirstSequence())
+          .isCloseTo(offline.get(s.getSourceId() + "/" + s.getFirstSequence()), within(1e-4));
+      assertThat(s.getAnomalous()).isEqualTo(s.getLoss() > s.getThreshold());
+    }
+
+    assertThat(deadLetters.received()).hasSize(malformed.size());
+    List<String> reasons = deadLetters.received().stream().map(d -> d.getReason()).toList();
+    for (String expected : malformed.keySet()) {
+      assertThat(reasons).as("a dead letter for: %s", expected).anyMatch(r -> r.startsWith(expected));
+    }
+
+    long abnormalFlagged = scores.received().stream()
+        .filter(s -> s.getSourceId().equals("arrhythmic") && s.getFirstSequence() >= 4 * 140 && s.getAnomalous())
+        .count();
+    assertThat(abnormalFlagged).as("abnormal beats flagged").isGreaterThanOrEqualTo(3);
+    assertThat(alerts.received()).isNotEmpty()
+        .allSatisfy(a -> assertThat(a.getSourceId()).isEqualTo("arrhythmic"))
+        .anySatisfy(a -> assertThat(a.getKind()).isEqualTo(AlertKind.OPENED));
+  }
+
+  private static RawRecord raw(long brokerTime, String key, byte[] value) {
+    return new RawRecord("ecg.samples", 0, -1, brokerTime, key.getBytes(StandardCharsets.UTF_8), value);
+  }
+}

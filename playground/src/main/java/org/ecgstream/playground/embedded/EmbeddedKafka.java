@@ -1,0 +1,99 @@
+package org.ecgstream.playground.embedded;
+
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real single-node Kafka (KRaft) broker inside this JVM on random local ports, with transaction
+ * support: for the embedded demo and the integration tests. Never part of the job jar.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private final KafkaClusterTestKit cluster;
+
+  private EmbeddedKafka(KafkaClusterTestKit cluster) {
+    this.cluster = cluster;
+  }
+
+  public static EmbeddedKafka start() {
+    try {
+      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(
+          new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+          .setConfigProp("offsets.topic.replication.factor", "1")
+          .setConfigProp("transaction.state.log.replication.factor", "1")
+          .setConfigProp("transaction.state.log.min.isr", "1")
+          .setConfigProp("group.initial.rebalance.delay.ms", "0")
+          .build();
+      formatQuietly(cluster);
+      cluster.startup();
+      cluster.waitForReadyBrokers();
+      return new EmbeddedKafka(cluster);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the embedded Kafka broker: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Formats the broker's storage. Kafka's formatter prints its metadata records to standard
+   * output, which would land between the demo's alerts; nothing else prints while it runs.
+   */
+  private static void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+    try {
+      cluster.format();
+    } finally {
+      System.setOut(out);
+    }
+  }
+
+  public String bootstrapServers() {
+    return cluster.bootstrapServers();
+  }
+
+  public Properties clientProperties() {
+    Properties p = new Properties();
+    p.setProperty("bootstrap.servers", bootstrapServers());
+    return p;
+  }
+
+  /**
+   * Creates the topics and waits until every partition has a leader: a producer that sends to a
+   * partition still without one had its first batch retried behind later ones and refused with
+   * OutOfOrderSequenceException (seen in the tests), losing the records.
+   */
+  public void createTopics(int partitions, String... names) {
+    try (Admin admin = Admin.create(clientProperties())) {
+      admin.createTopics(java.util.Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList())
+          .all().get(30, TimeUnit.SECONDS);
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!allLed(admin, List.of(names), partitions)) {
+        if (System.nanoTime() > end) {
+          throw new IllegalStateException("partitions without a leader after 30 s");
+        }
+        Thread.sleep(50);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot create topics " + List.of(names) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean allLed(Admin admin, List<String> topics, int partitions) throws Exception {
+    var described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+    return described.values().stream().allMatch(t -> t.partitions().size() == partitions
+        && t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+  }
+
+  @Override
+  public void close() {
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the embedded Kafka broker", e);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package org.ecgstream.playground.embedded;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.ecgstream.job.EcgAnomalyJob;
+import org.ecgstream.job.JobEnds;
+import org.ecgstream.job.config.JobConfig;
+import org.ecgstream.job.io.CommittedTopicReader;
+import org.ecgstream.job.replay.ArchiveReplayer;
+import org.ecgstream.job.replay.ReplayPlan;
+import org.ecgstream.schemas.Alert;
+import org.ecgstream.schemas.BeatScore;
+import org.ecgstream.schemas.DeadLetter;
+
+/**
+ * The real job on an in-JVM Kafka broker and a local Flink environment: start it, replay a plan
+ * into it, and collect what it committed. Used by the embedded demo and the pipeline benchmark.
+ */
+public final class EmbeddedPipeline implements AutoCloseable {
+  /**
+   * What one replay produced, as a read_committed consumer saw it; {@code cpu} gives the process's
+   * CPU use over any span of the run.
+   */
+  public record Run(ArchiveReplayer.Result sent, List<BeatScore> scores, List<Alert> alerts, int deadLetters,
+                    Map<String, Long> seenAtMillis, CpuTrace cpu, List<String> firstDeadLetterReasons) {}
+
+  private final EmbeddedKafka kafka;
+  private final JobConfig config;
+  private final JobClient job;
+
+  private EmbeddedPipeline(EmbeddedKafka kafka, JobConfig config, JobClient job) {
+    this.kafka = kafka;
+    this.config = config;
+    this.job = job;
+  }
+
+  /**
+   * Starts the broker, creates the topics and submits the job.
+   *
+   * @param settings job configuration; {@code bootstrap.servers} is filled in
+   * @param webUiPort Flink web UI port, or 0 for none
+   */
+  public static EmbeddedPipeline start(Map<String, String> settings, int webUiPort) throws Exception {
+    EmbeddedKafka kafka = EmbeddedKafka.start();
+    try {
+      Map<String, String> s = new java.util.LinkedHashMap<>(settings);
+      s.put("bootstrap.servers", kafka.bootstrapServers());
+      JobConfig config = JobConfig.fromMap(s, System::getenv);
+      kafka.createTopics(2, config.samplesTopic(), config.scoresTopic(), config.alertsTopic(), config.deadLettersTopic());
+      StreamExecutionEnvironment env;
+      if (webUiPort > 0) {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.PORT, webUiPort);
+        env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+      } else {
+        env = StreamExecutionEnvironment.createLocalEnvironment();
+      }
+      EcgAnomalyJob.build(env, config, JobEnds.kafka(config), UnaryOperator.identity());
+      return new EmbeddedPipeline(kafka, config, env.executeAsync("ecg-anomaly-detection (embedded)"));
+    } catch (Exception | Error e) {
+      kafka.close();
+      throw e;
+    }
+  }
+
+  public JobConfig config() {
+    return config;
+  }
+
+  public String jobId() {
+    return job.getJobID().toString();
+  }
+
+  /**
+   * Replays {@code plan} and reads committed scores until every beat is scored or the timeout
+   * passes; alerts are handed to {@code onAlert} as they are committed, the count of committed
+   * scores to {@code onProgress}.
+   */
+  public Run replay(ReplayPlan plan, long beatMillis, boolean realTime, Duration timeout, Consumer<Alert> onAlert,
+                    IntConsumer onProgress) throws Exception {
+    return replay(plan, beatMillis, realTime, timeout, onAlert, onProgress, false);
+  }
+
+  /**
+   * As above; with {@code chunkyReads} the readers fetch up to a MB at a time and wait up to 200
+   * ms for it. That makes the scores' visibility times up to 200 ms late, so use it only where
+   * they measure queueing anyway (a flat-out run): polling for every few records cost the reader
+   * about 0.03 ms of CPU per score (measured), CPU taken from the job here but not in a
+   * deployment, where readers run elsewhere.
+   */
+  public Run replay(ReplayPlan plan, long beatMillis, boolean realTime, Duration timeout, Consumer<Alert> onAlert,
+                    IntConsumer onProgress, boolean chunkyReads) throws Exception {
+    return replay(plan, new Pace(35, beatMillis, realTime ? 1 : Double.POSITIVE_INFINITY, "beats"), plan.beats(),
+        Duration.ZERO, timeout, onAlert, onProgress, chunkyReads);
+  }
+
+  /**
+   * How a plan is sent: frames of {@code samplesPerFrame}, one planned window per {@code beatMillis}
+   * of event time, {@code speed} times faster than real time (infinite: flat out), counted in {@code unit}.
+   */
+  public record Pace(int samplesPerFrame, long beatMillis, double speed, String unit) {}
+
+  /**
+   * The general form: reads until {@code expected} scores of the plan's sources are committed, the
+   * timeout passes, or (when {@code quiet} is positive) the replay is sent and no score has come for
+   * that long: a continuous record yields as many beats as its heart made, not a planned count.
+   */
+  public Run replay(ReplayPlan plan, Pace pace, int expected, Duration quiet, Duration timeout,
+                    Consumer<Alert> onAlert, IntConsumer onProgress, boolean chunkyReads) throws Exception {
+    Map<String, Long> seenAt = new ConcurrentHashMap<>();
+    Properties readers = kafka.clientProperties();
+    if (chunkyReads) {
+      readers.setProperty("fetch.min.bytes", String.valueOf(1 << 20));
+      readers.setProperty("fetch.max.wait.ms", "200");
+    }
+    try (CpuTrace cpu = CpuTrace.start();
+         var scores = new CommittedTopicReader<>(readers, config.scoresTopic(), BeatScore.class);
+         var alerts = new CommittedTopicReader<>(readers, config.alertsTopic(), Alert.class);
+         var dead = new CommittedTopicReader<>(readers, config.deadLettersTopic(), DeadLetter.class);
+         KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(kafka.clientProperties())) {
+      ArchiveReplayer replayer = new ArchiveReplayer(producer, config.samplesTopic(), pace.samplesPerFrame(),
+          pace.beatMillis(), pace.speed(), pace.unit());
+      CompletableFuture<ArchiveReplayer.Result> sent = CompletableFuture.supplyAsync(
+          () -> replayer.replay(plan, System.currentTimeMillis(), System.out));
+      // The topics may hold earlier replays: count only this plan's sources.
+      java.util.Set<String> sources = plan.bySource().keySet();
+      List<BeatScore> mine = new java.util.ArrayList<>();
+      List<Alert> myAlerts = new java.util.ArrayList<>();
+      Consumer<Alert> alertSink = a -> {
+        if (sources.contains(a.getSourceId())) {
+          myAlerts.add(a);
+          onAlert.accept(a);
+        }
+      };
+      long deadline = System.nanoTime() + timeout.toNanos();
+      long lastScore = System.nanoTime();
+      long sentAt = -1;
+      // Quiet counts from the later of the last score and the end of sending, and only once a
+      // score came: a flat-out replay ends long before the job's first commit.
+      while (mine.size() < expected && System.nanoTime() < deadline
+          && !(!quiet.isZero() && !quiet.isNegative() && sentAt >= 0 && !mine.isEmpty()
+              && System.nanoTime() - Math.max(lastScore, sentAt) > quiet.toNanos())) {
+        if (sentAt < 0 && sent.isDone()) {
+          sentAt = System.nanoTime();
+        }
+        int before = mine.size();
+        scores.poll(Duration.ofMillis(100), s -> {
+          if (sources.contains(s.getSourceId())) {
+            mine.add(s);
+            seenAt.put(ArchiveReplayer.beatKey(s.getSourceId(), s.getFirstSequence()), System.currentTimeMillis());
+          }
+        });
+        lastScore = mine.size() > before ? System.nanoTime() : lastScore;
+        alerts.poll(Duration.ofMillis(1), alertSink);
+        onProgress.accept(mine.size());
+      }
+      long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+      while (System.nanoTime() < end) {
+        alerts.poll(Duration.ofMillis(100), alertSink);
+      }
+      ArchiveReplayer.Result result = sent.get();
+      List<DeadLetter> deadLetters = dead.drain(Duration.ofMillis(500)).stream()
+          .filter(x -> x.getSourceId() == null || sources.contains(x.getSourceId())).toList();
+      return new Run(result, List.copyOf(mine), List.copyOf(myAlerts), deadLetters.size(), Map.copyOf(seenAt), cpu,
+          deadLetters.stream().map(x -> x.getReason().toString()).distinct().limit(5).toList());
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      job.cancel().get();
+    } finally {
+      kafka.close();
+    }
+  }
+}

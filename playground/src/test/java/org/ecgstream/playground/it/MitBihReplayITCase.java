@@ -1,0 +1,157 @@
+package org.ecgstream.playground.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.ecgstream.job.EcgAnomalyJob;
+import org.ecgstream.job.JobEnds;
+import org.ecgstream.job.config.JobConfig;
+import org.ecgstream.job.io.CommittedTopicReader;
+import org.ecgstream.job.replay.ArchiveReplayer;
+import org.ecgstream.job.replay.ReplayPlan;
+import org.ecgstream.model.data.ShippedData;
+import org.ecgstream.model.rpeak.DetectionScore;
+import org.ecgstream.model.wfdb.Annotation;
+import org.ecgstream.model.wfdb.WfdbRecord;
+import org.ecgstream.playground.demo.RecordSummary;
+import org.ecgstream.playground.embedded.EmbeddedKafka;
+import org.ecgstream.schemas.Alert;
+import org.ecgstream.schemas.BeatScore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * MIT-BIH records 100 and 208 replayed flat out as two continuous monitors through the whole job
+ * with beats cut around R peaks and each patient calibrated on its first five minutes: every
+ * annotated beat should come back as one score whose R peak lies within the EC57 150 ms window of
+ * the annotation, 208's ventricular beats should be flagged, and alerts should open on 208's
+ * ventricular beats only, never on record 100 (one isolated PVC in 30 minutes).
+ */
+class MitBihReplayITCase {
+  /** EC57's learning period, in the records' own time. */
+  private static final long LEARNING_MS = 300_000;
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+  private static EmbeddedKafka kafka;
+
+  @BeforeAll
+  static void start() {
+    kafka = EmbeddedKafka.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void shouldScoreTheBeatsOfContinuousRecordsAtTheirRPeaks() throws Exception {
+    List<WfdbRecord> records = List.of(WfdbRecord.read(ShippedData.mitdb(), "100"),
+        WfdbRecord.read(ShippedData.mitdb(), "208"));
+    String run = UUID.randomUUID().toString();
+    JobConfig c = JobConfig.fromMap(Map.ofEntries(
+        Map.entry("bootstrap.servers", kafka.bootstrapServers()),
+        Map.entry("topic.samples", "samples-" + run), Map.entry("topic.scores", "scores-" + run),
+        Map.entry("topic.alerts", "alerts-" + run), Map.entry("topic.dead-letters", "dead-" + run),
+        Map.entry("group.id", "job-" + run), Map.entry("transactional.id.prefix", "tx-" + run),
+        Map.entry("model.path", ShippedData.find(java.nio.file.Path.of("model-training", "models",
+            "mitdb-autoencoder.zip")).toString()),
+        Map.entry("calibration.learning-ms", String.valueOf(LEARNING_MS)),
+        Map.entry("checkpoint.interval.ms", "500"), Map.entry("transaction.timeout.ms", "60000"),
+        Map.entry("parallelism", "2"), Map.entry("beats", "r-peak"),
+        // The replay ends; a few silent seconds later each monitor's last beat is cut.
+        Map.entry("state.ttl.ms", "3000")), k -> null);
+    kafka.createTopics(2, c.samplesTopic(), c.scoresTopic(), c.alertsTopic(), c.deadLettersTopic());
+    Configuration conf = new Configuration();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    EcgAnomalyJob.build(env, c, JobEnds.kafka(c), UnaryOperator.identity());
+    JobClient job = env.executeAsync("mitdb-" + run);
+    int annotated = records.stream().mapToInt(r -> r.beats().size()).sum();
+    try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(oneBatchInFlight());
+         var scores = new CommittedTopicReader<>(kafka.clientProperties(), c.scoresTopic(), BeatScore.class);
+         var alerts = new CommittedTopicReader<>(kafka.clientProperties(), c.alertsTopic(), Alert.class)) {
+      ReplayPlan plan = ReplayPlan.ofRecords(records, List.of("mitdb-100", "mitdb-208"), new int[] {0}, 360, 0);
+      new ArchiveReplayer(producer, c.samplesTopic(), 36, 1000, false, "seconds")
+          .replay(plan, System.currentTimeMillis(), System.out);
+      scores.readAtLeast(annotated - 40, Duration.ofMinutes(4));
+      List<BeatScore> read = scores.drain(Duration.ofSeconds(8));
+
+      Map<String, List<BeatScore>> bySource = read.stream().collect(Collectors.groupingBy(BeatScore::getSourceId));
+      for (WfdbRecord r : records) {
+        List<BeatScore> own = bySource.get("mitdb-" + r.header().record());
+        List<Long> peaks = own.stream().map(BeatScore::getRPeakSequence).sorted().toList();
+        assertThat(peaks).as("one score per R peak").doesNotHaveDuplicates();
+        DetectionScore s = DetectionScore.of(r.beats().stream().map(Annotation::sample).toList(), peaks, 54);
+        System.out.printf("record %s through the job: %d scores, TP %d, FN %d, FP %d, Se %.4f, +P %.4f%n",
+            r.header().record(), own.size(), s.truePositives(), s.falseNegatives(), s.falsePositives(),
+            s.sensitivity(), s.positivePredictivity());
+        assertThat(s.sensitivity()).as("Se of %s", r.header().record()).isGreaterThanOrEqualTo(0.995);
+        assertThat(s.positivePredictivity()).as("+P of %s", r.header().record()).isGreaterThanOrEqualTo(0.995);
+        assertThat(own).allSatisfy(b -> {
+          assertThat(b.getLastSequence() - b.getFirstSequence()).isEqualTo(251);
+          assertThat(b.getRPeakSequence() - b.getFirstSequence()).isEqualTo(90);
+        });
+      }
+      alerts.drain(Duration.ofSeconds(2));
+      Map<String, List<Alert>> bySourceAlerts = alerts.records().stream()
+          .collect(Collectors.groupingBy(Alert::getSourceId));
+      assertThat(bySourceAlerts.get("mitdb-100")).as("alerts on record 100").isNull();
+      judge208(records.get(1), bySource.get("mitdb-208"), bySourceAlerts.get("mitdb-208"));
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  /**
+   * Record 208 after its learning period: its V beats flagged (the ventricular beats of the
+   * reference, matched to scores by R peak), and every alert opened on a scored beat among whose
+   * four predecessors or itself is a V or a fusion beat (the evaluation's rule).
+   */
+  private static void judge208(WfdbRecord r, List<BeatScore> own, List<Alert> alerts) {
+    assertThat(own).allSatisfy(b -> {
+      if ("patient".equals(b.getThresholdKind())) {
+        assertThat(b.getTemplateMismatch()).as("every beat after learning has its template mismatch").isNotNull();
+      } else {
+        assertThat(b.getThresholdKind()).isEqualTo("learning");
+        assertThat(b.getAnomalous()).as("learning beats are never flagged").isFalse();
+        assertThat(b.getTemplateMismatch()).isNull();
+      }
+    });
+    RecordSummary s = RecordSummary.of("mitdb-208", r, own, alerts, 5);
+    System.out.println("through the job: " + s.text());
+    // 824 V beats follow the learning period; the evaluation (same detector, model and rules)
+    // flags 822 of them and 150 other beats, 132 of them fusion beats, and opens 29 alerts.
+    assertThat(s.vBeats()).isBetween(815, 824);
+    assertThat(s.vFlagged()).isGreaterThanOrEqualTo((int) Math.ceil(0.99 * s.vBeats()));
+    assertThat(s.otherFlagged()).isLessThanOrEqualTo(200);
+    assertThat(s.alertsOpened()).as("alerts on 208").isGreaterThanOrEqualTo(20);
+    assertThat(s.alertsOnVentricularBeats()).as("alerts opened on V or fusion beats").isEqualTo(s.alertsOpened());
+  }
+
+  /** One batch in flight per partition: a retried first batch to a new topic may not overtake later ones. */
+  private static java.util.Properties oneBatchInFlight() {
+    java.util.Properties p = kafka.clientProperties();
+    p.setProperty("max.in.flight.requests.per.connection", "1");
+    return p;
+  }
+}
