@@ -371,5 +371,5 @@ case $command in
   kill-taskmanager) cmd_kill_taskmanager "$@" ;;
   start-taskmanager) cmd_start_taskmanager "$@" ;;
   stop) cmd_stop ;;
-  *) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; [ -z "$command" ] || [ "$command" = help ] || exit 2 ;;
+  *) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; [ -z "$command" ] || [ "$command" = help ] || [ "$command" = --help ] || [ "$command" = -h ] || exit 2 ;;
 esac

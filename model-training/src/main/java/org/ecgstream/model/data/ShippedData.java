@@ -19,7 +19,11 @@ public final class ShippedData {
     return find(Path.of("data", "mitdb"));
   }
 
-  /** Resolves {@code relative} against the working directory or the nearest parent that has it. */
+  /**
+   * Resolves {@code relative} against the working directory or the nearest parent that has it, else
+   * against the checkout named by the system property {@code ecg.home} (the launcher sets it, so
+   * the tools find the shipped files from any directory).
+   */
   public static Path find(Path relative) {
     Path here = Path.of("").toAbsolutePath();
     for (Path p = here; p != null; p = p.getParent()) {
@@ -27,6 +31,11 @@ public final class ShippedData {
         return p.resolve(relative);
       }
     }
-    throw new DatasetFormatException(relative, 0, "not found in " + here + " or any parent directory");
+    String home = System.getProperty("ecg.home");
+    if (home != null && Files.exists(Path.of(home).resolve(relative))) {
+      return Path.of(home).resolve(relative);
+    }
+    throw new DatasetFormatException(relative, 0, "not found in " + here + " or any parent directory"
+        + (home == null ? "" : " nor in " + home));
   }
 }
