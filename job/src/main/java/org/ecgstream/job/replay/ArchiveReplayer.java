@@ -11,7 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.ecgstream.model.nn.ProgressBar;
+import org.ecgstream.model.console.ProgressBar;
 import org.ecgstream.schemas.SampleFrame;
 import org.ecgstream.schemas.SampleFrameWire;
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ecgstream.model.console.ProgressBar;
 import org.ecgstream.model.data.LabelledWindow;
 import org.ecgstream.model.nn.backprop.BackpropFitter;
 

@@ -1,5 +1,6 @@
 package org.ecgstream.model.report;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,10 +21,14 @@ import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.split.NormalSplit;
 import org.ecgstream.model.threshold.ThresholdSelector;
 import org.ecgstream.model.training.HeldOutLosses;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.Styler.LegendLayout;
+import org.knowm.xchart.style.Styler.LegendPosition;
 
 /** Writes the evaluation report: {@code report.md} and the PNG plots it shows. */
 public final class ReportWriter {
-  private static final int SHOWN = 6;
+  static final int SHOWN = 6;
+  static final int BINS = 60;
 
   private ReportWriter() {}
 
@@ -35,12 +40,13 @@ public final class ReportWriter {
       throw new UncheckedIOException("cannot create report directory " + dir, e);
     }
     if (meta.training() != null) {
-      lossHistory(dir.resolve("loss-history.png"), meta.training().history());
+      Plots.writePng(dir.resolve("loss-history.png"), lossHistoryChart(meta.training().history()));
     }
-    histogram(dir.resolve("loss-histogram.png"), losses, m.threshold());
-    roc(dir.resolve("roc.png"), losses, m.rocAuc());
-    reconstructions(dir.resolve("reconstructions.png"), split, scorer);
-    classMeans(dir.resolve("class-means.png"), data);
+    Plots.writePng(dir.resolve("loss-histogram.png"), histogramChart(losses, m.threshold()));
+    Plots.writePng(dir.resolve("roc.png"), rocChart(losses, m.rocAuc()));
+    Plots.writePng(dir.resolve("reconstructions.png"), SHOWN, reconstructionCharts(split, scorer));
+    List<XYChart> classMeans = classMeanCharts(data);
+    Plots.writePng(dir.resolve("class-means.png"), Math.min(3, classMeans.size()), classMeans);
     Path report = dir.resolve("report.md");
     try {
       Files.writeString(report, markdown(meta, m, meta.training() != null));
@@ -104,23 +110,35 @@ public final class ReportWriter {
     s.append(String.format(Locale.ROOT, "| %s | %.4f |%n", name, v));
   }
 
-  private static void lossHistory(Path file, List<AutoencoderTrainer.Epoch> history) {
+  static XYChart lossHistoryChart(List<AutoencoderTrainer.Epoch> history) {
     double[] x = history.stream().mapToDouble(AutoencoderTrainer.Epoch::epoch).toArray();
     double[] train = history.stream().mapToDouble(AutoencoderTrainer.Epoch::trainLoss).toArray();
     double[] val = history.stream().mapToDouble(AutoencoderTrainer.Epoch::validationLoss).toArray();
-    Chart.writePng(file, 1, 800, 400, List.of(new Chart("Loss per epoch (normalised units)", "epoch", "loss per window")
-        .line(x, train, Chart.BLUE, "train").line(x, val, Chart.ORANGE, "validation")));
+    XYChart c = Plots.chart("Loss per epoch (normalised units)", "epoch", "loss per window", 800, 400);
+    Plots.line(c, "train", x, train, Plots.BLUE);
+    Plots.line(c, "validation", x, val, Plots.ORANGE);
+    return c;
   }
 
-  private static void histogram(Path file, HeldOutLosses l, double threshold) {
+  static XYChart histogramChart(HeldOutLosses l, double threshold) {
     double max = Math.max(threshold, ThresholdSelector.percentile(l.abnormal(), 99).value()) * 1.1;
-    Chart.writePng(file, 1, 800, 400, List.of(new Chart("Loss of held-out test windows", "loss (sum over window)", "fraction of class")
-        .histogram(l.testNormal(), 0, max, 60, Chart.BLUE, "normal (" + l.testNormal().length + ")")
-        .histogram(l.abnormal(), 0, max, 60, Chart.RED, "abnormal (" + l.abnormal().length + ")")
-        .verticalLine(threshold, java.awt.Color.BLACK, "threshold")));
+    XYChart c = Plots.chart("Loss of held-out test windows", "loss (sum over window)", "fraction of class", 800, 400);
+    double peak = 0;
+    for (double v : Plots.histogram(c, "normal (" + l.testNormal().length + ")", l.testNormal(), 0, max, BINS, Plots.BLUE)
+        .getYData()) {
+      peak = Math.max(peak, v);
+    }
+    for (double v : Plots.histogram(c, "abnormal (" + l.abnormal().length + ")", l.abnormal(), 0, max, BINS, Plots.RED)
+        .getYData()) {
+      peak = Math.max(peak, v);
+    }
+    Plots.verticalLine(c, "threshold", threshold, 0, peak, Color.BLACK);
+    c.getStyler().setXAxisMin(0.0).setXAxisMax(max).setYAxisMin(0.0).setYAxisMax(peak);
+    c.getStyler().setYAxisDecimalPattern("0.00");
+    return c;
   }
 
-  private static void roc(Path file, HeldOutLosses l, double auc) {
+  static XYChart rocChart(HeldOutLosses l, double auc) {
     double[] all = new double[l.testNormal().length + l.abnormal().length];
     boolean[] abnormal = new boolean[all.length];
     System.arraycopy(l.testNormal(), 0, all, 0, l.testNormal().length);
@@ -131,21 +149,28 @@ public final class ReportWriter {
     List<RankingMetrics.RocPoint> curve = RankingMetrics.rocCurve(all, abnormal);
     double[] fpr = curve.stream().mapToDouble(RankingMetrics.RocPoint::falsePositiveRate).toArray();
     double[] tpr = curve.stream().mapToDouble(RankingMetrics.RocPoint::truePositiveRate).toArray();
-    Chart.writePng(file, 1, 500, 500, List.of(new Chart(String.format(Locale.ROOT, "ROC curve (AUC %.4f)", auc),
-        "false positive rate", "true positive rate").xRange(0, 1).yRange(0, 1)
-        .line(new double[] {0, 1}, new double[] {0, 1}, java.awt.Color.LIGHT_GRAY, null)
-        .line(fpr, tpr, Chart.BLUE, "autoencoder")));
+    XYChart c = Plots.chart(String.format(Locale.ROOT, "ROC curve (AUC %.4f)", auc), "false positive rate",
+        "true positive rate", 500, 500);
+    Plots.line(c, "chance", new double[] {0, 1}, new double[] {0, 1}, Color.LIGHT_GRAY).setShowInLegend(false);
+    Plots.line(c, "autoencoder", fpr, tpr, Plots.BLUE);
+    c.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+    c.getStyler().setLegendPosition(LegendPosition.InsideSE);
+    return c;
   }
 
-  private static void reconstructions(Path file, NormalSplit split, Scorer scorer) {
-    List<Chart> charts = new ArrayList<>();
+  /** Up to {@link #SHOWN} test normals, then as many abnormal windows: each beat and its reconstruction. */
+  static List<XYChart> reconstructionCharts(NormalSplit split, Scorer scorer) {
+    List<XYChart> charts = new ArrayList<>();
     addReconstructions(charts, split.testNormal(), "normal", scorer);
     addReconstructions(charts, split.abnormal(), "abnormal", scorer);
-    Chart.writePng(file, SHOWN, 330, 240, charts);
+    return charts;
   }
 
-  private static void addReconstructions(List<Chart> charts, List<LabelledWindow> windows, String kind, Scorer scorer) {
+  private static void addReconstructions(List<XYChart> charts, List<LabelledWindow> windows, String kind, Scorer scorer) {
     int n = Math.min(SHOWN, windows.size());
+    if (n == 0) {
+      return;
+    }
     int step = Math.max(1, windows.size() / n);
     int len = scorer.windowLength() * scorer.features();
     float[] flat = new float[n * len];
@@ -166,18 +191,21 @@ public final class ReportWriter {
         orig[t] = shown.get(i).value(t, 0);
         rec[t] = r[t * scorer.features()];
       }
-      charts.add(new Chart(String.format(Locale.ROOT, "%s (class %d) loss %.1f", kind, shown.get(i).label(), b.loss(i)),
-          "step", "").line(x, orig, kind.equals("normal") ? Chart.BLUE : Chart.RED, "beat")
-          .line(x, rec, Chart.GREEN, "reconstruction"));
+      XYChart c = Plots.chart(String.format(Locale.ROOT, "%s (class %d) loss %.1f", kind, shown.get(i).label(), b.loss(i)),
+          "step", "", 330, 240);
+      Plots.line(c, "beat", x, orig, kind.equals("normal") ? Plots.BLUE : Plots.RED);
+      Plots.line(c, "reconstruction", x, rec, Plots.GREEN);
+      charts.add(c);
     }
   }
 
-  private static void classMeans(Path file, Dataset data) {
+  /** One chart per class: the mean of its windows (first feature) and a band of two standard deviations. */
+  static List<XYChart> classMeanCharts(Dataset data) {
     Map<Integer, List<LabelledWindow>> byClass = new TreeMap<>();
     for (LabelledWindow w : data.windows()) {
       byClass.computeIfAbsent(w.label(), k -> new ArrayList<>()).add(w);
     }
-    List<Chart> charts = new ArrayList<>();
+    List<XYChart> charts = new ArrayList<>();
     int colour = 0;
     for (var e : byClass.entrySet()) {
       int len = data.length();
@@ -200,11 +228,17 @@ public final class ReportWriter {
         lo[t] = mean[t] - 2 * sd;
         hi[t] = mean[t] + 2 * sd;
       }
-      java.awt.Color c = Chart.PALETTE[colour++ % Chart.PALETTE.length];
-      charts.add(new Chart("class " + e.getKey() + " (" + e.getValue().size() + " windows): mean ± 2σ", "step", "")
-          .band(x, lo, hi, c, "±2σ").line(x, mean, c, "mean"));
+      Color c = Plots.PALETTE[colour++ % Plots.PALETTE.length];
+      XYChart chart = Plots.chart("class " + e.getKey() + " (" + e.getValue().size() + " windows): mean ± 2σ", "step", "",
+          420, 280);
+      Plots.band(chart, "±2σ", x, lo, hi, c);
+      Plots.line(chart, "mean", x, mean, c);
+      // In the plot, see-through: below it a band's legend entry is cut off, and XChart sizes a legend
+      // beside it too narrow.
+      chart.getStyler().setLegendPosition(LegendPosition.InsideNE).setLegendLayout(LegendLayout.Vertical)
+          .setLegendBackgroundColor(new Color(255, 255, 255, 170));
+      charts.add(chart);
     }
-    Chart.writePng(file, Math.min(3, charts.size()), 420, 280, charts);
+    return charts;
   }
-
 }

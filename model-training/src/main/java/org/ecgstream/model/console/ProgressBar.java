@@ -1,4 +1,4 @@
-package org.ecgstream.model.nn;
+package org.ecgstream.model.console;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -54,7 +54,8 @@ public final class ProgressBar {
         clock(Math.round(elapsed)), clock(eta));
   }
 
-  static String clock(long seconds) {
+  /** {@code seconds} as hh:mm:ss. */
+  public static String clock(long seconds) {
     Duration d = Duration.ofSeconds(seconds);
     return String.format("%02d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
   }
