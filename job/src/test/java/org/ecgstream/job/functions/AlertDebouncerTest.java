@@ -52,7 +52,8 @@ class AlertDebouncerTest {
   }
 
   private static void score(KeyedOneInputStreamOperatorTestHarness<String, BeatScore, Alert> h, String id, long seq,
-                            boolean anomalous, double loss, Double mismatch, Double templateThreshold) throws Exception {
+                            boolean anomalous, double loss, Double mismatch, Double templateThreshold)
+      throws Exception {
     BeatScore s = BeatScore.newBuilder().setSourceId(id).setFirstSequence(seq).setLastSequence(seq + 139)
         .setStartTimeMillis(seq * 6).setEndTimeMillis(timeOf(seq)).setLoss(loss).setLossMean(loss / 140)
         .setThreshold(20).setAnomalous(anomalous).setModelVersion("m1").setSegmentErrors(List.of())
