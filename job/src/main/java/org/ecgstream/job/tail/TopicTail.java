@@ -184,7 +184,7 @@ public final class TopicTail implements Callable<Integer> {
    * against the source's threshold when it has one); the samples from the opening beat to the one
    * that caused the event. Alerts from writers that did not name the peak beat omit it.
    */
-  static String alertLine(Alert a) {
+  public static String alertLine(Alert a) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s: %s; beats %d, anomalous %d; "
             + "peak loss %.2f vs threshold %.2f", Instant.ofEpochMilli(a.getEventTimeMillis()), a.getSourceId(),
         a.getKind(), a.getReason(), a.getBeats(), a.getAnomalousBeats(), a.getPeakLoss(), a.getThreshold()));
