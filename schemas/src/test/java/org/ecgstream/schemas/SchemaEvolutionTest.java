@@ -55,6 +55,58 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void alertsWithoutThePeakBeatAndTheAnomalousListStillReadAndOldReadersSkipThem() throws IOException {
+    Schema oldAlert = previous("Alert-v1.avsc");
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(oldAlert, Alert.getClassSchema()).getType())
+        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(Alert.getClassSchema(), oldAlert).getType())
+        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+
+    // New data, old reader: the added fields are skipped, the rest is intact.
+    Alert current = SchemaRoundTripTest.alert();
+    GenericRecord seenByOld = readGeneric(AvroBytes.encode(current), Alert.getClassSchema(), oldAlert);
+    assertThat(seenByOld.get("peakLoss")).isEqualTo(40.1);
+    assertThat(seenByOld.get("reason").toString()).isEqualTo(current.getReason());
+    assertThat(seenByOld.getSchema().getField("peakSequence")).isNull();
+    assertThat(seenByOld.getSchema().getField("anomalousSequences")).isNull();
+
+    // Old data, new reader: the added fields take their defaults.
+    GenericRecord old = new GenericData.Record(oldAlert);
+    for (Schema.Field f : oldAlert.getFields()) {
+      old.put(f.name(), f.name().equals("kind")
+          ? new GenericData.EnumSymbol(f.schema(), current.getKind().name()) : current.get(f.name()));
+    }
+    Alert read = AvroBytes.decode(writeGeneric(old), oldAlert, Alert.class);
+    assertThat(read.getPeakSequence()).isNull();
+    assertThat(read.getPeakTimeMillis()).isNull();
+    assertThat(read.getPeakTemplateMismatch()).isNull();
+    assertThat(read.getPeakTemplateThreshold()).isNull();
+    assertThat(read.getAnomalousSequences()).isEmpty();
+    assertThat(read.getAlertId()).isEqualTo(current.getAlertId());
+    assertThat(read.getKind()).isEqualTo(current.getKind());
+    assertThat(read.getPeakLoss()).isEqualTo(40.1);
+  }
+
+  /** A field added to a topic's schema without a default would make old records unreadable. */
+  @Test
+  void everyFieldAddedSinceAPreviousVersionHasADefault() throws IOException {
+    for (String[] pair : new String[][] {{"Alert-v1.avsc", "Alert"}, {"BeatScore-v1.avsc", "BeatScore"},
+        {"SampleFrame-v1.avsc", "SampleFrame"}}) {
+      Schema old = previous(pair[0]);
+      Schema current = switch (pair[1]) {
+        case "Alert" -> Alert.getClassSchema();
+        case "BeatScore" -> BeatScore.getClassSchema();
+        default -> SampleFrame.getClassSchema();
+      };
+      for (Schema.Field f : current.getFields()) {
+        if (old.getField(f.name()) == null) {
+          assertThat(f.hasDefaultValue()).as("%s.%s has a default", pair[1], f.name()).isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
   void sampleFramesWithoutThePeriodStillRead() throws IOException {
     Schema oldFrame = previous("SampleFrame-v1.avsc");
     GenericRecord old = new GenericData.Record(oldFrame);

@@ -22,14 +22,19 @@ class SchemaRoundTripTest {
         .setBatchSize(32).setScoredAtMillis(1_800_000_000_000L).build();
   }
 
+  static Alert alert() {
+    return Alert.newBuilder().setAlertId("patient-7/140").setSourceId("patient-7").setKind(AlertKind.UPDATED)
+        .setOpenedAtMillis(1000).setEventTimeMillis(2600).setFirstSequence(140).setLastSequence(559).setBeats(3)
+        .setAnomalousBeats(3).setPeakLoss(40.1).setThreshold(21.3).setModelVersion("v").setReason("3 of last 4 beats anomalous")
+        .setPeakSequence(280L).setPeakTimeMillis(1800L).setPeakTemplateMismatch(0.42).setPeakTemplateThreshold(0.3)
+        .setAnomalousSequences(List.of(140L, 280L, 420L)).build();
+  }
+
   @Test
   void everyTopicRecordSurvivesEncoding() throws IOException {
     assertThat(AvroBytes.decode(AvroBytes.encode(frame()), SampleFrame.class)).isEqualTo(frame());
     assertThat(AvroBytes.decode(AvroBytes.encode(score()), BeatScore.class)).isEqualTo(score());
-    Alert alert = Alert.newBuilder().setAlertId("patient-7/140").setSourceId("patient-7").setKind(AlertKind.UPDATED)
-        .setOpenedAtMillis(1000).setEventTimeMillis(2600).setFirstSequence(140).setLastSequence(559).setBeats(3)
-        .setAnomalousBeats(3).setPeakLoss(40.1).setThreshold(21.3).setModelVersion("v").setReason("3 of last 4 beats anomalous")
-        .build();
+    Alert alert = alert();
     assertThat(AvroBytes.decode(AvroBytes.encode(alert), Alert.class)).isEqualTo(alert);
     DeadLetter dl = DeadLetter.newBuilder().setReason("malformed Avro").setSourceId(null).setTopic("ecg.samples")
         .setPartition(2).setOffset(99).setSha256("ab").setRaw(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}))

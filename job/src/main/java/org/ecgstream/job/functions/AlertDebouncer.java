@@ -1,6 +1,8 @@
 package org.ecgstream.job.functions;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -8,6 +10,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.ecgstream.job.records.AlertEpisode;
+import org.ecgstream.job.records.AnomalousBeat;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.AlertKind;
 import org.ecgstream.schemas.BeatScore;
@@ -17,6 +20,9 @@ import org.ecgstream.schemas.BeatScore;
  * last {@code m} beats are anomalous, is updated every {@code updateEvery} anomalous beats or when
  * the peak loss rises (never once per beat), and closes after {@code closeAfter} normal beats in
  * a row. A source silent for the state TTL (wall clock) has its episode closed and state cleared.
+ * Every event names the peak beat (highest loss among the episode's anomalous beats, those that
+ * opened it included) and lists the first samples of the episode's last
+ * {@value AlertEpisode#LISTED} anomalous beats.
  */
 public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Alert> {
   private final int k;
@@ -56,6 +62,8 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
       }
       e = new AlertEpisode();
     }
+    boolean oldestLeaves = ((e.recent >>> (m - 1)) & 1) != 0;
+    int anomaliesBefore = Integer.bitCount(e.recent);
     e.recent = ((e.recent << 1) | (s.getAnomalous() ? 1 : 0)) & ((1 << m) - 1);
     e.seen = Math.min(m, e.seen + 1);
     e.lastSequence = s.getLastSequence();
@@ -63,15 +71,19 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
     e.modelVersion = s.getModelVersion();
     int recentAnomalies = Integer.bitCount(e.recent);
     if (!e.open) {
+      e.window = slide(e.window, oldestLeaves, anomaliesBefore, s.getAnomalous() ? AnomalousBeat.of(s) : null);
       if (recentAnomalies >= k) {
         e.open = true;
         e.alertId = s.getSourceId() + "/" + s.getFirstSequence();
         e.openedAtMillis = s.getEndTimeMillis();
         e.firstSequence = s.getFirstSequence();
-        // The episode includes the recent beats that opened it.
+        // The episode includes the recent beats that opened it: their count, peak and list.
         e.beats = e.seen;
         e.anomalousBeats = recentAnomalies;
-        e.peakLoss = s.getLoss();
+        e.peak = highest(e.window);
+        e.peakLoss = e.peak.loss;
+        e.anomalousSequences = Arrays.stream(e.window).mapToLong(b -> b.firstSequence).toArray();
+        e.window = null;
         e.normalRun = 0;
         e.sinceUpdate = 0;
         opened.inc();
@@ -81,10 +93,14 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
       e.beats++;
       if (s.getAnomalous()) {
         e.anomalousBeats++;
+        e.anomalousSequences = listed(e.anomalousSequences, s.getFirstSequence());
         e.normalRun = 0;
         e.sinceUpdate++;
         boolean newPeak = s.getLoss() > e.peakLoss;
-        e.peakLoss = Math.max(e.peakLoss, s.getLoss());
+        if (newPeak) {
+          e.peakLoss = s.getLoss();
+          e.peak = AnomalousBeat.of(s);
+        }
         if (newPeak || e.sinceUpdate >= updateEvery) {
           e.sinceUpdate = 0;
           out.collect(alert(e, s, AlertKind.UPDATED, newPeak ? "new peak loss" : e.anomalousBeats + " anomalous beats so far"));
@@ -112,21 +128,71 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
     AlertEpisode e = state.value();
     if (e != null && e.open) {
       closed.inc();
-      out.collect(Alert.newBuilder().setAlertId(e.alertId).setSourceId(ctx.getCurrentKey()).setKind(AlertKind.CLOSED)
-          .setOpenedAtMillis(e.openedAtMillis).setEventTimeMillis(timestamp).setFirstSequence(e.firstSequence)
-          .setLastSequence(e.lastSequence).setBeats(e.beats).setAnomalousBeats(e.anomalousBeats)
-          .setPeakLoss(e.peakLoss).setThreshold(e.threshold).setModelVersion(e.modelVersion)
-          .setReason("source silent for " + ttlMs + " ms").build());
+      // No beat caused this: the time is the wall clock's, sequence and threshold the last beat's.
+      out.collect(alert(e, ctx.getCurrentKey(), AlertKind.CLOSED, timestamp, e.lastSequence, e.threshold,
+          e.modelVersion, "source silent for " + ttlMs + " ms"));
     }
     state.clear();
   }
 
   private Alert alert(AlertEpisode e, BeatScore s, AlertKind kind, String reason) {
-    return Alert.newBuilder().setAlertId(e.alertId).setSourceId(s.getSourceId()).setKind(kind)
-        .setOpenedAtMillis(e.openedAtMillis).setEventTimeMillis(s.getEndTimeMillis()).setFirstSequence(e.firstSequence)
-        .setLastSequence(s.getLastSequence()).setBeats(e.beats).setAnomalousBeats(e.anomalousBeats)
-        .setPeakLoss(e.peakLoss).setThreshold(s.getThreshold()).setModelVersion(s.getModelVersion()).setReason(reason)
-        .build();
+    return alert(e, s.getSourceId(), kind, s.getEndTimeMillis(), s.getLastSequence(), s.getThreshold(),
+        s.getModelVersion(), reason);
+  }
+
+  private static Alert alert(AlertEpisode e, String sourceId, AlertKind kind, long eventTimeMillis, long lastSequence,
+                             double threshold, String modelVersion, String reason) {
+    Alert.Builder a = Alert.newBuilder().setAlertId(e.alertId).setSourceId(sourceId).setKind(kind)
+        .setOpenedAtMillis(e.openedAtMillis).setEventTimeMillis(eventTimeMillis).setFirstSequence(e.firstSequence)
+        .setLastSequence(lastSequence).setBeats(e.beats).setAnomalousBeats(e.anomalousBeats)
+        .setPeakLoss(e.peakLoss).setThreshold(threshold).setModelVersion(modelVersion).setReason(reason)
+        .setAnomalousSequences(e.anomalousSequences == null ? List.of()
+            : Arrays.stream(e.anomalousSequences).boxed().toList());
+    // An episode restored from state older than the peak beat has none until its peak rises.
+    if (e.peak != null) {
+      a.setPeakSequence(e.peak.firstSequence).setPeakTimeMillis(e.peak.timeMillis)
+          .setPeakTemplateMismatch(e.peak.templateMismatch).setPeakTemplateThreshold(e.peak.templateThreshold);
+    }
+    return a.build();
+  }
+
+  /**
+   * The anomalous beats among the last m after one more beat: without the oldest if it has just
+   * left them, with {@code added} (null for a normal beat) at the end. A window shorter than the
+   * {@code anomaliesBefore} it should hold (state from before windows were kept) lacks its oldest
+   * beats, so the one leaving is not in it.
+   */
+  private static AnomalousBeat[] slide(AnomalousBeat[] window, boolean oldestLeaves, int anomaliesBefore,
+                                       AnomalousBeat added) {
+    AnomalousBeat[] w = window == null ? new AnomalousBeat[0] : window;
+    if (oldestLeaves && w.length == anomaliesBefore) {
+      w = Arrays.copyOfRange(w, 1, w.length);
+    }
+    if (added != null) {
+      w = Arrays.copyOf(w, w.length + 1);
+      w[w.length - 1] = added;
+    }
+    return w;
+  }
+
+  /** The beat of the highest loss, the earliest of equal ones (beats are oldest first). */
+  private static AnomalousBeat highest(AnomalousBeat[] beats) {
+    AnomalousBeat peak = beats[0];
+    for (AnomalousBeat b : beats) {
+      if (b.loss > peak.loss) {
+        peak = b;
+      }
+    }
+    return peak;
+  }
+
+  /** {@code sequences} with {@code sequence} at the end, the oldest dropped beyond {@link AlertEpisode#LISTED}. */
+  private static long[] listed(long[] sequences, long sequence) {
+    long[] l = sequences == null ? new long[0] : sequences;
+    int keep = Math.min(l.length, AlertEpisode.LISTED - 1);
+    long[] next = Arrays.copyOfRange(l, l.length - keep, l.length + 1);
+    next[keep] = sequence;
+    return next;
   }
 
   private void clear(Context ctx) throws Exception {

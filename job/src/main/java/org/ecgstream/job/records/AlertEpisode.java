@@ -1,7 +1,17 @@
 package org.ecgstream.job.records;
 
-/** The debouncer's memory of a source: recent verdicts and any open episode. A Flink POJO. */
+/**
+ * The debouncer's memory of a source: recent verdicts and any open episode. A Flink POJO (no
+ * field falls back to Kryo); the fields after {@code modelVersion} were added later, so state
+ * restored from before them has them null.
+ */
 public class AlertEpisode {
+  /**
+   * Most anomalous beats an episode lists, the most recent ones; alert.m is at most 31, so the
+   * anomalous beats that open an episode are always all listed.
+   */
+  public static final int LISTED = 32;
+
   /** Bit i set: the i-th most recent beat was anomalous. */
   public int recent;
   /** Beats recorded in {@code recent}, at most m. */
@@ -18,6 +28,15 @@ public class AlertEpisode {
   public long lastSequence;
   public double threshold;
   public String modelVersion;
+  /**
+   * Before an episode opens: the anomalous beats among the last m, oldest first, one per set bit
+   * of {@code recent}, so it can open with its peak and its list. Null once open.
+   */
+  public AnomalousBeat[] window;
+  /** Once open: the beat {@code peakLoss} is of. */
+  public AnomalousBeat peak;
+  /** Once open: first samples of its last {@link #LISTED} anomalous beats, oldest first. */
+  public long[] anomalousSequences;
 
   public AlertEpisode() {}
 }

@@ -59,7 +59,8 @@ public final class TopicTail implements Callable<Integer> {
   @Option(names = "--from", defaultValue = "beginning", description = "beginning or end (default: ${DEFAULT-VALUE}).")
   String from;
 
-  @Option(names = "--json", description = "One JSON object per record instead of a readable line.")
+  @Option(names = "--json", description = "One JSON object per line, with every field of the record, instead of a "
+      + "readable line.")
   boolean json;
 
   @Option(names = "--max", defaultValue = "0", description = "Stop after this many records; 0 = never "
@@ -152,23 +153,15 @@ public final class TopicTail implements Callable<Integer> {
     }
   }
 
-  /** One readable line: when, which source, what happened. */
+  /** One readable line: when, which source, what happened. Times are UTC, ISO-8601. */
   static String line(Kind kind, SpecificRecord value) {
     return switch (kind) {
-      case ALERTS -> {
-        Alert a = (Alert) value;
-        yield String.format(Locale.ROOT, "%s %s %s: %s (beats %d, anomalous %d, peak loss %.2f, threshold %.2f; "
-                + "samples %d..%d)", Instant.ofEpochMilli(a.getEventTimeMillis()), a.getSourceId(), a.getKind(),
-            a.getReason(), a.getBeats(), a.getAnomalousBeats(), a.getPeakLoss(), a.getThreshold(),
-            a.getFirstSequence(), a.getLastSequence());
-      }
+      case ALERTS -> alertLine((Alert) value);
       case SCORES -> {
         BeatScore s = (BeatScore) value;
-        yield String.format(Locale.ROOT, "%s %s samples %d..%d loss %.2f threshold %.2f%s%s%s",
+        yield String.format(Locale.ROOT, "%s %s samples %d..%d loss %.2f vs threshold %.2f%s%s%s",
             Instant.ofEpochMilli(s.getEndTimeMillis()), s.getSourceId(), s.getFirstSequence(), s.getLastSequence(),
-            s.getLoss(), s.getThreshold(),
-            s.getTemplateMismatch() == null ? "" : String.format(Locale.ROOT, " template %.3f/%.3f",
-                s.getTemplateMismatch(), s.getTemplateThreshold()),
+            s.getLoss(), s.getThreshold(), template(s.getTemplateMismatch(), s.getTemplateThreshold()),
             s.getThresholdKind() == null ? "" : " (" + s.getThresholdKind() + ")", s.getAnomalous() ? " ANOMALOUS" : "");
       }
       case DEAD_LETTERS -> {
@@ -183,5 +176,33 @@ public final class TopicTail implements Callable<Integer> {
             f.getSourceId(), f.getSequence(), f.getValues().size());
       }
     };
+  }
+
+  /**
+   * An alert event: its time, the source, the kind and why; the episode's beats; the peak loss
+   * against the threshold and the peak beat (its time and first sample, and its template mismatch
+   * against the source's threshold when it has one); the samples from the opening beat to the one
+   * that caused the event. Alerts from writers that did not name the peak beat omit it.
+   */
+  public static String alertLine(Alert a) {
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s: %s; beats %d, anomalous %d; "
+            + "peak loss %.2f vs threshold %.2f", Instant.ofEpochMilli(a.getEventTimeMillis()), a.getSourceId(),
+        a.getKind(), a.getReason(), a.getBeats(), a.getAnomalousBeats(), a.getPeakLoss(), a.getThreshold()));
+    if (a.getPeakSequence() != null) {
+      b.append(" at ").append(a.getPeakTimeMillis() == null ? "?" : Instant.ofEpochMilli(a.getPeakTimeMillis()))
+          .append(" (beat from sample ").append(a.getPeakSequence())
+          .append(template(a.getPeakTemplateMismatch(), a.getPeakTemplateThreshold())).append(')');
+    }
+    return b.append(String.format(Locale.ROOT, "; samples %d..%d", a.getFirstSequence(), a.getLastSequence()))
+        .toString();
+  }
+
+  /** ", template mismatch M vs T", or nothing without a mismatch. */
+  private static String template(Double mismatch, Double threshold) {
+    if (mismatch == null) {
+      return "";
+    }
+    return String.format(Locale.ROOT, ", template mismatch %.3f vs %s", mismatch,
+        threshold == null ? "?" : String.format(Locale.ROOT, "%.3f", threshold));
   }
 }
