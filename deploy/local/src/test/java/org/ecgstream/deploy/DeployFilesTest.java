@@ -1,4 +1,4 @@
-package org.ecgstream.job.deploy;
+package org.ecgstream.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
