@@ -132,7 +132,8 @@ class ContainerisedClusterFailoverITCase {
 
     @Override
     public List<Integer> metricsPorts() {
-      // The compose file does not configure the Prometheus reporter yet.
+      // These containers run without the Prometheus reporter (docker-compose.yml's Flink services
+      // have it): there is nothing to scrape here.
       return List.of();
     }
 

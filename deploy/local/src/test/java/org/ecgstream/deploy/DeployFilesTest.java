@@ -1,4 +1,4 @@
-package org.ecgstream.job.deploy;
+package org.ecgstream.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,14 +50,18 @@ class DeployFilesTest {
     }
     assertThat(env).containsEntry("FLINK_VERSION", pomProperty("flink.version"))
         .containsEntry("KAFKA_VERSION", pomProperty("kafka.version")).containsEntry("JOB_VERSION", projectVersion());
+    // The monitoring images have no counterpart in the pom; .env still pins them.
+    assertThat(env.get("PROMETHEUS_VERSION")).matches("v\\d+\\.\\d+\\.\\d+");
+    assertThat(env.get("GRAFANA_VERSION")).matches("\\d+\\.\\d+\\.\\d+");
     String text = Files.readString(ROOT.resolve("docker-compose.yml"));
     Map<String, Object> compose = new Yaml().load(text);
     Map<String, Object> services = map(compose, "services");
     assertThat(services).containsKeys("kafka", "create-topics", "jobmanager", "taskmanager-1", "taskmanager-2",
-        "submit-job", "replay");
+        "submit-job", "replay", "checkpoints-permissions", "prometheus", "grafana");
     for (Object s : services.values()) {
       String image = (String) ((Map<String, Object>) s).get("image");
-      assertThat(image).matches("(apache/kafka:\\$\\{KAFKA_VERSION}|flink:\\$\\{FLINK_VERSION}-java17)");
+      assertThat(image).matches("(apache/kafka:\\$\\{KAFKA_VERSION}|flink:\\$\\{FLINK_VERSION}-java17"
+          + "|prom/prometheus:\\$\\{PROMETHEUS_VERSION}|grafana/grafana:\\$\\{GRAFANA_VERSION})");
     }
     assertThat(text).doesNotContainPattern("image:\\s*\\S*:\\d");
     TOPICS.forEach(t -> assertThat(text).contains(t));
