@@ -54,6 +54,14 @@ public final class EmbeddedDemo implements Callable<Integer> {
   @Option(names = "--web-ui-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
   int webUiPort;
 
+  @Option(names = "--kafka-port", defaultValue = "9092", description = "Where the embedded broker also listens, "
+      + "for bin/ecg tail (its default); skipped if taken; 0: not (default: ${DEFAULT-VALUE}).")
+  int kafkaPort;
+
+  @Option(names = "--stay", defaultValue = "AUTO", description = "Keep Kafka and Flink up after the summary until "
+      + "Enter, to read the topics: AUTO (when run from a terminal), YES, NO (default: ${DEFAULT-VALUE}).")
+  DemoServers.Stay stay;
+
   @Option(names = "--data", split = ",", description = "Continuous WFDB records to replay instead of ECG5000 beats, "
       + "e.g. data/mitdb/208.hea (comma-separated: several monitors).")
   List<Path> data;
@@ -85,7 +93,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
   public Integer call() throws Exception {
     if (data != null && !data.isEmpty()) {
       return RecordDemo.run(data, pace.equalsIgnoreCase("max") ? Double.POSITIVE_INFINITY : speed, learningSeconds,
-          overrides, webUiPort, summaryJson);
+          overrides, servers(), summaryJson);
     }
     Path model = ShippedData.find(Path.of("model-training", "models", "ecg5000-autoencoder.zip"));
     ModelMetadata meta = ModelFile.readMetadata(model);
@@ -101,9 +109,10 @@ public final class EmbeddedDemo implements Callable<Integer> {
         "transactional.id.prefix", "demo-" + run, "parallelism", "1", "checkpoint.interval.ms", "1000",
         "transaction.timeout.ms", "60000"));
     settings.putAll(overrides);
-    try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings, webUiPort)) {
+    DemoServers servers = servers();
+    try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings, webUiPort, servers.usableKafkaPort())) {
       JobConfig config = pipeline.config();
-      System.out.println("Flink job " + pipeline.jobId() + " running; web UI at http://localhost:" + webUiPort);
+      announce(pipeline, webUiPort);
       int[] reported = {0};
       EmbeddedPipeline.Run r = pipeline.replay(plan, beatMillis, !pace.equalsIgnoreCase("max"),
           Duration.ofMinutes(5).plusMillis(plan.beats() * beatMillis), a -> System.out.println(describe(a)), n -> {
@@ -119,8 +128,21 @@ public final class EmbeddedDemo implements Callable<Integer> {
       Files.createDirectories(json.getParent());
       Files.writeString(json, ModelFile.json().writeValueAsString(summary));
       System.out.println("summary written to " + json);
+      servers.lingerAfterSummary(pipeline.hostBootstrap(), config.alertsTopic());
       return summary.beatsScored() == plan.beats() ? 0 : 1;
     }
+  }
+
+  private DemoServers servers() {
+    return new DemoServers(webUiPort, kafkaPort, stay);
+  }
+
+  /** Where to watch: the web UI, and the topics for the tail tool. */
+  static void announce(EmbeddedPipeline pipeline, int webUiPort) {
+    JobConfig c = pipeline.config();
+    System.out.println("Flink job " + pipeline.jobId() + " running; web UI at http://localhost:" + webUiPort);
+    System.out.println(DemoServers.tailCommand(pipeline.hostBootstrap(), c.alertsTopic())
+        + " (in another terminal) shows the alerts as committed");
   }
 
   /** The console's word for an alert event, padded to one width. */

@@ -31,7 +31,7 @@ final class RecordDemo {
   private RecordDemo() {}
 
   static int run(List<Path> headers, double speed, double learningSeconds, Map<String, String> overrides,
-                 int webUiPort, Path summaryJson) throws Exception {
+                 DemoServers servers, Path summaryJson) throws Exception {
     List<WfdbRecord> records = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (Path h : headers) {
@@ -68,9 +68,9 @@ final class RecordDemo {
     if (!"r-peak".equals(settings.get("beats"))) {
       throw new IllegalArgumentException("continuous records need beats=r-peak, not " + settings.get("beats"));
     }
-    try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings, webUiPort)) {
+    try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings, servers.webUiPort(), servers.usableKafkaPort())) {
       JobConfig config = pipeline.config();
-      System.out.println("Flink job " + pipeline.jobId() + " running; web UI at http://localhost:" + webUiPort);
+      EmbeddedDemo.announce(pipeline, servers.webUiPort());
       int[] reported = {0};
       Duration replayTime = Duration.ofMillis(Math.round(minutes * 60_000 / speed));
       EmbeddedPipeline.Run r = pipeline.replay(plan, new EmbeddedPipeline.Pace(perSecond / 10, 1000, speed, "seconds"),
@@ -99,6 +99,7 @@ final class RecordDemo {
       Files.createDirectories(json.getParent());
       Files.writeString(json, ModelFile.json().writeValueAsString(summaries));
       System.out.println("summary written to " + json);
+      servers.lingerAfterSummary(pipeline.hostBootstrap(), config.alertsTopic());
       return r.scores().isEmpty() ? 1 : 0;
     }
   }

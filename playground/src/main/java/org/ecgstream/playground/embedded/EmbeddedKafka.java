@@ -1,6 +1,7 @@
 package org.ecgstream.playground.embedded;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -9,8 +10,8 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * A real single-node Kafka (KRaft) broker inside this JVM on random local ports, with transaction
- * support: for the embedded demo and the integration tests. Never part of the job jar.
+ * A real single-node Kafka (KRaft) broker inside this JVM, with transaction support: for the
+ * embedded demo and the integration tests. Never part of the job jar.
  */
 public final class EmbeddedKafka implements AutoCloseable {
   private final KafkaClusterTestKit cluster;
@@ -19,10 +20,27 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.cluster = cluster;
   }
 
+  /** A broker on free local ports. */
   public static EmbeddedKafka start() {
+    return start(0);
+  }
+
+  /**
+   * A broker on free local ports that also listens on {@code hostPort} of localhost (0: not), so
+   * tools in other processes find it where they look by default (the tail tool: 9092). Kafka's test
+   * kit binds its own listeners to free ports; a listener of another name is bound as configured.
+   */
+  public static EmbeddedKafka start(int hostPort) {
     try {
-      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(
-          new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+      TestKitNodes.Builder nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+          .setNumControllerNodes(1);
+      if (hostPort > 0) {
+        // Node 0 is the combined broker and controller.
+        nodes.setPerServerProperties(Map.of(0, Map.of(
+            "listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0,HOST://localhost:" + hostPort,
+            "listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:PLAINTEXT")));
+      }
+      KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
           .setConfigProp("offsets.topic.replication.factor", "1")
           .setConfigProp("transaction.state.log.replication.factor", "1")
           .setConfigProp("transaction.state.log.min.isr", "1")

@@ -40,10 +40,13 @@ public final class EmbeddedPipeline implements AutoCloseable {
   private final JobConfig config;
   private final JobClient job;
 
-  private EmbeddedPipeline(EmbeddedKafka kafka, JobConfig config, JobClient job) {
+  private final int hostPort;
+
+  private EmbeddedPipeline(EmbeddedKafka kafka, JobConfig config, JobClient job, int hostPort) {
     this.kafka = kafka;
     this.config = config;
     this.job = job;
+    this.hostPort = hostPort;
   }
 
   /**
@@ -53,7 +56,12 @@ public final class EmbeddedPipeline implements AutoCloseable {
    * @param webUiPort Flink web UI port, or 0 for none
    */
   public static EmbeddedPipeline start(Map<String, String> settings, int webUiPort) throws Exception {
-    EmbeddedKafka kafka = EmbeddedKafka.start();
+    return start(settings, webUiPort, 0);
+  }
+
+  /** As {@link #start(Map, int)}; the broker also listens on {@code hostPort} of localhost (0: not). */
+  public static EmbeddedPipeline start(Map<String, String> settings, int webUiPort, int hostPort) throws Exception {
+    EmbeddedKafka kafka = EmbeddedKafka.start(hostPort);
     try {
       Map<String, String> s = new java.util.LinkedHashMap<>(settings);
       s.put("bootstrap.servers", kafka.bootstrapServers());
@@ -68,7 +76,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
         env = StreamExecutionEnvironment.createLocalEnvironment();
       }
       EcgAnomalyJob.build(env, config, JobEnds.kafka(config), UnaryOperator.identity());
-      return new EmbeddedPipeline(kafka, config, env.executeAsync("ecg-anomaly-detection (embedded)"));
+      return new EmbeddedPipeline(kafka, config, env.executeAsync("ecg-anomaly-detection (embedded)"), hostPort);
     } catch (Exception | Error e) {
       kafka.close();
       throw e;
@@ -77,6 +85,11 @@ public final class EmbeddedPipeline implements AutoCloseable {
 
   public JobConfig config() {
     return config;
+  }
+
+  /** Where other processes on this machine reach the broker. */
+  public String hostBootstrap() {
+    return hostPort > 0 ? "localhost:" + hostPort : config.bootstrapServers();
   }
 
   public String jobId() {
