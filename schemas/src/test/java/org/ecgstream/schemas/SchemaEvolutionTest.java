@@ -26,13 +26,18 @@ class SchemaEvolutionTest {
     }
   }
 
+  /** Each schema reads what the other wrote. */
+  static void assertCompatibleBothWays(Schema old, Schema current) {
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(old, current).getType())
+        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(current, old).getType())
+        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+  }
+
   @Test
   void oldReaderReadsNewDataAndNewReaderReadsOldData() throws IOException {
     Schema oldScore = previous("BeatScore-v1.avsc");
-    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(oldScore, BeatScore.getClassSchema()).getType())
-        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
-    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(BeatScore.getClassSchema(), oldScore).getType())
-        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+    assertCompatibleBothWays(oldScore, BeatScore.getClassSchema());
 
     // New data, old reader: the new field is skipped, the rest is intact.
     BeatScore current = SchemaRoundTripTest.score();
@@ -57,10 +62,7 @@ class SchemaEvolutionTest {
   @Test
   void alertsWithoutThePeakBeatAndTheAnomalousListStillReadAndOldReadersSkipThem() throws IOException {
     Schema oldAlert = previous("Alert-v1.avsc");
-    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(oldAlert, Alert.getClassSchema()).getType())
-        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
-    assertThat(SchemaCompatibility.checkReaderWriterCompatibility(Alert.getClassSchema(), oldAlert).getType())
-        .isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+    assertCompatibleBothWays(oldAlert, Alert.getClassSchema());
 
     // New data, old reader: the added fields are skipped, the rest is intact.
     Alert current = SchemaRoundTripTest.alert();
