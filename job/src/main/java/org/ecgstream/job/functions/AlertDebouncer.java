@@ -62,8 +62,6 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
       }
       e = new AlertEpisode();
     }
-    boolean oldestLeaves = ((e.recent >>> (m - 1)) & 1) != 0;
-    int anomaliesBefore = Integer.bitCount(e.recent);
     e.recent = ((e.recent << 1) | (s.getAnomalous() ? 1 : 0)) & ((1 << m) - 1);
     e.seen = Math.min(m, e.seen + 1);
     e.lastSequence = s.getLastSequence();
@@ -71,7 +69,7 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
     e.modelVersion = s.getModelVersion();
     int recentAnomalies = Integer.bitCount(e.recent);
     if (!e.open) {
-      e.window = slide(e.window, oldestLeaves, anomaliesBefore, s.getAnomalous() ? AnomalousBeat.of(s) : null);
+      e.window = slide(e.window, s.getAnomalous() ? AnomalousBeat.of(s) : null, recentAnomalies);
       if (recentAnomalies >= k) {
         e.open = true;
         e.alertId = s.getSourceId() + "/" + s.getFirstSequence();
@@ -80,8 +78,9 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
         // The episode includes the recent beats that opened it: their count, peak and list.
         e.beats = e.seen;
         e.anomalousBeats = recentAnomalies;
-        e.peak = highest(e.window);
-        e.peakLoss = e.peak.loss;
+        // Empty only for state restored from before the window was kept (with k lowered since).
+        e.peak = e.window.length > 0 ? highest(e.window) : null;
+        e.peakLoss = e.peak != null ? e.peak.loss : s.getLoss();
         e.anomalousSequences = Arrays.stream(e.window).mapToLong(b -> b.firstSequence).toArray();
         e.window = null;
         e.normalRun = 0;
@@ -157,22 +156,19 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
   }
 
   /**
-   * The anomalous beats among the last m after one more beat: without the oldest if it has just
-   * left them, with {@code added} (null for a normal beat) at the end. A window shorter than the
-   * {@code anomaliesBefore} it should hold (state from before windows were kept) lacks its oldest
-   * beats, so the one leaving is not in it.
+   * The anomalous beats among the last m after one more beat, oldest first: {@code added} (null for
+   * a normal beat) appended, then only the newest {@code anomalies} kept, one per set bit of the
+   * verdict bits. Trimming to the bit count, rather than dropping the beat that left, keeps the two
+   * in step also for state restored with a smaller alert.m, and for state from before the window
+   * was kept (shorter than its bits: nothing older is known).
    */
-  private static AnomalousBeat[] slide(AnomalousBeat[] window, boolean oldestLeaves, int anomaliesBefore,
-                                       AnomalousBeat added) {
+  private static AnomalousBeat[] slide(AnomalousBeat[] window, AnomalousBeat added, int anomalies) {
     AnomalousBeat[] w = window == null ? new AnomalousBeat[0] : window;
-    if (oldestLeaves && w.length == anomaliesBefore) {
-      w = Arrays.copyOfRange(w, 1, w.length);
-    }
     if (added != null) {
       w = Arrays.copyOf(w, w.length + 1);
       w[w.length - 1] = added;
     }
-    return w;
+    return w.length > anomalies ? Arrays.copyOfRange(w, w.length - anomalies, w.length) : w;
   }
 
   /** The beat of the highest loss, the earliest of equal ones (beats are oldest first). */

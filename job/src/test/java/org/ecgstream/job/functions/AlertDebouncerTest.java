@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -245,6 +247,74 @@ class AlertDebouncerTest {
         assertThat(a.getAnomalousSequences()).containsExactly(0L, 140L, 280L);
         assertThat(a.getPeakSequence()).isEqualTo(140);
       });
+    }
+  }
+
+  /** Restores {@code snapshot} into a debouncer with other k and m, as an upgrade with new settings does. */
+  private static KeyedOneInputStreamOperatorTestHarness<String, BeatScore, Alert> restoredWith(
+      OperatorSubtaskState snapshot, int k, int m) throws Exception {
+    var restored = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new AlertDebouncer(k, m, 3, 4, Duration.ofSeconds(60))),
+        BeatScore::getSourceId, Types.STRING);
+    restored.initializeState(snapshot);
+    restored.open();
+    return restored;
+  }
+
+  @Test
+  void shouldNameOnlyBeatsAmongTheLastMWhenMIsLoweredAcrossARestore() throws Exception {
+    try (var before = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new AlertDebouncer(3, 8, 3, 4, Duration.ofSeconds(60))),
+        BeatScore::getSourceId, Types.STRING)) {
+      before.open();
+      // Beat 0 (the highest loss) is anomalous, then five normal beats, then beat 6: 2 of the last 8.
+      score(before, "p1", 0, true, 99, null, null);
+      for (int n = 1; n <= 5; n++) {
+        score(before, "p1", n * 140L, false, 5, null, null);
+      }
+      score(before, "p1", 840, true, 30, null, null);
+      OperatorSubtaskState snapshot = before.snapshot(1, 1);
+      try (var after = restoredWith(snapshot, 3, 5)) {
+        score(after, "p1", 980, true, 40, null, null);
+        score(after, "p1", 1120, true, 35, null, null);
+        // With m = 5, beat 0 is no longer among the last 5: the episode is beats 6, 7 and 8.
+        assertThat(after.extractOutputValues()).singleElement().satisfies(a -> {
+          assertThat(a.getKind()).isEqualTo(AlertKind.OPENED);
+          assertThat(a.getAnomalousBeats()).isEqualTo(3);
+          assertThat(a.getAnomalousSequences()).containsExactly(840L, 980L, 1120L);
+          assertThat(a.getPeakSequence()).isEqualTo(980);
+          assertThat(a.getPeakLoss()).isEqualTo(40);
+        });
+      }
+    }
+  }
+
+  @Test
+  void shouldOpenWithoutAPeakBeatFromStateThatKeptNoWindowWhenKIsLowered() throws Exception {
+    // State as the debouncer kept it before it remembered beats: verdict bits only.
+    try (var before = new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new AlertDebouncer(3, 5, 3, 4, Duration.ofSeconds(60))),
+        BeatScore::getSourceId, Types.STRING)) {
+      before.open();
+      score(before, "p1", 0, true, 30, null, null);
+      score(before, "p1", 140, true, 31, null, null);
+      before.getOperator().setCurrentKey("p1");
+      ValueState<AlertEpisode> state = before.getOperator().getKeyedStateStore()
+          .getState(new ValueStateDescriptor<>("episode", AlertEpisode.class));
+      AlertEpisode e = state.value();
+      e.window = null;
+      state.update(e);
+      OperatorSubtaskState snapshot = before.snapshot(1, 1);
+      try (var after = restoredWith(snapshot, 2, 5)) {
+        // A normal beat: 2 of the last 5 are anomalous, so k = 2 opens an episode whose beats are unknown.
+        score(after, "p1", 280, false, 5, null, null);
+        assertThat(after.extractOutputValues()).singleElement().satisfies(a -> {
+          assertThat(a.getKind()).isEqualTo(AlertKind.OPENED);
+          assertThat(a.getAnomalousBeats()).isEqualTo(2);
+          assertThat(a.getAnomalousSequences()).isEmpty();
+          assertThat(a.getPeakSequence()).isNull();
+        });
+      }
     }
   }
 
