@@ -53,8 +53,8 @@ class DeployFilesSchemaTest {
   }
 
   /**
-   * The FlinkDeployment schema, with one amendment: the operator api used here (1.10.0; 1.11.0 and
-   * 1.13.0 do not resolve from the registry) lists Flink versions up to v1_20, as operator 1.10
+   * The FlinkDeployment schema, with one amendment: the operator api used here (1.10.0, the newest
+   * this project's build could fetch) lists Flink versions up to v1_20, as operator 1.10
    * did; the project's Flink version (the pom's) is added to that enum and nothing else changes.
    */
   private static CrdSchema flinkDeployment() throws IOException {

@@ -181,8 +181,9 @@ public final class TopicTail implements Callable<Integer> {
   /**
    * An alert event: its time, the source, the kind and why; the episode's beats; the peak loss
    * against the threshold and the peak beat (its time and first sample, and its template mismatch
-   * against the source's threshold when it has one); the samples from the opening beat to the one
-   * that caused the event. Alerts from writers that did not name the peak beat omit it.
+   * against the source's threshold when it has one); the samples from the episode's earliest known
+   * anomalous beat (the opening beat, or an earlier one among those that opened it) to the end of
+   * the beat that caused the event. Alerts from writers that did not name the peak beat omit it.
    */
   public static String alertLine(Alert a) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s: %s; beats %d, anomalous %d; "
@@ -193,8 +194,9 @@ public final class TopicTail implements Callable<Integer> {
           .append(" (beat from sample ").append(a.getPeakSequence())
           .append(template(a.getPeakTemplateMismatch(), a.getPeakTemplateThreshold())).append(')');
     }
-    return b.append(String.format(Locale.ROOT, "; samples %d..%d", a.getFirstSequence(), a.getLastSequence()))
-        .toString();
+    long from = a.getAnomalousSequences().isEmpty() ? a.getFirstSequence()
+        : Math.min(a.getFirstSequence(), a.getAnomalousSequences().get(0));
+    return b.append(String.format(Locale.ROOT, "; samples %d..%d", from, a.getLastSequence())).toString();
   }
 
   /** ", template mismatch M vs T", or nothing without a mismatch. */

@@ -10,7 +10,7 @@ import org.ecgstream.schemas.BeatScore;
 import org.ecgstream.schemas.DeadLetter;
 import org.junit.jupiter.api.Test;
 
-/** The readable lines, record by record; {@link TopicTailITCase} reads them from a broker. */
+/** The readable lines, record by record; the playground's TopicTailITCase reads them from a broker. */
 class TopicTailTest {
   private static Alert.Builder alert() {
     return Alert.newBuilder().setAlertId("patient-05/700").setSourceId("patient-05").setKind(AlertKind.UPDATED)
@@ -24,11 +24,14 @@ class TopicTailTest {
   void shouldSayWhenWhoWhatAndWhichBeatWasThePeak() {
     assertThat(TopicTail.line(TopicTail.Kind.ALERTS, alert().build())).isEqualTo(
         "2023-11-14T22:13:24.250Z patient-05 UPDATED: new peak loss; beats 7, anomalous 5; peak loss 99.50 vs "
-            + "threshold 21.25 at 2023-11-14T22:13:24.250Z (beat from sample 1400); samples 700..1539");
+            + "threshold 21.25 at 2023-11-14T22:13:24.250Z (beat from sample 1400); samples 420..1539");
     assertThat(TopicTail.line(TopicTail.Kind.ALERTS, alert().setPeakTemplateMismatch(1.2).setPeakTemplateThreshold(0.35)
-        .build())).contains("(beat from sample 1400, template mismatch 1.200 vs 0.350); samples 700..1539");
+        .build())).contains("(beat from sample 1400, template mismatch 1.200 vs 0.350); samples 420..1539");
     assertThat(TopicTail.line(TopicTail.Kind.ALERTS, alert().setPeakSequence(null).setPeakTimeMillis(null).build()))
-        .endsWith("peak loss 99.50 vs threshold 21.25; samples 700..1539");
+        .endsWith("peak loss 99.50 vs threshold 21.25; samples 420..1539");
+    // The samples start at the earliest anomalous beat the alert names, else at the opening beat.
+    assertThat(TopicTail.line(TopicTail.Kind.ALERTS, alert().setAnomalousSequences(List.of()).build()))
+        .endsWith("; samples 700..1539");
   }
 
   @Test

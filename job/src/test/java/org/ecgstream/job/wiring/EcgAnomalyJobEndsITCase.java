@@ -132,6 +132,16 @@ class EcgAnomalyJobEndsITCase {
     assertThat(alerts.received()).isNotEmpty()
         .allSatisfy(a -> assertThat(a.getSourceId()).isEqualTo("arrhythmic"))
         .anySatisfy(a -> assertThat(a.getKind()).isEqualTo(AlertKind.OPENED));
+    // Every event names its peak beat and lists anomalous beats that the scores show as such.
+    Map<Long, BeatScore> arrhythmic = scores.received().stream().filter(s -> s.getSourceId().equals("arrhythmic"))
+        .collect(Collectors.toMap(BeatScore::getFirstSequence, s -> s));
+    for (Alert a : alerts.received()) {
+      assertThat(a.getAnomalousSequences()).as("%s", a).hasSize(Math.min(a.getAnomalousBeats(), 32))
+          .contains(a.getPeakSequence())
+          .allSatisfy(seq -> assertThat(arrhythmic.get(seq).getAnomalous()).as("beat %d", seq).isTrue());
+      assertThat(arrhythmic.get(a.getPeakSequence()).getLoss()).isEqualTo(a.getPeakLoss());
+      assertThat(a.getPeakTimeMillis()).isEqualTo(arrhythmic.get(a.getPeakSequence()).getEndTimeMillis());
+    }
   }
 
   private static RawRecord raw(long brokerTime, String key, byte[] value) {

@@ -20,20 +20,20 @@ public final class ShippedData {
   }
 
   /**
-   * Resolves {@code relative} against the working directory or the nearest parent that has it, else
-   * against the checkout named by the system property {@code ecg.home} (the launcher sets it, so
-   * the tools find the shipped files from any directory).
+   * Resolves {@code relative} against the checkout named by the system property {@code ecg.home}
+   * (the launcher sets it, so the tools use their own checkout's files from any directory), else
+   * against the working directory or the nearest parent that has it.
    */
   public static Path find(Path relative) {
+    String home = System.getProperty("ecg.home");
+    if (home != null && Files.exists(Path.of(home).resolve(relative))) {
+      return Path.of(home).resolve(relative);
+    }
     Path here = Path.of("").toAbsolutePath();
     for (Path p = here; p != null; p = p.getParent()) {
       if (Files.exists(p.resolve(relative))) {
         return p.resolve(relative);
       }
-    }
-    String home = System.getProperty("ecg.home");
-    if (home != null && Files.exists(Path.of(home).resolve(relative))) {
-      return Path.of(home).resolve(relative);
     }
     throw new DatasetFormatException(relative, 0, "not found in " + here + " or any parent directory"
         + (home == null ? "" : " nor in " + home));

@@ -23,7 +23,7 @@ class ShippedDataTest {
   }
 
   @Test
-  void fallsBackToTheCheckoutTheLauncherNamesAndSaysWhereItLooked(@TempDir Path home) throws IOException {
+  void prefersTheCheckoutTheLauncherNamesAndSaysWhereItLooked(@TempDir Path home) throws IOException {
     Path relative = Path.of("probe-" + UUID.randomUUID(), "file.txt");
     assertThatThrownBy(() -> ShippedData.find(relative)).isInstanceOf(DatasetFormatException.class)
         .hasMessageContaining("not found in").hasMessageNotContaining(" nor in ");
@@ -33,5 +33,11 @@ class ShippedDataTest {
     Files.createDirectories(home.resolve(relative).getParent());
     Files.writeString(home.resolve(relative), "x");
     assertThat(ShippedData.find(relative)).isEqualTo(home.resolve(relative));
+
+    // Where both have it, the named checkout wins over the working directory's.
+    Path shipped = Path.of("data", "ecg5000", "ECG5000_TRAIN.txt.gz");
+    Files.createDirectories(home.resolve(shipped).getParent());
+    Files.writeString(home.resolve(shipped), "x");
+    assertThat(ShippedData.find(shipped)).isEqualTo(home.resolve(shipped));
   }
 }

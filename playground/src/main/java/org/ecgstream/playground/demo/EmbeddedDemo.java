@@ -47,9 +47,9 @@ public final class EmbeddedDemo implements Callable<Integer> {
   @Option(names = "--beat-ms", defaultValue = "800", description = "Duration of one 140-sample beat (default: ${DEFAULT-VALUE}).")
   long beatMillis;
 
-  @Option(names = "--summary-json", defaultValue = "target/demo-summary.json",
-      description = "Where the summary is written as JSON (default: ${DEFAULT-VALUE}).")
-  Path summaryJson;
+  @Option(names = "--summary-json", description = "Where the summary is written as JSON (default: "
+      + "demo-summary.json beside the library log).")
+  Path summaryJson = outputs().resolve("demo-summary.json");
 
   @Option(names = "--web-ui-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
   int webUiPort;
@@ -78,14 +78,23 @@ public final class EmbeddedDemo implements Callable<Integer> {
   Map<String, String> overrides = Map.of();
 
   /** Where the libraries' log lines go, so the console shows only alerts, progress and the summary. */
-  static final Path LOG_FILE = Path.of("target", "ecg-demo.log");
+  static final Path LOG_FILE = outputs().resolve("ecg-demo.log");
+
+  /**
+   * Where the demo writes: the checkout's target/ when the launcher names the checkout
+   * (ecg.home), so a run from another directory leaves nothing there; else ./target.
+   */
+  static Path outputs() {
+    String home = System.getProperty("ecg.home");
+    return (home == null ? Path.of("") : Path.of(home)).toAbsolutePath().resolve("target");
+  }
 
   public static void main(String[] args) throws java.io.IOException {
     Files.createDirectories(LOG_FILE.getParent());
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", LOG_FILE.toString());
     System.out.println("library log: " + LOG_FILE.toAbsolutePath());
-    int code = new CommandLine(new EmbeddedDemo()).execute(args);
+    int code = new CommandLine(new EmbeddedDemo()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     System.exit(code);
   }
 

@@ -62,9 +62,9 @@ class TopicTailITCase {
     assertThat(text.out).containsExactly(
         "2026-12-03T12:00:00Z mitdb-208 OPENED: 3 of the last 5 beats anomalous; beats 5, anomalous 3; peak loss "
             + "81.25 vs threshold 40.50 at 2026-12-03T11:59:58.560Z (beat from sample 586, template mismatch 0.412 "
-            + "vs 0.300); samples 1090..1341",
+            + "vs 0.300); samples 334..1341",
         "2026-12-03T12:00:05Z mitdb-208 CLOSED: 5 normal beats in a row; beats 10, anomalous 3; peak loss 81.25 vs "
-            + "threshold 40.50 at 2026-12-03T11:59:58.560Z (beat from sample 586); samples 1090..2600",
+            + "threshold 40.50 at 2026-12-03T11:59:58.560Z (beat from sample 586); samples 334..2600",
         // Written by the previous job version, which did not name the peak beat.
         "2026-12-03T12:00:00Z mitdb-208 OPENED: 3 of the last 5 beats anomalous; beats 5, anomalous 3; peak loss "
             + "81.25 vs threshold 40.50; samples 1090..1341");
