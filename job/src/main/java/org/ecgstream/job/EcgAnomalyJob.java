@@ -74,7 +74,7 @@ public final class EcgAnomalyJob {
     DataStream<BeatScore> scores = beats
         .transform("score beats", TypeInformation.of(BeatScore.class),
             new BeatScoringOperator(c.modelPath(), ScoringEngine.valueOf(c.scorerEngine().toUpperCase()),
-                c.scorerThreads(), c.batchMaxSize(), c.batchMaxWait().toMillis()))
+                c.scorerThreads(), c.batchMaxSize(), c.batchMaxWait().toMillis(), c.scoresEmbedding()))
         .uid("beat-scorer");
     if (c.calibrationLearning().toMillis() > 0) {
       scores = scores.keyBy(BeatScore::getSourceId)

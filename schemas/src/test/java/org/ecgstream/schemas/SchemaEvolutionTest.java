@@ -93,7 +93,7 @@ class SchemaEvolutionTest {
   @Test
   void everyFieldAddedSinceAPreviousVersionHasADefault() throws IOException {
     for (String[] pair : new String[][] {{"Alert-v1.avsc", "Alert"}, {"BeatScore-v1.avsc", "BeatScore"},
-        {"SampleFrame-v1.avsc", "SampleFrame"}}) {
+        {"BeatScore-v2.avsc", "BeatScore"}, {"SampleFrame-v1.avsc", "SampleFrame"}}) {
       Schema old = previous(pair[0]);
       Schema current = switch (pair[1]) {
         case "Alert" -> Alert.getClassSchema();

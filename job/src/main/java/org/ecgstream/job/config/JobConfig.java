@@ -26,7 +26,7 @@ import java.util.function.Function;
  */
 public record JobConfig(String bootstrapServers, String samplesTopic, String scoresTopic, String alertsTopic,
                         String deadLettersTopic, String groupId, String startingOffsets, Path modelPath,
-                        String scorerEngine, int scorerThreads, String beats, int rPeakLead, Duration rPeakBefore,
+                        String scorerEngine, int scorerThreads, boolean scoresEmbedding, String beats, int rPeakLead, Duration rPeakBefore,
                         Duration rPeakAfter, Duration calibrationLearning, double calibrationK,
                         double calibrationTemplateK, double calibrationTemplateMinMismatch,
                         int windowStride, int frameMaxSamples,
@@ -52,6 +52,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     d.put("model.path", "model-training/models/ecg5000-autoencoder.zip");
     d.put("scorer.engine", "fused");
     d.put("scorer.threads", "1");
+    d.put("scores.embedding", "false");
     d.put("beats", "fixed-grid");
     d.put("rpeak.lead", "0");
     d.put("rpeak.before-ms", "250");
@@ -127,6 +128,10 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     if (!Set.of("fused", "dl4j").contains(v.get("scorer.engine"))) {
       throw new IllegalArgumentException("scorer.engine must be fused or dl4j, got " + v.get("scorer.engine"));
     }
+    String embedding = v.get("scores.embedding").toLowerCase(Locale.ROOT);
+    if (!embedding.equals("true") && !embedding.equals("false")) {
+      throw new IllegalArgumentException("scores.embedding must be true or false, got " + v.get("scores.embedding"));
+    }
     String beats = v.get("beats");
     if (!Set.of("fixed-grid", "r-peak").contains(beats)) {
       throw new IllegalArgumentException("beats must be fixed-grid or r-peak, got " + beats);
@@ -137,7 +142,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     }
     JobConfig c = new JobConfig(v.get("bootstrap.servers"), v.get("topic.samples"), v.get("topic.scores"),
         v.get("topic.alerts"), v.get("topic.dead-letters"), v.get("group.id"), offsets, Path.of(v.get("model.path")),
-        v.get("scorer.engine"), positive(v, "scorer.threads"), beats, nonNegative(v, "rpeak.lead"),
+        v.get("scorer.engine"), positive(v, "scorer.threads"), embedding.equals("true"), beats, nonNegative(v, "rpeak.lead"),
         millis(v, "rpeak.before-ms"), millis(v, "rpeak.after-ms"), millis(v, "calibration.learning-ms"),
         positiveNumber(v, "calibration.k"), positiveNumber(v, "calibration.template-k"),
         positiveNumber(v, "calibration.template-min-mismatch"), nonNegative(v, "window.stride"),
@@ -195,6 +200,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     m.put("model.path", modelPath.toString());
     m.put("scorer.engine", scorerEngine);
     m.put("scorer.threads", String.valueOf(scorerThreads));
+    m.put("scores.embedding", String.valueOf(scoresEmbedding));
     m.put("beats", beats);
     m.put("rpeak.lead", String.valueOf(rPeakLead));
     m.put("rpeak.before-ms", String.valueOf(rPeakBefore.toMillis()));

@@ -17,6 +17,7 @@ final class BeatScoreFactory {
   static BeatScore of(Beat b, ScoreBatch r, int i, String modelVersion, long scoredAtMillis, long latencyMicros,
                       int batchSize) {
     float[] steps = r.stepErrors(i);
+    float[] embedding = r.embedding(i);
     return BeatScore.newBuilder().setSourceId(b.sourceId).setFirstSequence(b.firstSequence)
         .setLastSequence(b.lastSequence).setStartTimeMillis(b.startTimeMillis).setEndTimeMillis(b.endTimeMillis)
         .setLoss(r.loss(i)).setLossMean(r.lossMean(i)).setThreshold(r.threshold()).setAnomalous(r.isAnomalous(i))
@@ -28,7 +29,15 @@ final class BeatScoreFactory {
         .setRrNextMillis(b.rrNextMillis < 0 ? null : b.rrNextMillis)
         .setTemplateMismatch(Double.isNaN(b.templateMismatch) ? null : b.templateMismatch)
         .setTemplateThreshold(Double.isNaN(b.templateMismatch) ? null : b.templateThreshold)
-        .setThresholdKind("model").build();
+        .setThresholdKind("model").setEmbedding(embedding == null ? null : boxed(embedding)).build();
+  }
+
+  private static List<Float> boxed(float[] values) {
+    List<Float> out = new ArrayList<>(values.length);
+    for (float v : values) {
+      out.add(v);
+    }
+    return out;
   }
 
   static List<Float> segments(float[] steps) {

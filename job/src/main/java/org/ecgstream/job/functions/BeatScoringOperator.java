@@ -30,6 +30,7 @@ public class BeatScoringOperator extends AbstractStreamOperator<BeatScore> imple
   private final int threads;
   private final int maxBatch;
   private final long maxWaitMs;
+  private final boolean embeddings;
 
   private transient Scorer scorer;
   private transient List<Beat> batch;
@@ -43,11 +44,18 @@ public class BeatScoringOperator extends AbstractStreamOperator<BeatScore> imple
   private transient Histogram losses;
 
   public BeatScoringOperator(Path modelPath, ScoringEngine engine, int threads, int maxBatch, long maxWaitMs) {
+    this(modelPath, engine, threads, maxBatch, maxWaitMs, false);
+  }
+
+  /** With {@code embeddings}, every score also carries the encoder's embedding of its beat. */
+  public BeatScoringOperator(Path modelPath, ScoringEngine engine, int threads, int maxBatch, long maxWaitMs,
+                             boolean embeddings) {
     this.modelPath = modelPath.toString();
     this.engine = engine;
     this.threads = threads;
     this.maxBatch = maxBatch;
     this.maxWaitMs = maxWaitMs;
+    this.embeddings = embeddings;
   }
 
   @Override
@@ -112,7 +120,7 @@ public class BeatScoringOperator extends AbstractStreamOperator<BeatScore> imple
     for (int i = 0; i < n; i++) {
       System.arraycopy(batch.get(i).values, 0, flat, i * size, size);
     }
-    ScoreBatch result = scorer.score(flat, n);
+    ScoreBatch result = scorer.score(flat, n, embeddings);
     long now = System.currentTimeMillis();
     batchSizes.update(n);
     for (int i = 0; i < n; i++) {

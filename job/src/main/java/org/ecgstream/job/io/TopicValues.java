@@ -10,6 +10,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.AvroBoundsCheck;
 import org.ecgstream.schemas.AvroBytes;
+import org.ecgstream.schemas.BeatScore;
 import org.ecgstream.schemas.SampleFrame;
 import org.ecgstream.schemas.SampleFrameWire;
 
@@ -18,12 +19,13 @@ import org.ecgstream.schemas.SampleFrameWire;
  * topic in its own wire format (any released schema version), the others as plain Avro binary. A
  * plain record names no schema, so one that does not decode with the current schema is tried with
  * each released version kept for its type, newest first (alerts written before the peak beat was
- * added); only a record that none reads exactly, to its last byte, is an error.
+ * added, scores before the embedding); only a record that none reads exactly, to its last byte, is an error.
  */
 public final class TopicValues {
   /** These limits only guard a reader; the job applies its own configured ones. */
   private static final AvroBoundsCheck.Limits SAMPLES_LIMITS = new AvroBoundsCheck.Limits(1 << 20, 1 << 24);
-  private static final Map<Class<?>, List<Schema>> RELEASED = Map.of(Alert.class, List.of(released("Alert-v1.avsc")));
+  private static final Map<Class<?>, List<Schema>> RELEASED = Map.of(Alert.class, List.of(released("Alert-v1.avsc")),
+      BeatScore.class, List.of(released("BeatScore-v2.avsc")));
 
   private TopicValues() {}
 

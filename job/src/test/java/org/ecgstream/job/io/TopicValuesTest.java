@@ -18,6 +18,7 @@ import org.apache.avro.io.EncoderFactory;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.AlertKind;
 import org.ecgstream.schemas.AvroBytes;
+import org.ecgstream.schemas.BeatScore;
 import org.junit.jupiter.api.Test;
 
 class TopicValuesTest {
@@ -73,5 +74,32 @@ class TopicValuesTest {
         .isInstanceOf(IOException.class);
     assertThatThrownBy(() -> TopicValues.decode(Arrays.copyOf(good, good.length - 2), Alert.class))
         .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void shouldReadAScoreWrittenBeforeTheEmbeddingWithoutOne() throws IOException {
+    BeatScore current = BeatScore.newBuilder().setSourceId("p1").setFirstSequence(0).setLastSequence(139)
+        .setStartTimeMillis(1000).setEndTimeMillis(1800).setLoss(27.5).setLossMean(0.2).setThreshold(44)
+        .setAnomalous(false).setModelVersion("m1").setSegmentErrors(List.of(0.1f)).setTopSteps(List.of(3))
+        .setScoringLatencyMicros(5).setTemplateMismatch(0.1).setTemplateThreshold(0.4)
+        .setEmbedding(List.of(0.5f, -0.25f)).build();
+    assertThat(TopicValues.decode(AvroBytes.encode(current), BeatScore.class)).isEqualTo(current);
+
+    Schema released;
+    try (InputStream in = TopicValues.class.getResourceAsStream("history/BeatScore-v2.avsc")) {
+      released = new Schema.Parser().parse(in);
+    }
+    GenericRecord old = new GenericData.Record(released);
+    for (Schema.Field f : released.getFields()) {
+      old.put(f.name(), current.get(f.name()));
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+    new GenericDatumWriter<GenericRecord>(released).write(old, enc);
+    enc.flush();
+    BeatScore read = TopicValues.decode(out.toByteArray(), BeatScore.class);
+    assertThat(read.getEmbedding()).isNull();
+    assertThat(read.getLoss()).isEqualTo(27.5);
+    assertThat(read.getTemplateThreshold()).isEqualTo(0.4);
   }
 }

@@ -86,27 +86,10 @@ class EcgAnomalyJobEndsITCase {
       at += stride + 1;
     }
 
-    CollectingSink<BeatScore> scores = new CollectingSink<>();
-    CollectingSink<Alert> alerts = new CollectingSink<>();
-    CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
-    // The generator is shipped to the task: it carries the records' parts as arrays.
-    long[] times = records.stream().mapToLong(r -> r.timestamp).toArray();
-    byte[][] keys = records.stream().map(r -> r.key).toArray(byte[][]::new);
-    byte[][] values = records.stream().map(r -> r.value).toArray(byte[][]::new);
-    JobEnds ends = new JobEnds(new DataGeneratorSource<>(
-        i -> new RawRecord("ecg.samples", 0, i, times[i.intValue()], keys[i.intValue()], values[i.intValue()]),
-        times.length, TypeInformation.of(RawRecord.class)), scores, alerts, deadLetters);
-    // Parallelism 1: a generator source splits its range across readers, which would reorder a
-    // patient's frames; a Kafka partition keeps one key's frames in order (the playground's tests
-    // run the Kafka ends at parallelism 2).
-    JobConfig c = JobConfig.fromMap(Map.of("model.path", model.toString(), "parallelism", "1",
-        "checkpoint.interval.ms", "500"), k -> null);
-    Configuration conf = new Configuration();
-    // A restart would replay the bounded input into non-transactional sinks: fail instead.
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    EcgAnomalyJob.build(env, c, ends, UnaryOperator.identity());
-    env.execute("ecg-ends-it");
+    Outputs out = run(model, records, Map.of());
+    CollectingSink<BeatScore> scores = out.scores();
+    CollectingSink<Alert> alerts = out.alerts();
+    CollectingSink<DeadLetter> deadLetters = out.deadLetters();
 
     Map<String, Long> perPatient = scores.received().stream()
         .collect(Collectors.groupingBy(BeatScore::getSourceId, Collectors.counting()));
@@ -117,6 +100,7 @@ class EcgAnomalyJobEndsITCase {
       assertThat(s.getLoss()).as("loss of %s/%d", s.getSourceId(), s.getFirstSequence())
           .isCloseTo(offline.get(s.getSourceId() + "/" + s.getFirstSequence()), within(1e-4));
       assertThat(s.getAnomalous()).isEqualTo(s.getLoss() > s.getThreshold());
+      assertThat(s.getEmbedding()).as("no embedding unless scores.embedding is on").isNull();
     }
 
     assertThat(deadLetters.received()).hasSize(malformed.size());
@@ -142,6 +126,61 @@ class EcgAnomalyJobEndsITCase {
       assertThat(arrhythmic.get(a.getPeakSequence()).getLoss()).isEqualTo(a.getPeakLoss());
       assertThat(a.getPeakTimeMillis()).isEqualTo(arrhythmic.get(a.getPeakSequence()).getEndTimeMillis());
     }
+  }
+
+  @Test
+  void withScoresEmbeddingOnEveryScoreCarriesItsBeatsEmbedding() throws Exception {
+    Path model = ShippedData.find(Path.of("model-training", "models", "ecg5000-autoencoder.zip"));
+    Scorer scorer = Scorer.load(model, ScoringEngine.FUSED, 1);
+    NormalSplit split = scorer.metadata().dataset().split(DatasetReader.read(ShippedData.ecg5000()));
+    ReplayPlan plan = new ReplayPlan.Builder(140, 1).addAll("p1", split.testNormal().subList(0, 4))
+        .addAll("p1", split.abnormal().subList(0, 2)).build();
+    Map<Long, float[]> offline = new HashMap<>();
+    List<RawRecord> records = new ArrayList<>();
+    for (PlannedBeat beat : plan.all()) {
+      offline.put(beat.firstSequence(), scorer.score(beat.values(), 1, true).embedding(0));
+      for (SampleFrame f : FrameSlicer.frames(beat, 1, 35, START, PERIOD_MICROS)) {
+        records.add(raw(f.getEventTimeMillis(), f.getSourceId(), SampleFrameWire.encode(f)));
+      }
+    }
+    List<BeatScore> scores = run(model, records, Map.of("scores.embedding", "true")).scores().received();
+    int e = scorer.metadata().architecture().embedding();
+    assertThat(scores).hasSize(6).allSatisfy(s -> {
+      float[] expected = offline.get(s.getFirstSequence());
+      assertThat(s.getEmbedding()).hasSize(e);
+      for (int i = 0; i < e; i++) {
+        assertThat(s.getEmbedding().get(i)).as("beat %d, value %d", s.getFirstSequence(), i)
+            .isCloseTo(expected[i], within(1e-4f));
+      }
+    });
+  }
+
+  record Outputs(CollectingSink<BeatScore> scores, CollectingSink<Alert> alerts, CollectingSink<DeadLetter> deadLetters) {}
+
+  /** Runs the whole job on {@code records} with collecting sinks, to the end of the input. */
+  private static Outputs run(Path model, List<RawRecord> records, Map<String, String> settings) throws Exception {
+    Outputs out = new Outputs(new CollectingSink<>(), new CollectingSink<>(), new CollectingSink<>());
+    // The generator is shipped to the task: it carries the records' parts as arrays.
+    long[] times = records.stream().mapToLong(r -> r.timestamp).toArray();
+    byte[][] keys = records.stream().map(r -> r.key).toArray(byte[][]::new);
+    byte[][] values = records.stream().map(r -> r.value).toArray(byte[][]::new);
+    JobEnds ends = new JobEnds(new DataGeneratorSource<>(
+        i -> new RawRecord("ecg.samples", 0, i, times[i.intValue()], keys[i.intValue()], values[i.intValue()]),
+        times.length, TypeInformation.of(RawRecord.class)), out.scores(), out.alerts(), out.deadLetters());
+    // Parallelism 1: a generator source splits its range across readers, which would reorder a
+    // patient's frames; a Kafka partition keeps one key's frames in order (the playground's tests
+    // run the Kafka ends at parallelism 2).
+    Map<String, String> all = new HashMap<>(Map.of("model.path", model.toString(), "parallelism", "1",
+        "checkpoint.interval.ms", "500"));
+    all.putAll(settings);
+    JobConfig c = JobConfig.fromMap(all, k -> null);
+    Configuration conf = new Configuration();
+    // A restart would replay the bounded input into non-transactional sinks: fail instead.
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    EcgAnomalyJob.build(env, c, ends, UnaryOperator.identity());
+    env.execute("ecg-ends-it");
+    return out;
   }
 
   private static RawRecord raw(long brokerTime, String key, byte[] value) {

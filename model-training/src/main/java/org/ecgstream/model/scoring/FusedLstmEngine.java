@@ -79,16 +79,16 @@ public final class FusedLstmEngine implements ReconstructionEngine {
   }
 
   @Override
-  public float[] reconstruct(float[] normalised, int batch) {
+  public float[] reconstruct(float[] normalised, int batch, float[] embeddings) {
     float[] out = new float[batch * features * length];
     for (int from = 0; from < batch; from += CHUNK) {
       int n = Math.min(CHUNK, batch - from);
-      reconstructChunk(normalised, from, n, out);
+      reconstructChunk(normalised, from, n, out, embeddings);
     }
     return out;
   }
 
-  private void reconstructChunk(float[] in, int from, int n, float[] out) {
+  private void reconstructChunk(float[] in, int from, int n, float[] out, float[] embeddings) {
     int t = length;
     int f = features;
     int rows = t * n;
@@ -108,6 +108,10 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     enc1.run(buf.xw[0], false, n, t, buf.h1, gemvMaxBatch);
     enc2.project(buf.h1, rows, buf.xw[1]);
     FloatPointer embedding = enc2.run(buf.xw[1], false, n, t, null, gemvMaxBatch);
+    if (embeddings != null) {
+      // [n, E], row-major: window b's embedding is row b.
+      embedding.position(0).get(embeddings, from * enc2.hidden, n * enc2.hidden);
+    }
     // The first decoder layer sees the embedding at every step: one projection for all of them.
     dec1.project(embedding, n, buf.xw[2]);
     dec1.run(buf.xw[2], true, n, t, buf.d1, gemvMaxBatch);

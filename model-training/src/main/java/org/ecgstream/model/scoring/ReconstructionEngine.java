@@ -5,7 +5,16 @@ package org.ecgstream.model.scoring;
  * returns the reconstruction in the same layout. One instance per thread.
  */
 public interface ReconstructionEngine {
-  float[] reconstruct(float[] normalised, int batch);
+  default float[] reconstruct(float[] normalised, int batch) {
+    return reconstruct(normalised, batch, null);
+  }
+
+  /**
+   * As {@link #reconstruct(float[], int)}, also writing each window's embedding (the second
+   * encoder layer's last hidden state, what the decoder rebuilds the window from: E values per
+   * window, back to back) into {@code embeddings} unless it is null.
+   */
+  float[] reconstruct(float[] normalised, int batch, float[] embeddings);
 
   /** A short name for logs and benchmarks. */
   String name();

@@ -5,10 +5,10 @@ import java.util.Arrays;
 /**
  * Scores of a batch of windows: per-window loss (sum over the window, and its mean), per-time-step
  * absolute errors and the reconstruction (both time-major and in original units, like the input)
- * and the anomaly decision at the model's threshold.
+ * and the anomaly decision at the model's threshold; when asked for, each window's embedding.
  */
 public record ScoreBatch(int size, int length, int features, double[] lossSum, float[] absErrors,
-                         float[] reconstruction, boolean[] anomalous, double threshold) {
+                         float[] reconstruction, boolean[] anomalous, double threshold, float[] embeddings) {
 
   public double loss(int i) {
     return lossSum[i];
@@ -37,6 +37,15 @@ public record ScoreBatch(int size, int length, int features, double[] lossSum, f
   public float[] reconstruction(int i) {
     int w = length * features;
     return Arrays.copyOfRange(reconstruction, i * w, (i + 1) * w);
+  }
+
+  /** The encoder's embedding of window {@code i}, or null when the batch was scored without. */
+  public float[] embedding(int i) {
+    if (embeddings == null) {
+      return null;
+    }
+    int e = embeddings.length / size;
+    return Arrays.copyOfRange(embeddings, i * e, (i + 1) * e);
   }
 
   public boolean isAnomalous(int i) {

@@ -68,6 +68,11 @@ public final class Scorer {
    * ({@code batch * length * features} values, original units).
    */
   public ScoreBatch score(float[] windows, int batch) {
+    return score(windows, batch, false);
+  }
+
+  /** As {@link #score(float[], int)}; with {@code embed}, also each window's encoder embedding. */
+  public ScoreBatch score(float[] windows, int batch, boolean embed) {
     int window = length * features;
     if (batch < 1 || windows.length < batch * window) {
       throw new IllegalArgumentException("expected " + batch + " windows of " + length + "x" + features
@@ -85,7 +90,8 @@ public final class Scorer {
       WindowTensors.writeNormalised(windows, i * window, length, features, norm, normalised, i * window);
     }
     float[] input = normalised.length == batch * window ? normalised : Arrays.copyOf(normalised, batch * window);
-    float[] reconstruction = engine.reconstruct(input, batch);
+    float[] embeddings = embed ? new float[batch * meta.architecture().embedding()] : null;
+    float[] reconstruction = engine.reconstruct(input, batch, embeddings);
     float[] restored = new float[batch * window];
     float[] absErrors = new float[batch * window];
     double[] losses = new double[batch];
@@ -95,7 +101,8 @@ public final class Scorer {
     for (int i = 0; i < batch; i++) {
       anomalous[i] = meta.threshold().isAnomalous(losses[i]);
     }
-    return new ScoreBatch(batch, length, features, losses, absErrors, restored, anomalous, meta.threshold().value());
+    return new ScoreBatch(batch, length, features, losses, absErrors, restored, anomalous, meta.threshold().value(),
+        embeddings);
   }
 
   /** Scores labelled windows in batches of at most {@code maxBatch}; returns their losses in order. */
