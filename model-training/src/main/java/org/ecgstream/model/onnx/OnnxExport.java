@@ -126,7 +126,7 @@ public final class OnnxExport {
   public static void write(Onnx.ModelProto model, Path file) throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+    Path tmp = Files.createTempFile(parent, ".onnx-", ".tmp");
     try {
       Files.write(tmp, model.toByteArray());
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * of 140 or more errors (tens of units for ECG5000 beats) and accumulates rounding in proportion
  * to its size, so it is compared relative to its value, 1e-5.
  */
-class OnnxExportParityTest {
+public class OnnxExportParityTest {
   static final double ABSOLUTE = 1e-5;
   static final double RELATIVE = 1e-5;
   static final Path SHIPPED = ShippedData.find(Path.of("model-training", "models", "ecg5000-autoencoder.zip"));
@@ -140,7 +140,7 @@ class OnnxExportParityTest {
     }
   }
 
-  static void assertScoringParity(OnnxRuntimeModel ort, Scorer scorer, List<LabelledWindow> windows) {
+  public static void assertScoringParity(OnnxRuntimeModel ort, Scorer scorer, List<LabelledWindow> windows) {
     int batch = windows.size();
     int w = scorer.windowLength() * scorer.features();
     float[] flat = new float[batch * w];
