@@ -14,7 +14,7 @@ import org.ecgstream.model.scoring.ReconstructionEngine;
 /**
  * An exported model run by ONNX Runtime on the CPU: used to check exports against the fused
  * engine and to time ONNX Runtime beside it. ONNX Runtime is an optional dependency: check
- * {@link #available()} before touching this class. Not thread-safe.
+ * {@link OnnxRuntimeClasspath#available()} before touching this class. Not thread-safe.
  *
  * <p>As a {@link ReconstructionEngine} it runs a {@link OnnxExport#networkGraph network graph}:
  * normalised windows laid out [batch][features][time] in and out, as the other engines take them.
@@ -44,16 +44,6 @@ public final class OnnxRuntimeModel implements ReconstructionEngine, AutoCloseab
       }
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime refused the model: " + e.getMessage(), e);
-    }
-  }
-
-  /** Whether ONNX Runtime's Java API is on the classpath (its natives load on first use). */
-  public static boolean available() {
-    try {
-      Class.forName("ai.onnxruntime.OrtEnvironment", false, OnnxRuntimeModel.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
     }
   }
 

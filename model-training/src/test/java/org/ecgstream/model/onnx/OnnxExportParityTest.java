@@ -51,7 +51,7 @@ public class OnnxExportParityTest {
 
   @BeforeAll
   static void exportTheShippedModel() {
-    assertThat(OnnxRuntimeModel.available()).as("ONNX Runtime on the test classpath").isTrue();
+    assertThat(OnnxRuntimeClasspath.available()).as("ONNX Runtime on the test classpath").isTrue();
     Nd4jRuntime.ensureStarted();
     shipped = ModelFile.load(SHIPPED);
     // Every 150th beat of TRAIN + TEST: normal and abnormal ones (labels 1–5).
