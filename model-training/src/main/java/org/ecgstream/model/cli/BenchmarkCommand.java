@@ -20,6 +20,7 @@ import org.ecgstream.model.onnx.OnnxRuntimeClasspath;
 import org.ecgstream.model.onnx.OnnxRuntimeModel;
 import org.ecgstream.model.scoring.Dl4jEngine;
 import org.ecgstream.model.scoring.FusedLstmEngine;
+import org.ecgstream.model.scoring.FusedLstmProfile;
 import org.ecgstream.model.scoring.Nd4jRuntime;
 import org.ecgstream.model.scoring.OpenBlasKernels;
 import org.ecgstream.model.scoring.ReconstructionEngine;
@@ -65,6 +66,11 @@ final class BenchmarkCommand implements Callable<Integer> {
           + "(run it in a process of its own).")
   boolean memory;
 
+  @Option(names = "--profile",
+      description = "Instead: where the fused engine's time goes, part by part and layer by layer, at --batches "
+          + "(up to " + FusedLstmEngine.CHUNK_SIZE + "), on the first of --threads.")
+  boolean profile;
+
   @Option(names = "--slots", defaultValue = "2",
       description = "With --memory: scorers loaded one after another, as slots of one TaskManager (default: ${DEFAULT-VALUE}).")
   int slots;
@@ -93,6 +99,9 @@ final class BenchmarkCommand implements Callable<Integer> {
           identity(a.features()), LossKind.L1));
     }
     String core = System.getenv(OpenBlasKernels.VARIABLE);
+    if (profile) {
+      return profile(subjects, ort);
+    }
     StringBuilder table = new StringBuilder(String.format("OpenBLAS kernels: %s%n%n", core == null
         ? "chosen by OpenBLAS from the CPU model (" + OpenBlasKernels.VARIABLE + " unset)"
             + OpenBlasKernels.hint().map(h -> "; " + h).orElse("")
@@ -165,6 +174,68 @@ final class BenchmarkCommand implements Callable<Integer> {
     System.out.print(footer);
     if (out != null) {
       Files.writeString(out, table);
+    }
+    return 0;
+  }
+
+  /**
+   * For each model and batch size: the fused engine timed as usual (and ONNX Runtime beside it,
+   * alternating), then the same calls with the engine's timing breakdown attached.
+   */
+  private int profile(List<Subject> subjects, boolean ort) throws IOException {
+    int t = threads.get(0);
+    Nd4jRuntime.setThreads(t);
+    StringBuilder report = new StringBuilder();
+    for (Subject s : subjects) {
+      FusedLstmEngine fused = new FusedLstmEngine(s.net, s.arch);
+      List<ReconstructionEngine> engines = new ArrayList<>(List.of(fused));
+      if (ort) {
+        engines.add(OrtEngines.of(s, t).get(0));
+      }
+      for (int batch : batches) {
+        if (batch > FusedLstmEngine.CHUNK_SIZE) {
+          throw new IllegalArgumentException("--profile takes batches up to " + FusedLstmEngine.CHUNK_SIZE);
+        }
+        float[] input = input(batch, s.arch);
+        int calls = Math.max(1, (minBeats + batch - 1) / batch);
+        for (ReconstructionEngine e : engines) {
+          warmUp(e, input, batch);
+        }
+        // The timed code must be compiled with its profiling branches taken, or the first
+        // profiled calls run it uncompiled: a warm-up with the breakdown on, thrown away.
+        fused.profile(new FusedLstmProfile());
+        warmUp(fused, input, batch);
+        FusedLstmProfile breakdown = new FusedLstmProfile();
+        double[][] ms = new double[engines.size() + 1][reps];
+        for (int r = 0; r < reps; r++) {
+          fused.profile(null);
+          for (int k = 0; k < engines.size(); k++) {
+            ms[k][r] = time(engines.get(k), input, batch, calls);
+          }
+          fused.profile(breakdown);
+          ms[engines.size()][r] = time(fused, input, batch, calls);
+        }
+        fused.profile(null);
+        String head = String.format(Locale.ROOT, "%n### %s, batch %d, %d thread(s)%n%nfused: %.2f ms per batch without "
+                + "the timing breakdown, %.2f with it (medians of %d rounds of %d calls)%s. The breakdown, summed over "
+                + "the %d profiled calls:%n%n", s.name, batch, t, median(ms[0]), median(ms[engines.size()]), reps,
+            calls, ort ? String.format(Locale.ROOT, "; ONNX Runtime %.2f ms per batch (fused / ORT %.2fx)", median(ms[1]),
+                median(ms[1]) / median(ms[0])) : "", breakdown.batches());
+        report.append(head).append(breakdown.table(s.arch.windowLength()));
+        System.out.print(head + breakdown.table(s.arch.windowLength()));
+      }
+      for (ReconstructionEngine e : engines) {
+        if (e instanceof AutoCloseable c) {
+          try {
+            c.close();
+          } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+          }
+        }
+      }
+    }
+    if (out != null) {
+      Files.writeString(out, report);
     }
     return 0;
   }

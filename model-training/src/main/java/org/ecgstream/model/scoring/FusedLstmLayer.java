@@ -33,6 +33,8 @@ final class FusedLstmLayer {
   private final FloatPointer rwp;
   private final float[] bias;
   private Scratch scratch;
+  /** Set while the benchmark profiles the engine; null otherwise. */
+  FusedLstmProfile.Layer profile;
 
   FusedLstmLayer(Map<String, INDArray> params, int index) {
     w = params.get(index + "_W").castTo(DataType.FLOAT).dup('c');
@@ -53,8 +55,13 @@ final class FusedLstmLayer {
 
   /** out[rows, 4H] = in[rows, inputs] · W, without the bias (added per step). */
   void project(FloatPointer in, int rows, FloatPointer out) {
+    FusedLstmProfile.Layer prof = profile;
+    long t0 = prof == null ? 0 : System.nanoTime();
     int g4 = 4 * hidden;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, g4, inputs, 1f, in, inputs, wp, g4, 0f, out, g4);
+    if (prof != null) {
+      prof.lap(FusedLstmProfile.LayerPart.INPUT_PROJECTION, t0);
+    }
   }
 
   /**
@@ -77,6 +84,8 @@ final class FusedLstmLayer {
     FloatPointer step = new FloatPointer(repeated ? sc.zRepeated : xw);
     FloatPointer row = new FloatPointer(step);
     FloatPointer out = allOut == null ? null : new FloatPointer(allOut);
+    FusedLstmProfile.Layer prof = profile;
+    long lap = prof == null ? 0 : System.nanoTime();
     for (int s = 0; s < t; s++) {
       // The step's pre-activations: x_t W (precomputed) + h_{t-1} RW, summed in place.
       if (repeated) {
@@ -93,18 +102,36 @@ final class FusedLstmLayer {
       } else if (s > 0) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, g4, h, 1f, sc.hPrev, h, rwp, g4, 1f, step, g4);
       }
+      if (prof != null) {
+        lap = prof.lap(FusedLstmProfile.LayerPart.RECURRENT_PRODUCT, lap);
+      }
       step.get(z, 0, n * g4);
+      if (prof != null) {
+        lap = prof.lap(FusedLstmProfile.LayerPart.COPY_OUT, lap);
+      }
       activate(z, sc.bias, n * g4);
+      if (prof != null) {
+        lap = prof.lap(FusedLstmProfile.LayerPart.ACTIVATION, lap);
+      }
       for (int b = 0; b < n; b++) {
         for (int k = 0; k < 4; k++) {
           System.arraycopy(z, b * g4 + k * h, gate[k], b * h, h);
         }
       }
+      if (prof != null) {
+        lap = prof.lap(FusedLstmProfile.LayerPart.GATE_SPLIT, lap);
+      }
       updateCell(gate[0], gate[1], gate[3], c, n * h);
       output(gate[2], c, hj, n * h);
+      if (prof != null) {
+        lap = prof.lap(FusedLstmProfile.LayerPart.CELL_AND_OUTPUT, lap);
+      }
       sc.hPrev.put(hj, 0, n * h);
       if (out != null) {
         out.position((long) s * n * h).put(hj, 0, n * h);
+      }
+      if (prof != null) {
+        lap = prof.lap(FusedLstmProfile.LayerPart.COPY_IN, lap);
       }
     }
     return sc.hPrev;

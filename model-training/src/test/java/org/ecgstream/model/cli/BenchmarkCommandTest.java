@@ -75,6 +75,23 @@ class BenchmarkCommandTest {
     assertThat(Long.parseLong(rss.strip())).as("VmRSS in MB").isGreaterThan(10);
   }
 
+  @Test
+  void profileModeBreaksTheFusedEnginesTimeDownByLayerAndPart(@TempDir Path dir) throws Exception {
+    Path report = dir.resolve("profile.md");
+    int code = ModelCli.execute("benchmark", "--profile", "--model", SmallModel.file().toString(), "--embeddings", "4",
+        "--batches", "3", "--threads", "1", "--reps", "1", "--min-beats", "3", "--out", report.toString());
+    assertThat(code).isZero();
+    String text = Files.readString(report);
+    assertThat(text).contains("### shipped (E=4), batch 3", "### random E=4, batch 3", "ONNX Runtime");
+    for (String part : List.of("| encoder 1 | recurrent product", "| decoder 2 | gate activations", "| engine | output layer (GEMM)",
+        "| all layers | cell update")) {
+      assertThat(text).contains(part);
+    }
+    double total = Double.parseDouble(text.lines().filter(l -> l.startsWith("| all | |")).findFirst().orElseThrow()
+        .split("\\|")[3].strip());
+    assertThat(total).as("ms per batch, all parts").isPositive();
+  }
+
   private static List<String> rows(Path table) throws Exception {
     return Files.readAllLines(table).stream().filter(l -> l.startsWith("| shipped") || l.startsWith("| random")).toList();
   }
