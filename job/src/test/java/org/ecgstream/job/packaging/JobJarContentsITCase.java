@@ -69,6 +69,13 @@ class JobJarContentsITCase {
             "org/apache/flink/(connector|formats|streaming/connectors|streaming/util/serialization)/.*"));
   }
 
+  @Test
+  void carriesNoOnnxRuntime() {
+    // Only the model tools' checks and benchmark use it (an optional dependency of model-training);
+    // its jar is 75 MB of natives for several platforms.
+    assertThat(entries).noneMatch(e -> e.startsWith("ai/onnxruntime/"));
+  }
+
   private static String manifest() {
     try (JarFile f = new JarFile(System.getProperty("job.jar"))) {
       return new String(f.getInputStream(f.getEntry("META-INF/MANIFEST.MF")).readAllBytes());

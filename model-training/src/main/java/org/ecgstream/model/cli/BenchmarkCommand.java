@@ -13,9 +13,14 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.bundle.ModelFile;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
+import org.ecgstream.model.nn.FeatureNormalizer;
 import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.onnx.OnnxExport;
+import org.ecgstream.model.onnx.OnnxRuntimeClasspath;
+import org.ecgstream.model.onnx.OnnxRuntimeModel;
 import org.ecgstream.model.scoring.Dl4jEngine;
 import org.ecgstream.model.scoring.FusedLstmEngine;
+import org.ecgstream.model.scoring.FusedLstmProfile;
 import org.ecgstream.model.scoring.Nd4jRuntime;
 import org.ecgstream.model.scoring.OpenBlasKernels;
 import org.ecgstream.model.scoring.ReconstructionEngine;
@@ -26,9 +31,12 @@ import picocli.CommandLine.Option;
  * {@code benchmark}: beats per second and per-batch latency of each reconstruction engine, side
  * by side in one process (engines alternate within each measurement, so machine noise hits both),
  * for several model sizes, batch sizes and thread counts. Prints medians as a Markdown table.
+ * Where ONNX Runtime is on the classpath, the model exported to ONNX is timed in the same
+ * alternation; where it is not, the table says so and goes without those columns.
+ * {@code --memory} measures the fused scorer's resident memory instead ({@link ScorerMemoryProbe}).
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
-    description = "Measure scoring throughput of the DL4J and fused engines side by side.")
+    description = "Measure scoring throughput of the DL4J and fused engines (and ONNX Runtime, when on the classpath) side by side.")
 final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--model", description = "Also measure this model file (e.g. the shipped one).")
   Path model;
@@ -53,59 +61,115 @@ final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Also write the table to this file.")
   Path out;
 
-  private record Subject(String name, MultiLayerNetwork net, Architecture arch) {}
+  @Option(names = "--memory",
+      description = "Instead: resident memory of the fused scorer alone, loaded from --model and scoring --batches "
+          + "(run it in a process of its own).")
+  boolean memory;
+
+  @Option(names = "--profile",
+      description = "Instead: where the fused engine's time goes, part by part and layer by layer, at --batches "
+          + "(up to " + FusedLstmEngine.CHUNK_SIZE + "), on the first of --threads.")
+  boolean profile;
+
+  @Option(names = "--slots", defaultValue = "2",
+      description = "With --memory: scorers loaded one after another, as slots of one TaskManager (default: ${DEFAULT-VALUE}).")
+  int slots;
+
+  private record Subject(String name, MultiLayerNetwork net, Architecture arch, FeatureNormalizer norm, LossKind loss) {}
 
   @Override
   public Integer call() throws IOException {
+    if (memory) {
+      if (model == null) {
+        throw new IllegalArgumentException("--memory needs --model");
+      }
+      return ScorerMemoryProbe.run(model, batches, threads.get(0), slots, out);
+    }
     Nd4jRuntime.ensureStarted();
+    boolean ort = OnnxRuntimeClasspath.available();
     List<Subject> subjects = new ArrayList<>();
     if (model != null) {
       var b = ModelFile.load(model);
-      subjects.add(new Subject("shipped (E=" + b.architecture().embedding() + ")", b.network(), b.architecture()));
+      subjects.add(new Subject("shipped (E=" + b.architecture().embedding() + ")", b.network(), b.architecture(),
+          b.normalizer(), b.metadata().loss()));
     }
     for (int e : embeddings) {
       Architecture a = new Architecture(140, 1, e);
-      subjects.add(new Subject("random E=" + e, AutoencoderFactory.create(a, LossKind.L1, 1e-3, e), a));
+      subjects.add(new Subject("random E=" + e, AutoencoderFactory.create(a, LossKind.L1, 1e-3, e), a,
+          identity(a.features()), LossKind.L1));
     }
     String core = System.getenv(OpenBlasKernels.VARIABLE);
+    if (profile) {
+      return profile(subjects, ort);
+    }
     StringBuilder table = new StringBuilder(String.format("OpenBLAS kernels: %s%n%n", core == null
         ? "chosen by OpenBLAS from the CPU model (" + OpenBlasKernels.VARIABLE + " unset)"
             + OpenBlasKernels.hint().map(h -> "; " + h).orElse("")
         : "forced to '" + core + "' by " + OpenBlasKernels.VARIABLE));
+    table.append(ort
+        ? String.format("ONNX Runtime %s: as many intra-op threads as ND4J threads, sequential execution, all graph "
+            + "optimisations; 'ORT' runs the network graph (normalised windows in and out, as the engines), 'ORT, "
+            + "scoring graph' the graph export --onnx writes (with the normaliser and the loss)%n%n", OnnxRuntimeModel.version())
+        : String.format("ONNX Runtime: not on the classpath, its columns are left out%n%n"));
     table.append(String.format(
         "| model | threads | batch | DL4J beats/s | fused beats/s | fused / DL4J | DL4J ms/batch | fused ms/batch "
-            + "| fused, GEMM only beats/s | RSS MB |%n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n"));
+            + "| fused, GEMM only beats/s | fused, GEMV to batch 8 beats/s |%s RSS MB |%n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%s---:|%n",
+        ort ? " ORT beats/s | fused / ORT | ORT ms/batch | ORT, scoring graph beats/s |" : "",
+        ort ? "---:|---:|---:|---:|" : ""));
     System.out.print(table);
     for (int t : threads) {
       Nd4jRuntime.setThreads(t);
       for (Subject s : subjects) {
-        ReconstructionEngine dl4j = new Dl4jEngine(s.net, s.arch.windowLength(), s.arch.features());
-        ReconstructionEngine fused = new FusedLstmEngine(s.net, s.arch);
-        // The fused engine without its small-batch matrix-vector path: what that path buys.
-        ReconstructionEngine gemmOnly = FusedLstmEngine.gemmOnly(s.net, s.arch);
+        List<ReconstructionEngine> engines = new ArrayList<>();
+        engines.add(new Dl4jEngine(s.net, s.arch.windowLength(), s.arch.features()));
+        engines.add(new FusedLstmEngine(s.net, s.arch));
+        // The fused engine without its small-batch matrix-vector path, and with it up to batch 8
+        // whatever it costs (the rule before the choice was timed): what the timed choice buys.
+        engines.add(FusedLstmEngine.gemmOnly(s.net, s.arch));
+        engines.add(FusedLstmEngine.gemvUpTo8(s.net, s.arch));
+        if (ort) {
+          engines.addAll(OrtEngines.of(s, t));
+        }
         for (int batch : batches) {
           float[] input = input(batch, s.arch);
           int calls = Math.max(1, (minBeats + batch - 1) / batch);
           // Warm-up: one call left the first rows of a run measuring the JIT (batch 1: 859 against
           // 2261 beats/s for the same architecture a row later).
-          for (ReconstructionEngine e : List.of(dl4j, fused, gemmOnly)) {
+          for (ReconstructionEngine e : engines) {
             warmUp(e, input, batch);
           }
-          double[] dl4jMs = new double[reps];
-          double[] fusedMs = new double[reps];
-          double[] gemmMs = new double[reps];
+          double[][] ms = new double[engines.size()][reps];
           for (int r = 0; r < reps; r++) {
-            dl4jMs[r] = time(dl4j, input, batch, calls);
-            fusedMs[r] = time(fused, input, batch, calls);
-            gemmMs[r] = time(gemmOnly, input, batch, calls);
+            for (int k = 0; k < engines.size(); k++) {
+              ms[k][r] = time(engines.get(k), input, batch, calls);
+            }
           }
-          double d = median(dl4jMs);
-          double f = median(fusedMs);
-          double g = median(gemmMs);
-          String row = String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.1fx | %.2f | %.2f | %.0f | %d |%n", s.name, t,
-              batch, batch * 1000 / d, batch * 1000 / f, d / f, d, f, batch * 1000 / g, rssMb("VmRSS"));
+          double d = median(ms[0]);
+          double f = median(ms[1]);
+          double g = median(ms[2]);
+          double v = median(ms[3]);
+          String ortCells = "";
+          if (ort) {
+            double o = median(ms[4]);
+            double os = median(ms[5]);
+            ortCells = String.format(Locale.ROOT, " %.0f | %.2fx | %.2f | %.0f |", batch * 1000 / o, o / f, o,
+                batch * 1000 / os);
+          }
+          String row = String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.1fx | %.2f | %.2f | %.0f | %.0f |%s %d |%n",
+              s.name, t, batch, batch * 1000 / d, batch * 1000 / f, d / f, d, f, batch * 1000 / g, batch * 1000 / v,
+              ortCells, rssMb("VmRSS"));
           table.append(row);
           System.out.print(row);
+        }
+        for (ReconstructionEngine e : engines) {
+          if (e instanceof AutoCloseable c) {
+            try {
+              c.close();
+            } catch (Exception ex) {
+              throw new IllegalStateException(ex);
+            }
+          }
         }
       }
     }
@@ -116,6 +180,109 @@ final class BenchmarkCommand implements Callable<Integer> {
       Files.writeString(out, table);
     }
     return 0;
+  }
+
+  /**
+   * For each model and batch size: the fused engine timed as usual (and ONNX Runtime beside it,
+   * alternating), then the same calls with the engine's timing breakdown attached.
+   */
+  private int profile(List<Subject> subjects, boolean ort) throws IOException {
+    int t = threads.get(0);
+    Nd4jRuntime.setThreads(t);
+    StringBuilder report = new StringBuilder();
+    for (Subject s : subjects) {
+      FusedLstmEngine fused = new FusedLstmEngine(s.net, s.arch);
+      List<ReconstructionEngine> engines = new ArrayList<>(List.of(fused));
+      if (ort) {
+        engines.add(OrtEngines.of(s, t).get(0));
+      }
+      for (int batch : batches) {
+        if (batch > FusedLstmEngine.CHUNK_SIZE) {
+          throw new IllegalArgumentException("--profile takes batches up to " + FusedLstmEngine.CHUNK_SIZE);
+        }
+        float[] input = input(batch, s.arch);
+        int calls = Math.max(1, (minBeats + batch - 1) / batch);
+        for (ReconstructionEngine e : engines) {
+          warmUp(e, input, batch);
+        }
+        // The timed code must be compiled with its profiling branches taken, or the first
+        // profiled calls run it uncompiled: a warm-up with the breakdown on, thrown away.
+        fused.profile(new FusedLstmProfile());
+        warmUp(fused, input, batch);
+        FusedLstmProfile breakdown = new FusedLstmProfile();
+        double[][] ms = new double[engines.size() + 1][reps];
+        for (int r = 0; r < reps; r++) {
+          fused.profile(null);
+          for (int k = 0; k < engines.size(); k++) {
+            ms[k][r] = time(engines.get(k), input, batch, calls);
+          }
+          fused.profile(breakdown);
+          ms[engines.size()][r] = time(fused, input, batch, calls);
+        }
+        fused.profile(null);
+        String head = String.format(Locale.ROOT, "%n### %s, batch %d, %d thread(s)%n%nfused: %.2f ms per batch without "
+                + "the timing breakdown, %.2f with it (medians of %d rounds of %d calls)%s. The breakdown, summed over "
+                + "the %d profiled calls:%n%n", s.name, batch, t, median(ms[0]), median(ms[engines.size()]), reps,
+            calls, ort ? String.format(Locale.ROOT, "; ONNX Runtime %.2f ms per batch (fused / ORT %.2fx)", median(ms[1]),
+                median(ms[1]) / median(ms[0])) : "", breakdown.batches());
+        report.append(head).append(breakdown.table(s.arch.windowLength()));
+        System.out.print(head + breakdown.table(s.arch.windowLength()));
+      }
+      for (ReconstructionEngine e : engines) {
+        if (e instanceof AutoCloseable c) {
+          try {
+            c.close();
+          } catch (Exception ex) {
+            throw new IllegalStateException(ex);
+          }
+        }
+      }
+    }
+    if (out != null) {
+      Files.writeString(out, report);
+    }
+    return 0;
+  }
+
+  private static FeatureNormalizer identity(int features) {
+    float[] mean = new float[features];
+    float[] std = new float[features];
+    Arrays.fill(std, 1f);
+    return new FeatureNormalizer(mean, std);
+  }
+
+  /**
+   * The subject exported to ONNX and run by ONNX Runtime: the network graph, and the scoring graph
+   * as {@code export --onnx} writes it. A class of its own, loaded only when ONNX Runtime is there.
+   */
+  private static final class OrtEngines {
+    static List<ReconstructionEngine> of(Subject s, int threads) {
+      int length = s.arch.windowLength();
+      int features = s.arch.features();
+      OnnxRuntimeModel network = new OnnxRuntimeModel(OnnxExport.networkGraph(s.net, s.arch).toByteArray(), length,
+          features, threads);
+      OnnxRuntimeModel scoring = new OnnxRuntimeModel(
+          OnnxExport.scoringGraph(s.net, s.arch, s.norm, s.loss, java.util.Map.of()).toByteArray(), length, features, threads);
+      return List.of(network, new ScoringGraph(scoring));
+    }
+  }
+
+  /** The scoring graph timed as an engine: the random input taken as windows in original units. */
+  private record ScoringGraph(OnnxRuntimeModel model) implements ReconstructionEngine, AutoCloseable {
+    @Override
+    public float[] reconstruct(float[] windows, int batch) {
+      return model.run(windows, batch).get(OnnxExport.RECONSTRUCTION);
+    }
+
+    @Override
+    public String name() {
+      return "onnxruntime, scoring graph";
+    }
+
+    @Override
+    public void close() {
+      model.close();
+    }
   }
 
   private static float[] input(int batch, Architecture a) {

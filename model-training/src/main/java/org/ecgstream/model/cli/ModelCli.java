@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ecg-model", mixinStandardHelpOptions = true, version = "ecg-model 0.1.0",
     description = "Train, evaluate and run the LSTM autoencoder for ECG/sensor windows.",
     subcommands = {TrainCommand.class, SeedsCommand.class, EvaluateCommand.class, ScoreCommand.class,
-        InspectCommand.class, EmbedCommand.class, BenchmarkCommand.class, TrainingBenchmarkCommand.class,
+        InspectCommand.class, EmbedCommand.class, ExportCommand.class, BenchmarkCommand.class, TrainingBenchmarkCommand.class,
         RPeaksCommand.class, MitBihCommand.class})
 public final class ModelCli implements Runnable {
   @CommandLine.Spec

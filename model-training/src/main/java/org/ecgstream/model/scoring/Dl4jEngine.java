@@ -18,6 +18,11 @@ public final class Dl4jEngine implements ReconstructionEngine {
   }
 
   @Override
+  public float[] reconstruct(float[] normalised, int batch) {
+    return reconstruct(normalised, batch, null);
+  }
+
+  @Override
   public float[] reconstruct(float[] normalised, int batch, float[] embeddings) {
     INDArray in = Nd4j.create(normalised, new long[] {batch, features, length}, 'c');
     INDArray out = net.output(in, false);

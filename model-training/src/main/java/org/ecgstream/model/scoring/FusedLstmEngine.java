@@ -22,7 +22,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <li>the first decoder layer sees the same repeated embedding at every step, so its input
  *       projection is computed once per beat;</li>
  *   <li>all four gates of a step come from one GEMM (or, for a few windows, one matrix-vector
- *       product per window); their nonlinearities are SIMD loops in Java (see {@link FusedLstmLayer}).</li>
+ *       product per window, where that was faster when timed); their nonlinearities are SIMD loops
+ *       in Java (see {@link FusedLstmLayer}).</li>
  * </ul>
  * All products go straight to OpenBLAS: through ND4J each small one cost tens of microseconds of
  * bookkeeping, and ND4J's mmul for the large input projections took 31 of 70 ms per batch of 32
@@ -30,10 +31,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class FusedLstmEngine implements ReconstructionEngine {
   /** Large batches are processed in chunks of this many windows to bound scratch memory. */
-  static final int CHUNK = 128;
+  public static final int CHUNK_SIZE = 128;
   /**
-   * Up to this batch size the recurrent product is one matrix-vector product per window: a GEMM
-   * with a few rows spends its time packing the whole recurrent weight matrix on every call.
+   * Up to this batch size the recurrent product may be one matrix-vector product per window: a
+   * GEMM with a few rows can spend its time packing the whole recurrent weight matrix on every call.
+   * Whether it does depends on the CPU and OpenBLAS's kernels, so each layer times both the first
+   * time a batch size comes and keeps the faster.
    */
   static final int GEMV_MAX_BATCH = 8;
 
@@ -49,9 +52,11 @@ public final class FusedLstmEngine implements ReconstructionEngine {
   private final float[] outB;
   private final int gemvMaxBatch;
   private Buffers buffers;
+  /** Set while the benchmark profiles this engine; null otherwise. */
+  private FusedLstmProfile profile;
 
   public FusedLstmEngine(MultiLayerNetwork net, Architecture a) {
-    this(net, a, GEMV_MAX_BATCH);
+    this(net, a, FusedLstmLayer.CALIBRATED);
   }
 
   private FusedLstmEngine(MultiLayerNetwork net, Architecture a, int gemvMaxBatch) {
@@ -73,22 +78,53 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     return new FusedLstmEngine(net, a, 0);
   }
 
+  /**
+   * The engine with matrix-vector products up to batch 8 and one GEMM beyond, untimed (the rule
+   * before the choice was timed): for the tests and the benchmark.
+   */
+  public static FusedLstmEngine gemvUpTo8(MultiLayerNetwork net, Architecture a) {
+    return new FusedLstmEngine(net, a, GEMV_MAX_BATCH);
+  }
+
+  /**
+   * Adds the timing breakdown of every later call to {@code p} (the benchmark's --profile), or,
+   * given null, stops timing.
+   */
+  public void profile(FusedLstmProfile p) {
+    profile = p;
+    FusedLstmLayer[] layers = {enc1, enc2, dec1, dec2};
+    for (int l = 0; l < layers.length; l++) {
+      layers[l].profile = p == null ? null : p.new Layer(l);
+    }
+  }
+
   @Override
   public String name() {
-    return gemvMaxBatch > 0 ? "fused" : "fused (GEMM only)";
+    return switch (gemvMaxBatch) {
+      case FusedLstmLayer.CALIBRATED -> "fused";
+      case 0 -> "fused (GEMM only)";
+      default -> "fused (GEMV up to batch " + gemvMaxBatch + ")";
+    };
+  }
+
+  @Override
+  public float[] reconstruct(float[] normalised, int batch) {
+    return reconstruct(normalised, batch, null);
   }
 
   @Override
   public float[] reconstruct(float[] normalised, int batch, float[] embeddings) {
     float[] out = new float[batch * features * length];
-    for (int from = 0; from < batch; from += CHUNK) {
-      int n = Math.min(CHUNK, batch - from);
+    for (int from = 0; from < batch; from += CHUNK_SIZE) {
+      int n = Math.min(CHUNK_SIZE, batch - from);
       reconstructChunk(normalised, from, n, out, embeddings);
     }
     return out;
   }
 
   private void reconstructChunk(float[] in, int from, int n, float[] out, float[] embeddings) {
+    FusedLstmProfile prof = profile;
+    long lap = prof == null ? 0 : System.nanoTime();
     int t = length;
     int f = features;
     int rows = t * n;
@@ -104,6 +140,9 @@ public final class FusedLstmEngine implements ReconstructionEngine {
       }
     }
     buf.x.put(x, 0, rows * f);
+    if (prof != null) {
+      prof.lap(FusedLstmProfile.EnginePart.INPUT, lap);
+    }
     enc1.project(buf.x, rows, buf.xw[0]);
     enc1.run(buf.xw[0], false, n, t, buf.h1, gemvMaxBatch);
     enc2.project(buf.h1, rows, buf.xw[1]);
@@ -118,7 +157,11 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     dec2.project(buf.d1, rows, buf.xw[3]);
     dec2.run(buf.xw[3], false, n, t, buf.d2, gemvMaxBatch);
     int h = dec2.hidden;
+    lap = prof == null ? 0 : System.nanoTime();
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, f, h, 1f, buf.d2, h, outWp, f, 0f, buf.y, f);
+    if (prof != null) {
+      lap = prof.lap(FusedLstmProfile.EnginePart.OUTPUT_PRODUCT, lap);
+    }
     float[] y = buf.yj;
     buf.y.get(y, 0, rows * f);
     for (int s = 0; s < t; s++) {
@@ -128,6 +171,10 @@ public final class FusedLstmEngine implements ReconstructionEngine {
           out[base + j * t + s] = y[(s * n + b) * f + j] + outB[j];
         }
       }
+    }
+    if (prof != null) {
+      prof.lap(FusedLstmProfile.EnginePart.OUTPUT_COPY, lap);
+      prof.countBatch();
     }
   }
 

@@ -33,6 +33,15 @@ final class FusedLstmLayer {
   private final FloatPointer rwp;
   private final float[] bias;
   private Scratch scratch;
+  /** Set while the benchmark profiles the engine; null otherwise. */
+  FusedLstmProfile.Layer profile;
+  /** {@link #run}'s {@code gemvMaxBatch} that asks it to time both recurrent products and keep the faster. */
+  static final int CALIBRATED = -1;
+  /**
+   * Per batch size up to {@link FusedLstmEngine#GEMV_MAX_BATCH}, the recurrent product the timing
+   * chose: 0 not timed yet, 1 GEMV per window, 2 one GEMM.
+   */
+  private final byte[] chosen = new byte[FusedLstmEngine.GEMV_MAX_BATCH + 1];
 
   FusedLstmLayer(Map<String, INDArray> params, int index) {
     w = params.get(index + "_W").castTo(DataType.FLOAT).dup('c');
@@ -53,8 +62,13 @@ final class FusedLstmLayer {
 
   /** out[rows, 4H] = in[rows, inputs] · W, without the bias (added per step). */
   void project(FloatPointer in, int rows, FloatPointer out) {
+    FusedLstmProfile.Layer prof = profile;
+    long t0 = prof == null ? 0 : System.nanoTime();
     int g4 = 4 * hidden;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, g4, inputs, 1f, in, inputs, wp, g4, 0f, out, g4);
+    if (prof != null) {
+      prof.lap(FusedLstmProfile.LayerPart.INPUT_PROJECTION, t0);
+    }
   }
 
   /**
@@ -62,7 +76,9 @@ final class FusedLstmLayer {
    * projection of every step ([t*n, 4H], time-major), and is overwritten; or, when
    * {@code repeated}, n rows used at every step. Writes every step's hidden state to
    * {@code allOut} ([t*n, H]) when it is not null, and returns the last step's ([n, H]), valid
-   * until the next call.
+   * until the next call. The recurrent product is one matrix-vector product per window up to
+   * {@code gemvMaxBatch} windows and one GEMM beyond; or, given {@link #CALIBRATED}, whichever
+   * was faster the first time this batch size came (up to {@link FusedLstmEngine#GEMV_MAX_BATCH}).
    */
   FloatPointer run(FloatPointer xw, boolean repeated, int n, int t, FloatPointer allOut, int gemvMaxBatch) {
     int h = hidden;
@@ -77,6 +93,9 @@ final class FusedLstmLayer {
     FloatPointer step = new FloatPointer(repeated ? sc.zRepeated : xw);
     FloatPointer row = new FloatPointer(step);
     FloatPointer out = allOut == null ? null : new FloatPointer(allOut);
+    boolean gemv = gemvMaxBatch == CALIBRATED ? n <= FusedLstmEngine.GEMV_MAX_BATCH && chosen[n] != 2 : n <= gemvMaxBatch;
+    FusedLstmProfile.Layer prof = profile;
+    long lap = prof == null ? 0 : System.nanoTime();
     for (int s = 0; s < t; s++) {
       // The step's pre-activations: x_t W (precomputed) + h_{t-1} RW, summed in place.
       if (repeated) {
@@ -84,7 +103,15 @@ final class FusedLstmLayer {
       } else {
         step.position((long) s * n * g4);
       }
-      if (s > 0 && n <= gemvMaxBatch) {
+      if (s == 1 && gemv && gemvMaxBatch == CALIBRATED && chosen[n] == 0) {
+        // Timed on this step's real hidden states (uninitialised memory could hold denormals).
+        chosen[n] = gemvIsFaster(n, sc) ? (byte) 1 : (byte) 2;
+        gemv = chosen[n] == 1;
+        if (prof != null) {
+          lap = System.nanoTime();
+        }
+      }
+      if (s > 0 && gemv) {
         // With a few rows, a GEMM would repack all of RW on every step; a GEMV streams it.
         for (int b = 0; b < n; b++) {
           row.position(step.position() + (long) b * g4);
@@ -93,22 +120,79 @@ final class FusedLstmLayer {
       } else if (s > 0) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, g4, h, 1f, sc.hPrev, h, rwp, g4, 1f, step, g4);
       }
+      if (prof != null) {
+        lap = prof.lap(FusedLstmProfile.LayerPart.RECURRENT_PRODUCT, lap);
+      }
       step.get(z, 0, n * g4);
+      if (prof != null) {
+        lap = prof.lap(FusedLstmProfile.LayerPart.COPY_OUT, lap);
+      }
       activate(z, sc.bias, n * g4);
+      if (prof != null) {
+        lap = prof.lap(FusedLstmProfile.LayerPart.ACTIVATION, lap);
+      }
       for (int b = 0; b < n; b++) {
         for (int k = 0; k < 4; k++) {
           System.arraycopy(z, b * g4 + k * h, gate[k], b * h, h);
         }
       }
+      if (prof != null) {
+        lap = prof.lap(FusedLstmProfile.LayerPart.GATE_SPLIT, lap);
+      }
       updateCell(gate[0], gate[1], gate[3], c, n * h);
       output(gate[2], c, hj, n * h);
+      if (prof != null) {
+        lap = prof.lap(FusedLstmProfile.LayerPart.CELL_AND_OUTPUT, lap);
+      }
       sc.hPrev.put(hj, 0, n * h);
       if (out != null) {
         out.position((long) s * n * h).put(hj, 0, n * h);
       }
+      if (prof != null) {
+        lap = prof.lap(FusedLstmProfile.LayerPart.COPY_IN, lap);
+      }
     }
     return sc.hPrev;
   }
+
+  /**
+   * Times the recurrent product of {@code n} windows both ways, alternating, into scratch memory,
+   * and tells whether the matrix-vector products were faster. Which is depends on the CPU, the
+   * OpenBLAS kernels and the layer's size: GEMV per window was 1.3–1.8x slower from batch 2 on with
+   * OpenBLAS's AVX-512 kernels at E ≤ 64 and faster at E = 128 (the GEMM repacks 1 MB of weights
+   * per step), and with OpenBLAS's older kernels on an AVX-512 AMD CPU it was faster up to batch 8.
+   * Minimum of several rounds, so that a moment of machine noise does not decide it.
+   */
+  private boolean gemvIsFaster(int n, Scratch sc) {
+    int h = hidden;
+    int g4 = 4 * h;
+    long bestGemv = Long.MAX_VALUE;
+    long bestGemm = Long.MAX_VALUE;
+    // Memory of its own: the step's pre-activations (and, for the repeated input, the copy of its
+    // projection) are already in place and must not be touched.
+    try (FloatPointer dst = new FloatPointer((long) n * g4)) {
+      FloatPointer row = new FloatPointer(dst);
+      for (int round = 0; round < CALIBRATION_ROUNDS; round++) {
+        long t0 = System.nanoTime();
+        for (int b = 0; b < n; b++) {
+          row.position((long) b * g4);
+          cblas_sgemv(CblasRowMajor, CblasTrans, h, g4, 1f, rwp, g4, sc.hRow[b], 1, 0f, row, 1);
+        }
+        long t1 = System.nanoTime();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, g4, h, 1f, sc.hPrev, h, rwp, g4, 0f, dst, g4);
+        long t2 = System.nanoTime();
+        // The first rounds warm the caches and the JIT; they do not count.
+        if (round >= 2) {
+          bestGemv = Math.min(bestGemv, t1 - t0);
+          bestGemm = Math.min(bestGemm, t2 - t1);
+        }
+      }
+    }
+    return bestGemv <= bestGemm;
+  }
+
+  /** Rounds of {@link #gemvIsFaster}: at E = 128 and batch 8, about 3 ms once per layer and batch size. */
+  private static final int CALIBRATION_ROUNDS = 12;
 
   /** z = tanh(z + bias). */
   private static void activate(float[] z, float[] bias, int len) {

@@ -2,30 +2,98 @@ package org.ecgstream.model.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.ecgstream.model.testing.SmallModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A short run of the model-level benchmark: both engines measured for every setting asked for. */
+/** A short run of the model-level benchmark: every engine measured for every setting asked for. */
 class BenchmarkCommandTest {
   @Test
-  void smokeRunMeasuresBothEnginesForEverySetting(@TempDir Path dir) throws Exception {
+  void smokeRunMeasuresEveryEngineForEverySetting(@TempDir Path dir) throws Exception {
     Path table = dir.resolve("bench.md");
     int code = ModelCli.execute("benchmark", "--model", SmallModel.file().toString(), "--embeddings", "4",
         "--batches", "1,3", "--threads", "1", "--reps", "1", "--min-beats", "2", "--out", table.toString());
     assertThat(code).isZero();
-    List<String> rows = Files.readAllLines(table).stream().filter(l -> l.startsWith("| shipped") || l.startsWith("| random"))
-        .toList();
+    List<String> rows = rows(table);
     assertThat(rows).hasSize(4);
     for (String row : rows) {
       String[] cells = row.split("\\|");
+      assertThat(cells).hasSize(16);
       assertThat(Double.parseDouble(cells[4].strip())).as("DL4J beats/s in %s", row).isPositive();
       assertThat(Double.parseDouble(cells[5].strip())).as("fused beats/s in %s", row).isPositive();
       assertThat(Double.parseDouble(cells[9].strip())).as("fused GEMM-only beats/s in %s", row).isPositive();
+      assertThat(Double.parseDouble(cells[10].strip())).as("fused GEMV-to-8 beats/s in %s", row).isPositive();
+      assertThat(Double.parseDouble(cells[11].strip())).as("ONNX Runtime beats/s in %s", row).isPositive();
+      assertThat(cells[12].strip()).as("fused / ORT in %s", row).endsWith("x");
+      assertThat(Double.parseDouble(cells[14].strip())).as("ONNX Runtime, scoring graph, beats/s in %s", row).isPositive();
     }
-    assertThat(Files.readString(table)).contains("peak resident memory").startsWith("OpenBLAS kernels: ");
+    assertThat(Files.readString(table)).contains("peak resident memory", "ONNX Runtime 1.").startsWith("OpenBLAS kernels: ");
+  }
+
+  /** Without ONNX Runtime on the classpath (as in a jar built without it) the benchmark still runs, and says so. */
+  @Test
+  void withoutOnnxRuntimeItSaysSoAndLeavesItsColumnsOut(@TempDir Path dir) throws Exception {
+    String testClasspath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String withoutOrt = Arrays.stream(testClasspath.split(File.pathSeparator))
+        .filter(e -> !e.contains("onnxruntime")).collect(Collectors.joining(File.pathSeparator));
+    assertThat(withoutOrt).isNotEqualTo(testClasspath).contains("picocli");
+    Path table = dir.resolve("bench.md");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx1g", "-cp", withoutOrt, ModelCli.class.getName(),
+        "benchmark", "--model", SmallModel.file().toString(), "--embeddings", "4", "--batches", "2", "--threads", "1",
+        "--reps", "1", "--min-beats", "2", "--out", table.toString()).redirectErrorStream(true);
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    assertThat(output).contains("ONNX Runtime: not on the classpath");
+    List<String> rows = rows(table);
+    assertThat(rows).hasSize(2).allSatisfy(r -> assertThat(r.split("\\|")).hasSize(12));
+    assertThat(Files.readString(table)).doesNotContain("ORT");
+  }
+
+  @Test
+  void memoryModeReportsEveryStageAndTheMappings(@TempDir Path dir) throws Exception {
+    Path report = dir.resolve("memory.md");
+    int code = ModelCli.execute("benchmark", "--memory", "--model", SmallModel.file().toString(), "--batches", "1,4",
+        "--threads", "1", "--slots", "2", "--out", report.toString());
+    assertThat(code).isZero();
+    String text = Files.readString(report);
+    assertThat(text).contains("| JVM started, nothing loaded |", "| ND4J and OpenBLAS started |",
+        "| model loaded, fused scorer 1 built |", "| scorer 1 scored batch 4 ", "| scorer 2 loaded, scored batch 4 ",
+        "| after a full GC |", "| all mappings |");
+    String rss = text.lines().filter(l -> l.startsWith("| after a full GC")).findFirst().orElseThrow().split("\\|")[2];
+    assertThat(Long.parseLong(rss.strip())).as("VmRSS in MB").isGreaterThan(10);
+  }
+
+  @Test
+  void profileModeBreaksTheFusedEnginesTimeDownByLayerAndPart(@TempDir Path dir) throws Exception {
+    Path report = dir.resolve("profile.md");
+    int code = ModelCli.execute("benchmark", "--profile", "--model", SmallModel.file().toString(), "--embeddings", "4",
+        "--batches", "3", "--threads", "1", "--reps", "1", "--min-beats", "3", "--out", report.toString());
+    assertThat(code).isZero();
+    String text = Files.readString(report);
+    assertThat(text).contains("### shipped (E=4), batch 3", "### random E=4, batch 3", "ONNX Runtime");
+    for (String part : List.of("| encoder 1 | recurrent product", "| decoder 2 | gate activations", "| engine | output layer (GEMM)",
+        "| all layers | cell update")) {
+      assertThat(text).contains(part);
+    }
+    double total = Double.parseDouble(text.lines().filter(l -> l.startsWith("| all | |")).findFirst().orElseThrow()
+        .split("\\|")[3].strip());
+    assertThat(total).as("ms per batch, all parts").isPositive();
+  }
+
+  private static List<String> rows(Path table) throws Exception {
+    return Files.readAllLines(table).stream().filter(l -> l.startsWith("| shipped") || l.startsWith("| random")).toList();
   }
 }

@@ -59,7 +59,8 @@ public class FusedLstmEngineParityTest {
     float[] expected = new Dl4jEngine(net, a.windowLength(), a.features()).reconstruct(x, batch);
     // Each engine twice, with another batch size in between: scratch memory is reused, and
     // a state left over from an earlier call (cell, hidden) must not leak into the next.
-    for (ReconstructionEngine engine : new ReconstructionEngine[] {new FusedLstmEngine(net, a), FusedLstmEngine.gemmOnly(net, a)}) {
+    for (ReconstructionEngine engine : new ReconstructionEngine[] {new FusedLstmEngine(net, a), FusedLstmEngine.gemmOnly(net, a),
+        FusedLstmEngine.gemvUpTo8(net, a)}) {
       assertWithin(engine.reconstruct(x, batch), expected, engine.name() + ", first call");
       assertWithin(engine.reconstruct(x, batch), expected, engine.name() + ", second call");
       engine.reconstruct(x, (batch + 1) / 2);

@@ -1,0 +1,314 @@
+package org.ecgstream.model.onnx;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import onnx.Onnx;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ecgstream.model.bundle.ModelBundle;
+import org.ecgstream.model.bundle.ModelMetadata;
+import org.ecgstream.model.nn.Architecture;
+import org.ecgstream.model.nn.AutoencoderFactory;
+import org.ecgstream.model.nn.FeatureNormalizer;
+import org.ecgstream.model.nn.LossKind;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.protobuf.ByteString;
+
+/**
+ * Writes the autoencoder as an ONNX model of standard operators (opset {@value #OPSET}), so that
+ * it can be served by any ONNX runtime.
+ *
+ * <p>The scoring graph ({@link #scoringGraph}, what {@code ecg-model export --onnx} writes):
+ * <ul>
+ *   <li>input {@value #INPUT}: float [batch, window length, features], windows time-major in
+ *       their original units, as {@code Scorer.score} takes them; the batch dimension is dynamic;</li>
+ *   <li>the normaliser: {@code (x - mean) / std} per feature (Sub, Div);</li>
+ *   <li>Transpose to [time, batch, features], then the encoder: LSTM(features → 2E), LSTM(2E → E)
+ *       whose last hidden state (the LSTM's {@code Y_h} output) is the embedding; Expand repeats it
+ *       over the window; the decoder LSTM(E → E), LSTM(E → 2E) (Squeeze drops each LSTM output's
+ *       direction axis); MatMul and Add apply the time-distributed output layer; Transpose back to
+ *       [batch, time, features];</li>
+ *   <li>the normaliser undone: {@code y * std + mean} (Mul, Add): output {@value #RECONSTRUCTION},
+ *       float [batch, window length, features], in the input's units;</li>
+ *   <li>output {@value #LOSS}, float [batch]: the window's loss summed over its values in original
+ *       units (Sub, Abs for L1 or Mul for L2, ReduceSum), the figure the model's threshold applies to
+ *       (a window is anomalous when its loss is strictly greater than the threshold, which the
+ *       model's metadata properties carry).</li>
+ * </ul>
+ * {@link #networkGraph} is the network alone, normalised windows in and out ([batch, time,
+ * features]): the same operators without the normaliser and the loss.
+ *
+ * <p>DL4J's LSTM parameters are W [inputs, 4H], RW [H, 4H] and b [1, 4H] with the gate blocks in the
+ * order cell input (g, tanh), forget, output, input; ONNX's LSTM wants W [1, 4H, inputs], R [1, 4H,
+ * H] and B [1, 8H] (input then recurrent biases) with the blocks in the order input, output,
+ * forget, cell. Gates sigmoid, cell and output tanh (the operator's defaults, DL4J's as the model
+ * is built), no peepholes.
+ */
+public final class OnnxExport {
+  public static final String INPUT = "windows";
+  public static final String RECONSTRUCTION = "reconstruction";
+  public static final String LOSS = "loss";
+  public static final int OPSET = 13;
+  /** IR version 7 (May 2020), the first that opset 13 may be used with. */
+  static final long IR_VERSION = 7;
+  /**
+   * For ONNX's gate blocks input, output, forget, cell: the DL4J block each is taken from (DL4J
+   * orders them cell input, forget, output, input).
+   */
+  static final int[] DL4J_BLOCK_OF_ONNX_GATE = {3, 2, 1, 0};
+
+  private OnnxExport() {}
+
+  /** The scoring graph of a model file's bundle: normaliser, network, reconstruction and loss. */
+  public static Onnx.ModelProto scoringGraph(ModelBundle bundle) {
+    ModelMetadata m = bundle.metadata();
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("ecg.model_version", m.modelVersion());
+    props.put("ecg.window_length", Integer.toString(m.architecture().windowLength()));
+    props.put("ecg.features", Integer.toString(m.architecture().features()));
+    props.put("ecg.embedding", Integer.toString(m.architecture().embedding()));
+    props.put("ecg.loss", m.loss().name());
+    props.put("ecg.threshold", Double.toString(m.threshold().value()));
+    props.put("ecg.threshold_rule", m.threshold().describe());
+    props.put("ecg.anomalous_when", "loss > threshold");
+    return scoringGraph(bundle.network(), m.architecture(), m.normalizer(), m.loss(), props);
+  }
+
+  /** The scoring graph for a network with the given normaliser and loss. */
+  public static Onnx.ModelProto scoringGraph(MultiLayerNetwork net, Architecture a, FeatureNormalizer norm,
+                                             LossKind loss, Map<String, String> metadata) {
+    if (norm.features() != a.features()) {
+      throw new IllegalArgumentException("the normaliser has " + norm.features() + " features, the model " + a.features());
+    }
+    GraphBuilder g = new GraphBuilder(a, "windows in their original units, time-major: [batch, time, features]");
+    g.floats("mean", new long[] {a.features()}, norm.mean());
+    g.floats("std", new long[] {a.features()}, norm.std());
+    g.node("Sub", List.of(INPUT, "mean"), "centred");
+    g.node("Div", List.of("centred", "std"), "normalised");
+    network(g, net, a, "normalised", "normalised_reconstruction");
+    g.node("Mul", List.of("normalised_reconstruction", "std"), "scaled");
+    g.node("Add", List.of("scaled", "mean"), RECONSTRUCTION);
+    g.node("Sub", List.of(INPUT, RECONSTRUCTION), "error");
+    g.node(loss == LossKind.L1 ? "Abs" : "Mul", loss == LossKind.L1 ? List.of("error") : List.of("error", "error"),
+        "elementwise_loss");
+    g.ints("window_axes", 1, 2);
+    g.node("ReduceSum", List.of("elementwise_loss", "window_axes"), LOSS, Map.of("keepdims", 0L));
+    g.output(RECONSTRUCTION, "the reconstruction in the input's units, [batch, time, features]", "batch",
+        a.windowLength(), a.features());
+    g.output(LOSS, "the window's " + loss + " loss summed over its values in original units; anomalous when above the threshold",
+        "batch");
+    String doc = "LSTM autoencoder (window " + a.windowLength() + ", " + a.features() + " feature(s), E = " + a.embedding()
+        + "): normalises the windows, reconstructs them and returns the reconstruction in original units and each window's "
+        + loss + " loss summed over the window.";
+    return g.model(doc, metadata);
+  }
+
+  /** The network alone: normalised windows [batch, time, features] in, their reconstruction out. */
+  public static Onnx.ModelProto networkGraph(MultiLayerNetwork net, Architecture a) {
+    GraphBuilder g = new GraphBuilder(a, "normalised windows, time-major: [batch, time, features]");
+    network(g, net, a, INPUT, RECONSTRUCTION);
+    g.output(RECONSTRUCTION, "the reconstruction, normalised, [batch, time, features]", "batch", a.windowLength(),
+        a.features());
+    return g.model("LSTM autoencoder network (window " + a.windowLength() + ", E = " + a.embedding()
+        + ") on normalised windows, without the normaliser and the loss.", Map.of());
+  }
+
+  /** Writes the model to {@code file} through a temporary file, so a crash never leaves half of one. */
+  public static void write(Onnx.ModelProto model, Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, ".onnx-", ".tmp");
+    try {
+      Files.write(tmp, model.toByteArray());
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Adds the network's nodes from {@code in} ([batch, time, features]) to {@code out} (same shape). */
+  private static void network(GraphBuilder g, MultiLayerNetwork net, Architecture a, String in, String out) {
+    Map<String, INDArray> p = net.paramTable();
+    int e = a.embedding();
+    g.ints("direction_axis", 1);
+    g.node("Transpose", List.of(in), "time_major", Map.of("perm", new long[] {1, 0, 2}));
+    lstm(g, p, AutoencoderFactory.ENCODER_1, a.hidden(), "time_major", "encoder_1");
+    // The second encoder layer's last hidden state is the embedding: the LSTM's Y_h, [1, batch, E].
+    lstmLayer(g, p, AutoencoderFactory.ENCODER_2, e, "encoder_1", List.of("", "embedding"));
+    g.ints("repeat_shape", a.windowLength(), 1, 1);
+    g.node("Expand", List.of("embedding", "repeat_shape"), "repeated");
+    lstm(g, p, AutoencoderFactory.DECODER_1, e, "repeated", "decoder_1");
+    lstm(g, p, AutoencoderFactory.DECODER_2, a.hidden(), "decoder_1", "decoder_2");
+    INDArray w = p.get(AutoencoderFactory.OUTPUT + "_W").castTo(DataType.FLOAT);
+    INDArray b = p.get(AutoencoderFactory.OUTPUT + "_b").castTo(DataType.FLOAT);
+    if (w.rows() != a.hidden() || w.columns() != a.features()) {
+      throw new IllegalArgumentException("output layer W is " + w.shapeInfoToString() + ", expected [" + a.hidden() + ", "
+          + a.features() + "]");
+    }
+    g.floats("output_W", new long[] {a.hidden(), a.features()}, flatten(w.toFloatMatrix()));
+    g.floats("output_b", new long[] {a.features()}, b.toFloatVector());
+    g.node("MatMul", List.of("decoder_2", "output_W"), "output_product");
+    g.node("Add", List.of("output_product", "output_b"), "output_time_major");
+    g.node("Transpose", List.of("output_time_major"), out, Map.of("perm", new long[] {1, 0, 2}));
+  }
+
+  /** An LSTM layer whose whole output sequence ([time, batch, H]) is named {@code out}. */
+  private static void lstm(GraphBuilder g, Map<String, INDArray> p, int index, int hidden, String in, String out) {
+    lstmLayer(g, p, index, hidden, in, List.of(out + "_y"));
+    g.node("Squeeze", List.of(out + "_y", "direction_axis"), out);
+  }
+
+  private static void lstmLayer(GraphBuilder g, Map<String, INDArray> p, int index, int hidden, String in,
+                                List<String> outputs) {
+    float[][] w = p.get(index + "_W").castTo(DataType.FLOAT).toFloatMatrix();
+    float[][] rw = p.get(index + "_RW").castTo(DataType.FLOAT).toFloatMatrix();
+    float[] b = p.get(index + "_b").castTo(DataType.FLOAT).toFloatVector();
+    int inputs = w.length;
+    int g4 = 4 * hidden;
+    if (w[0].length != g4 || rw.length != hidden || rw[0].length != g4 || b.length != g4) {
+      throw new IllegalArgumentException("layer " + index + " is not a peephole-free LSTM with " + hidden + " units");
+    }
+    float[] ow = new float[g4 * inputs];
+    float[] or = new float[g4 * hidden];
+    float[] ob = new float[2 * g4];
+    for (int gate = 0; gate < 4; gate++) {
+      int from = DL4J_BLOCK_OF_ONNX_GATE[gate] * hidden;
+      for (int j = 0; j < hidden; j++) {
+        int row = gate * hidden + j;
+        for (int i = 0; i < inputs; i++) {
+          ow[row * inputs + i] = w[i][from + j];
+        }
+        for (int h = 0; h < hidden; h++) {
+          or[row * hidden + h] = rw[h][from + j];
+        }
+        // DL4J has one bias per gate; ONNX adds an input and a recurrent one: the latter stays 0.
+        ob[row] = b[from + j];
+      }
+    }
+    String name = "lstm_" + index;
+    g.floats(name + "_W", new long[] {1, g4, inputs}, ow);
+    g.floats(name + "_R", new long[] {1, g4, hidden}, or);
+    g.floats(name + "_B", new long[] {1, 2L * g4}, ob);
+    g.node("LSTM", List.of(in, name + "_W", name + "_R", name + "_B"), outputs,
+        Map.of("hidden_size", (long) hidden, "direction", "forward"));
+  }
+
+  private static float[] flatten(float[][] m) {
+    int cols = m[0].length;
+    float[] out = new float[m.length * cols];
+    for (int r = 0; r < m.length; r++) {
+      System.arraycopy(m[r], 0, out, r * cols, cols);
+    }
+    return out;
+  }
+
+  /** Collects nodes, initialisers and the graph's inputs and outputs. */
+  private static final class GraphBuilder {
+    final Onnx.GraphProto.Builder graph = Onnx.GraphProto.newBuilder().setName("ecg_lstm_autoencoder");
+    int nodes;
+
+    GraphBuilder(Architecture a, String inputDoc) {
+      graph.addInput(valueInfo(INPUT, inputDoc, "batch", a.windowLength(), a.features()));
+    }
+
+    void output(String name, String doc, Object... dims) {
+      graph.addOutput(valueInfo(name, doc, dims));
+    }
+
+    void floats(String name, long[] dims, float[] values) {
+      if (Arrays.stream(dims).reduce(1, (x, y) -> x * y) != values.length) {
+        throw new IllegalArgumentException(name + ": " + values.length + " values for dims " + Arrays.toString(dims));
+      }
+      ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+      bytes.asFloatBuffer().put(values);
+      graph.addInitializer(tensor(name, dims, Onnx.TensorProto.DataType.FLOAT_VALUE).setRawData(ByteString.copyFrom(bytes)));
+    }
+
+    void ints(String name, long... values) {
+      Onnx.TensorProto.Builder t = tensor(name, new long[] {values.length}, Onnx.TensorProto.DataType.INT64_VALUE);
+      for (long v : values) {
+        t.addInt64Data(v);
+      }
+      graph.addInitializer(t);
+    }
+
+    void node(String op, List<String> inputs, String output) {
+      node(op, inputs, List.of(output), Map.of());
+    }
+
+    void node(String op, List<String> inputs, String output, Map<String, Object> attributes) {
+      node(op, inputs, List.of(output), attributes);
+    }
+
+    void node(String op, List<String> inputs, List<String> outputs, Map<String, Object> attributes) {
+      Onnx.NodeProto.Builder n = Onnx.NodeProto.newBuilder().setOpType(op)
+          .setName(op.toLowerCase(Locale.ROOT) + "_" + nodes++).addAllInput(inputs).addAllOutput(outputs);
+      attributes.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> n.addAttribute(attribute(e.getKey(), e.getValue())));
+      graph.addNode(n);
+    }
+
+    Onnx.ModelProto model(String doc, Map<String, String> metadata) {
+      Onnx.ModelProto.Builder m = Onnx.ModelProto.newBuilder()
+          .setIrVersion(IR_VERSION)
+          .setProducerName("ecg-model")
+          .setProducerVersion("0.1.0")
+          .setDocString(doc)
+          .addOpsetImport(Onnx.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+          .setGraph(graph.setDocString(doc));
+      metadata.forEach((k, v) -> m.addMetadataProps(Onnx.StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+      return m.build();
+    }
+
+    private static Onnx.TensorProto.Builder tensor(String name, long[] dims, int type) {
+      Onnx.TensorProto.Builder t = Onnx.TensorProto.newBuilder().setName(name).setDataType(type);
+      for (long d : dims) {
+        t.addDims(d);
+      }
+      return t;
+    }
+
+    /** A float tensor's value info; each dimension a size (Integer) or a symbolic name (String). */
+    private static Onnx.ValueInfoProto valueInfo(String name, String doc, Object... dims) {
+      Onnx.TensorShapeProto.Builder shape = Onnx.TensorShapeProto.newBuilder();
+      for (Object d : dims) {
+        Onnx.TensorShapeProto.Dimension.Builder dim = Onnx.TensorShapeProto.Dimension.newBuilder();
+        if (d instanceof String s) {
+          dim.setDimParam(s);
+        } else {
+          dim.setDimValue(((Number) d).longValue());
+        }
+        shape.addDim(dim);
+      }
+      return Onnx.ValueInfoProto.newBuilder().setName(name).setDocString(doc)
+          .setType(Onnx.TypeProto.newBuilder().setTensorType(Onnx.TypeProto.Tensor.newBuilder()
+              .setElemType(Onnx.TensorProto.DataType.FLOAT_VALUE).setShape(shape)))
+          .build();
+    }
+
+    private static Onnx.AttributeProto attribute(String name, Object value) {
+      Onnx.AttributeProto.Builder a = Onnx.AttributeProto.newBuilder().setName(name);
+      if (value instanceof Long l) {
+        a.setType(Onnx.AttributeProto.AttributeType.INT).setI(l);
+      } else if (value instanceof String s) {
+        a.setType(Onnx.AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(s));
+      } else if (value instanceof long[] ints) {
+        a.setType(Onnx.AttributeProto.AttributeType.INTS);
+        for (long i : ints) {
+          a.addInts(i);
+        }
+      } else {
+        throw new IllegalArgumentException("attribute " + name + ": unsupported value " + value);
+      }
+      return a.build();
+    }
+  }
+}
