@@ -162,15 +162,7 @@ final class BenchmarkCommand implements Callable<Integer> {
           table.append(row);
           System.out.print(row);
         }
-        for (ReconstructionEngine e : engines) {
-          if (e instanceof AutoCloseable c) {
-            try {
-              c.close();
-            } catch (Exception ex) {
-              throw new IllegalStateException(ex);
-            }
-          }
-        }
+        closeAll(engines);
       }
     }
     String footer = String.format("%npeak resident memory of the benchmark process: %d MB%n", rssMb("VmHWM"));
@@ -228,15 +220,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         report.append(head).append(breakdown.table(s.arch.windowLength()));
         System.out.print(head + breakdown.table(s.arch.windowLength()));
       }
-      for (ReconstructionEngine e : engines) {
-        if (e instanceof AutoCloseable c) {
-          try {
-            c.close();
-          } catch (Exception ex) {
-            throw new IllegalStateException(ex);
-          }
-        }
-      }
+      closeAll(engines);
     }
     if (out != null) {
       Files.writeString(out, report);
@@ -329,5 +313,18 @@ final class BenchmarkCommand implements Callable<Integer> {
       return -1;
     }
     return -1;
+  }
+
+  /** Closes the engines that hold native sessions (ONNX Runtime's). */
+  private static void closeAll(List<ReconstructionEngine> engines) {
+    for (ReconstructionEngine e : engines) {
+      if (e instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception ex) {
+          throw new IllegalStateException(ex);
+        }
+      }
+    }
   }
 }
