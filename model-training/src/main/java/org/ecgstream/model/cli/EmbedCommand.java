@@ -10,15 +10,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.ecgstream.model.bundle.ModelBundle;
-import org.ecgstream.model.bundle.ModelFile;
 import org.ecgstream.model.data.Dataset;
 import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.data.LabelledWindow;
-import org.ecgstream.model.nn.AutoencoderFactory;
-import org.ecgstream.model.nn.WindowTensors;
-import org.ecgstream.model.scoring.Nd4jRuntime;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.ecgstream.model.scoring.Scorer;
+import org.ecgstream.model.scoring.ScoringEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -47,9 +43,8 @@ final class EmbedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Nd4jRuntime.setThreads(threads);
-    ModelBundle bundle = ModelFile.load(model);
-    var arch = bundle.architecture();
+    Scorer scorer = Scorer.load(model, ScoringEngine.FUSED, threads);
+    var arch = scorer.metadata().architecture();
     Dataset data = DatasetReader.read(input);
     if (data.length() != arch.windowLength() || data.features() != arch.features()) {
       throw new IllegalArgumentException(input + " has " + data.length() + "x" + data.features()
@@ -67,10 +62,8 @@ final class EmbedCommand implements Callable<Integer> {
       List<LabelledWindow> windows = data.windows();
       for (int from = 0; from < windows.size(); from += batch) {
         List<LabelledWindow> chunk = windows.subList(from, Math.min(windows.size(), from + batch));
-        INDArray x = WindowTensors.toTensor(chunk, bundle.normalizer());
-        // Activations are indexed from the input (0): the second encoder layer's output is at +1.
-        float[][] embedding = bundle.network().feedForwardToLayer(AutoencoderFactory.ENCODER_2, x)
-            .get(AutoencoderFactory.ENCODER_2 + 1).toFloatMatrix();
+        // The job's engine and path: the same embedding a score carries with scores.embedding=true.
+        float[][] embedding = scorer.embeddings(chunk, batch);
         for (int i = 0; i < chunk.size(); i++) {
           LabelledWindow win = chunk.get(i);
           StringBuilder row = new StringBuilder(win.id()).append(',')

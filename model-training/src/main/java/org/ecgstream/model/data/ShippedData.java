@@ -19,13 +19,16 @@ public final class ShippedData {
     return find(Path.of("data", "mitdb"));
   }
 
+  /** The system property naming the checkout the tools run from (bin/ecg sets it). */
+  public static final String HOME_PROPERTY = "ecg.home";
+
   /**
    * Resolves {@code relative} against the checkout named by the system property {@code ecg.home}
    * (the launcher sets it, so the tools use their own checkout's files from any directory), else
    * against the working directory or the nearest parent that has it.
    */
   public static Path find(Path relative) {
-    String home = System.getProperty("ecg.home");
+    String home = System.getProperty(HOME_PROPERTY);
     if (home != null && Files.exists(Path.of(home).resolve(relative))) {
       return Path.of(home).resolve(relative);
     }

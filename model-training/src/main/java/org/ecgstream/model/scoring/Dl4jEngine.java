@@ -1,5 +1,6 @@
 package org.ecgstream.model.scoring;
 
+import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,16 +26,20 @@ public final class Dl4jEngine implements ReconstructionEngine {
   @Override
   public float[] reconstruct(float[] normalised, int batch, float[] embeddings) {
     INDArray in = Nd4j.create(normalised, new long[] {batch, features, length}, 'c');
-    INDArray out = net.output(in, false);
-    float[] result = out.dup('c').data().asFloat();
-    if (embeddings != null) {
-      // Activations are indexed from the input (0): the second encoder layer's output is at +1.
-      float[] e = net.feedForwardToLayer(AutoencoderFactory.ENCODER_2, in).get(AutoencoderFactory.ENCODER_2 + 1)
-          .dup('c').data().asFloat();
-      System.arraycopy(e, 0, embeddings, 0, e.length);
+    if (embeddings == null) {
+      INDArray out = net.output(in, false);
+      float[] result = out.dup('c').data().asFloat();
+      in.close();
+      out.close();
+      return result;
     }
+    // One forward pass for both: activations are indexed from the input (0), so the second
+    // encoder layer's output is at +1 and the network's output last.
+    List<INDArray> acts = net.feedForward(in, false);
+    float[] e = acts.get(AutoencoderFactory.ENCODER_2 + 1).dup('c').data().asFloat();
+    System.arraycopy(e, 0, embeddings, 0, e.length);
+    float[] result = acts.get(acts.size() - 1).dup('c').data().asFloat();
     in.close();
-    out.close();
     return result;
   }
 

@@ -108,21 +108,36 @@ public final class Scorer {
   /** Scores labelled windows in batches of at most {@code maxBatch}; returns their losses in order. */
   public double[] losses(List<LabelledWindow> windows, int maxBatch) {
     double[] out = new double[windows.size()];
-    int window = length * features;
     for (int from = 0; from < windows.size(); from += maxBatch) {
-      int n = Math.min(maxBatch, windows.size() - from);
-      float[] flat = new float[n * window];
-      for (int i = 0; i < n; i++) {
-        LabelledWindow w = windows.get(from + i);
-        if (w.length() != length || w.features() != features) {
-          throw new IllegalArgumentException("window " + w.id() + " is " + w.length() + "x" + w.features()
-              + ", the model expects " + length + "x" + features);
-        }
-        System.arraycopy(w.values(), 0, flat, i * window, window);
-      }
-      ScoreBatch b = score(flat, n);
-      System.arraycopy(b.lossSum(), 0, out, from, n);
+      ScoreBatch b = score(windows.subList(from, Math.min(windows.size(), from + maxBatch)), false);
+      System.arraycopy(b.lossSum(), 0, out, from, b.size());
     }
     return out;
+  }
+
+  /** The encoder's embedding of each labelled window, in order, scored in batches of at most {@code maxBatch}. */
+  public float[][] embeddings(List<LabelledWindow> windows, int maxBatch) {
+    float[][] out = new float[windows.size()][];
+    for (int from = 0; from < windows.size(); from += maxBatch) {
+      ScoreBatch b = score(windows.subList(from, Math.min(windows.size(), from + maxBatch)), true);
+      for (int i = 0; i < b.size(); i++) {
+        out[from + i] = b.embedding(i);
+      }
+    }
+    return out;
+  }
+
+  private ScoreBatch score(List<LabelledWindow> windows, boolean embed) {
+    int window = length * features;
+    float[] flat = new float[windows.size() * window];
+    for (int i = 0; i < windows.size(); i++) {
+      LabelledWindow w = windows.get(i);
+      if (w.length() != length || w.features() != features) {
+        throw new IllegalArgumentException("window " + w.id() + " is " + w.length() + "x" + w.features()
+            + ", the model expects " + length + "x" + features);
+      }
+      System.arraycopy(w.values(), 0, flat, i * window, window);
+    }
+    return score(flat, windows.size(), embed);
   }
 }

@@ -39,6 +39,11 @@ class EmbeddingParityTest {
     // Asking for embeddings changes nothing else.
     assertThat(reconstruction).containsExactly(new FusedLstmEngine(bundle.network(), a).reconstruct(x, batch));
     assertThat(reference).hasSameSizeAs(reconstruction);
+    // DL4J's one forward pass for both gives the reconstruction its plain path gives.
+    float[] plain = new Dl4jEngine(bundle.network(), a.windowLength(), a.features()).reconstruct(x, batch);
+    for (int i = 0; i < plain.length; i++) {
+      assertThat(reference[i]).isCloseTo(plain[i], org.assertj.core.data.Offset.offset(1e-6f));
+    }
 
     // The scorer: original-unit windows in, one embedding per window out, only when asked.
     Scorer scorer = Scorer.of(bundle, ScoringEngine.FUSED);

@@ -85,7 +85,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
    * (ecg.home), so a run from another directory leaves nothing there; else ./target.
    */
   static Path outputs() {
-    String home = System.getProperty("ecg.home");
+    String home = System.getProperty(ShippedData.HOME_PROPERTY);
     return (home == null ? Path.of("") : Path.of(home)).toAbsolutePath().resolve("target");
   }
 
