@@ -23,15 +23,26 @@ public final class CommittedTopicReader<T extends SpecificRecord> implements Aut
   private final List<T> records = new ArrayList<>();
 
   public CommittedTopicReader(Properties kafka, String topic, Class<T> type) {
+    this.consumer = committedConsumer(kafka, topic, "reader-", false);
+    this.type = type;
+  }
+
+  /**
+   * A consumer subscribed to {@code topic} that sees only what committed transactions wrote, in a
+   * group of its own named {@code groupPrefix} and a random id (so it commits nothing and shares
+   * nothing), from the beginning or the end.
+   */
+  public static KafkaConsumer<byte[], byte[]> committedConsumer(Properties kafka, String topic, String groupPrefix,
+                                                                boolean fromEnd) {
     Properties p = new Properties();
     p.putAll(kafka);
-    p.setProperty("group.id", "reader-" + UUID.randomUUID());
+    p.setProperty("group.id", groupPrefix + UUID.randomUUID());
     p.setProperty("isolation.level", "read_committed");
-    p.setProperty("auto.offset.reset", "earliest");
+    p.setProperty("auto.offset.reset", fromEnd ? "latest" : "earliest");
     p.setProperty("enable.auto.commit", "false");
-    this.consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    this.type = type;
-    consumer.subscribe(List.of(topic));
+    KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    c.subscribe(List.of(topic));
+    return c;
   }
 
   /** Polls once; decodes and keeps what arrived and hands each new record to {@code onRecord}. */

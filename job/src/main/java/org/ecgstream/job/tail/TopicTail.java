@@ -5,16 +5,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.ecgstream.job.io.CommittedTopicReader;
 import org.ecgstream.job.io.TopicValues;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.BeatScore;
@@ -106,15 +104,10 @@ public final class TopicTail implements Callable<Integer> {
     Properties p = new Properties();
     p.putAll(kafka);
     p.setProperty("bootstrap.servers", bootstrap);
-    p.setProperty("group.id", "ecg-tail-" + UUID.randomUUID());
-    p.setProperty("isolation.level", "read_committed");
-    p.setProperty("auto.offset.reset", from.equals("beginning") ? "earliest" : "latest");
-    p.setProperty("enable.auto.commit", "false");
     int printed = 0;
     long lastRecord = System.nanoTime();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
+    try (KafkaConsumer<byte[], byte[]> consumer = CommittedTopicReader.committedConsumer(p, topic, "ecg-tail-",
+        from.equals("end"))) {
       while (max == 0 || printed < max) {
         if (idleExitSeconds > 0 && System.nanoTime() - lastRecord > Duration.ofSeconds(idleExitSeconds).toNanos()) {
           break;
