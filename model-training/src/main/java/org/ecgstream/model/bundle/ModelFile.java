@@ -30,6 +30,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
+import org.ecgstream.model.scoring.ErrorScore;
 
 /**
  * Reads and writes the one-file model artifact: a zip holding {@code metadata.json} and
@@ -37,8 +38,12 @@ import org.ecgstream.model.nn.AutoencoderFactory;
  * version, the binding between metadata and weights, and the network's shape.
  */
 public final class ModelFile {
-  /** The format this build writes and reads. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * The newest format this build writes and reads. Format 2 added the error score
+   * ({@link ModelMetadata#errorScore()}); a model scored by its summed loss is still written as
+   * format 1, which releases before it read.
+   */
+  public static final int FORMAT_VERSION = 2;
   static final String METADATA = "metadata.json";
   static final String NETWORK = "network.bin";
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -156,8 +161,8 @@ public final class ModelFile {
       throw new ModelFileException(path + " is corrupt: " + METADATA + " is not valid JSON", e);
     }
     int version = tree.path("formatVersion").asInt(-1);
-    if (version != FORMAT_VERSION) {
-      throw new ModelFileException(path + " has model format version " + version + "; this build reads version "
+    if (version < 1 || version > FORMAT_VERSION) {
+      throw new ModelFileException(path + " has model format version " + version + "; this build reads versions 1 to "
           + FORMAT_VERSION + (version > FORMAT_VERSION ? " (the file was written by a newer release)" : ""));
     }
     ModelMetadata meta;
@@ -174,6 +179,12 @@ public final class ModelFile {
     if (meta.normalizer().features() != meta.architecture().features()) {
       throw new ModelFileException(path + " is inconsistent: normaliser has " + meta.normalizer().features()
           + " features, the architecture " + meta.architecture().features());
+    }
+    ErrorScore score = meta.score();
+    int window = meta.architecture().windowLength() * meta.architecture().features();
+    if (!score.isSum() && score.mean().length != window) {
+      throw new ModelFileException(path + " is inconsistent: its error score was fitted on windows of "
+          + score.mean().length + " values, the architecture has " + window);
     }
     return meta;
   }

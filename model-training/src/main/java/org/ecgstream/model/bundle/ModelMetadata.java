@@ -9,6 +9,7 @@ import org.ecgstream.model.nn.AutoencoderTrainer;
 import org.ecgstream.model.nn.FeatureNormalizer;
 import org.ecgstream.model.nn.LossKind;
 import org.ecgstream.model.nn.TrainingConfig;
+import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.threshold.Threshold;
 
 /**
@@ -17,11 +18,18 @@ import org.ecgstream.model.threshold.Threshold;
  *
  * @param networkSha256 SHA-256 of the network entry, binding these facts to those weights
  * @param metrics evaluation on held-out test windows; null for a model not evaluated
+ * @param errorScore how errors become the thresholded score; null (in files of format 1) means
+ *     {@link ErrorScore#SUM}
  */
 public record ModelMetadata(int formatVersion, String modelVersion, String createdAt,
                             Architecture architecture, LossKind loss, Threshold threshold,
                             FeatureNormalizer normalizer, DatasetInfo dataset, TrainingInfo training,
-                            EvaluationMetrics metrics, String networkSha256) {
+                            EvaluationMetrics metrics, String networkSha256, ErrorScore errorScore) {
+
+  /** The error score, {@link ErrorScore#SUM} for a file that names none. */
+  public ErrorScore score() {
+    return errorScore == null ? ErrorScore.SUM : errorScore;
+  }
 
   /** Where the training windows came from and how they were split. */
   public record DatasetInfo(List<String> files, String sha256, int windows, int normalLabel,
@@ -45,16 +53,23 @@ public record ModelMetadata(int formatVersion, String modelVersion, String creat
 
   public ModelMetadata withMetrics(EvaluationMetrics m) {
     return new ModelMetadata(formatVersion, modelVersion, createdAt, architecture, loss, threshold, normalizer,
-        dataset, training, m, networkSha256);
+        dataset, training, m, networkSha256, errorScore);
   }
 
   public ModelMetadata withThreshold(Threshold t) {
     return new ModelMetadata(formatVersion, modelVersion, createdAt, architecture, loss, t, normalizer,
-        dataset, training, metrics, networkSha256);
+        dataset, training, metrics, networkSha256, errorScore);
+  }
+
+  public ModelMetadata withErrorScore(ErrorScore s) {
+    return new ModelMetadata(formatVersion, modelVersion, createdAt, architecture, loss, threshold, normalizer,
+        dataset, training, metrics, networkSha256, s);
   }
 
   ModelMetadata withNetwork(String sha256, String version) {
-    return new ModelMetadata(formatVersion, version, createdAt, architecture, loss, threshold, normalizer,
-        dataset, training, metrics, sha256);
+    // The oldest format that holds these facts, so that older readers still load summed-loss models.
+    int format = score().isSum() ? 1 : ModelFile.FORMAT_VERSION;
+    return new ModelMetadata(format, version, createdAt, architecture, loss, threshold, normalizer,
+        dataset, training, metrics, sha256, score().isSum() ? null : errorScore);
   }
 }

@@ -18,6 +18,7 @@ import org.ecgstream.model.nn.LossKind;
 import org.ecgstream.model.onnx.OnnxExport;
 import org.ecgstream.model.onnx.OnnxRuntimeClasspath;
 import org.ecgstream.model.onnx.OnnxRuntimeModel;
+import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.scoring.Dl4jEngine;
 import org.ecgstream.model.scoring.FusedLstmEngine;
 import org.ecgstream.model.scoring.FusedLstmProfile;
@@ -246,7 +247,7 @@ final class BenchmarkCommand implements Callable<Integer> {
       OnnxRuntimeModel network = new OnnxRuntimeModel(OnnxExport.networkGraph(s.net, s.arch).toByteArray(), length,
           features, threads);
       OnnxRuntimeModel scoring = new OnnxRuntimeModel(
-          OnnxExport.scoringGraph(s.net, s.arch, s.norm, s.loss, java.util.Map.of()).toByteArray(), length, features, threads);
+          OnnxExport.scoringGraph(s.net, s.arch, s.norm, s.loss, ErrorScore.SUM, java.util.Map.of()).toByteArray(), length, features, threads);
       return List.of(network, new ScoringGraph(scoring));
     }
   }

@@ -44,6 +44,11 @@ final class SeedsCommand implements Callable<Integer> {
       + "when it was trained with the same settings (resumes an interrupted study).")
   boolean reuse;
 
+  @Option(names = "--networks-from", description = "Take each seed's trained network from the model of that seed in "
+      + "this directory (trained with the same settings) and only fit the error score and threshold asked for, "
+      + "writing the models to --out-dir: one set of trainings compared under several scores.")
+  Path networksFrom;
+
   @Option(names = "--summary", description = "Markdown file for the summary table (default: <out-dir>/seeds.md).")
   Path summary;
 
@@ -60,7 +65,13 @@ final class SeedsCommand implements Callable<Integer> {
       System.out.printf("== split seed %d%n", seed);
       Path model = outDir.resolve("split-seed-" + seed + ".zip");
       TrainOptions options = p.options("seed" + seed, seed);
-      if (reuse && Files.exists(model)) {
+      if (networksFrom != null) {
+        Path trained = networksFrom.resolve(model.getFileName());
+        sameTraining(trained, options);
+        TrainingProtocol.Outcome o = TrainingProtocol.rescore(trained, options, model, System.out);
+        results.add(o.bundle().metadata().metrics());
+        losses.add(o.losses());
+      } else if (reuse && Files.exists(model)) {
         results.add(reused(model, options));
         System.out.println("reusing " + model);
         if (!compareThresholds.isEmpty()) {
@@ -86,12 +97,21 @@ final class SeedsCommand implements Callable<Integer> {
 
   /** The metrics stored in a model trained earlier, if it was trained as this study would train it. */
   private static EvaluationMetrics reused(Path model, TrainOptions options) {
+    ModelMetadata m = sameTraining(model, options);
+    if (!options.score().matches(m.score())) {
+      throw new IllegalArgumentException(model + " is scored by " + m.score().describe() + ", not " + options.score()
+          + "; remove it, leave out --reuse, or use --networks-from");
+    }
+    return m.metrics();
+  }
+
+  private static ModelMetadata sameTraining(Path model, TrainOptions options) {
     ModelMetadata m = ModelFile.readMetadata(model);
     if (!m.training().config().equals(options.training()) || m.dataset().splitSeed() != options.splitSeed()) {
       throw new IllegalArgumentException(model + " was trained with other settings (" + m.training().config()
-          + ", split seed " + m.dataset().splitSeed() + "); remove it or leave out --reuse");
+          + ", split seed " + m.dataset().splitSeed() + "); remove it or train it again");
     }
-    return m.metrics();
+    return m;
   }
 
   static String table(List<Long> seeds, List<EvaluationMetrics> r) {

@@ -12,6 +12,8 @@ import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.scoring.ScoringEngine;
 import org.ecgstream.model.training.ThresholdChoice;
 import org.ecgstream.model.training.TrainOptions;
+import org.ecgstream.model.training.ErrorScoreChoice;
+import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.training.TrainingProtocol;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -104,11 +106,21 @@ final class TrainCommand implements Callable<Integer> {
         + "DL4J's gradients, about ten times faster) or DL4J (its own training) (default: ${DEFAULT-VALUE}).")
     AutoencoderTrainer.Engine engine;
 
+    @Option(names = "--score", defaultValue = "SUM", description = "How a window's errors become its thresholded "
+        + "score: SUM (the loss summed over the window) or MAHALANOBIS (the squared Mahalanobis distance of its "
+        + "error vector from the training windows' errors) (default: ${DEFAULT-VALUE}).")
+    ErrorScore.Kind score;
+
+    @Option(names = "--shrinkage", defaultValue = "0.5", description = "For --score MAHALANOBIS: how far the "
+        + "errors' covariance is shrunk towards a multiple of the identity, 0 to 1 (default: ${DEFAULT-VALUE}).")
+    double shrinkage;
+
     TrainOptions options(String name, long splitSeed) {
       List<Path> files = data == null || data.isEmpty() ? ShippedData.ecg5000() : data;
       return new TrainOptions(files, normalLabel, validationFraction, testFraction, splitSeed,
           new TrainingConfig(embedding, loss, learningRate, batch, epochs, patience, seed),
-          ThresholdChoice.parse(threshold), labelledValidation, name, threads, engine);
+          ThresholdChoice.parse(threshold), labelledValidation, name, threads, engine,
+          score == ErrorScore.Kind.SUM ? ErrorScoreChoice.SUM : new ErrorScoreChoice(score, shrinkage));
     }
   }
 }

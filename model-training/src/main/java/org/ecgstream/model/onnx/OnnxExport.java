@@ -19,6 +19,7 @@ import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.FeatureNormalizer;
 import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.scoring.ErrorScore;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.shade.protobuf.ByteString;
@@ -80,12 +81,13 @@ public final class OnnxExport {
     props.put("ecg.threshold", Double.toString(m.threshold().value()));
     props.put("ecg.threshold_rule", m.threshold().describe());
     props.put("ecg.anomalous_when", "loss > threshold");
-    return scoringGraph(bundle.network(), m.architecture(), m.normalizer(), m.loss(), props);
+    props.put("ecg.score", m.score().describe());
+    return scoringGraph(bundle.network(), m.architecture(), m.normalizer(), m.loss(), m.score(), props);
   }
 
-  /** The scoring graph for a network with the given normaliser and loss. */
+  /** The scoring graph for a network with the given normaliser, loss and error score. */
   public static Onnx.ModelProto scoringGraph(MultiLayerNetwork net, Architecture a, FeatureNormalizer norm,
-                                             LossKind loss, Map<String, String> metadata) {
+                                             LossKind loss, ErrorScore score, Map<String, String> metadata) {
     if (norm.features() != a.features()) {
       throw new IllegalArgumentException("the normaliser has " + norm.features() + " features, the model " + a.features());
     }
@@ -98,18 +100,44 @@ public final class OnnxExport {
     g.node("Mul", List.of("normalised_reconstruction", "std"), "scaled");
     g.node("Add", List.of("scaled", "mean"), RECONSTRUCTION);
     g.node("Sub", List.of(INPUT, RECONSTRUCTION), "error");
-    g.node(loss == LossKind.L1 ? "Abs" : "Mul", loss == LossKind.L1 ? List.of("error") : List.of("error", "error"),
-        "elementwise_loss");
-    g.ints("window_axes", 1, 2);
-    g.node("ReduceSum", List.of("elementwise_loss", "window_axes"), LOSS, Map.of("keepdims", 0L));
+    String scoreDoc;
+    if (score.isSum()) {
+      g.node(loss == LossKind.L1 ? "Abs" : "Mul", loss == LossKind.L1 ? List.of("error") : List.of("error", "error"),
+          "elementwise_loss");
+      g.ints("window_axes", 1, 2);
+      g.node("ReduceSum", List.of("elementwise_loss", "window_axes"), LOSS, Map.of("keepdims", 0L));
+      scoreDoc = loss + " loss summed over its values in original units";
+    } else {
+      mahalanobis(g, a, score);
+      scoreDoc = "squared Mahalanobis distance of its absolute errors (each feature's in its normalised units) from "
+          + "the normal windows' errors";
+    }
     g.output(RECONSTRUCTION, "the reconstruction in the input's units, [batch, time, features]", "batch",
         a.windowLength(), a.features());
-    g.output(LOSS, "the window's " + loss + " loss summed over its values in original units; anomalous when above the threshold",
-        "batch");
+    g.output(LOSS, "the window's " + scoreDoc + "; anomalous when above the threshold", "batch");
     String doc = "LSTM autoencoder (window " + a.windowLength() + ", " + a.features() + " feature(s), E = " + a.embedding()
         + "): normalises the windows, reconstructs them and returns the reconstruction in original units and each window's "
-        + loss + " loss summed over the window.";
+        + scoreDoc + ".";
     return g.model(doc, metadata);
+  }
+
+  /**
+   * The Mahalanobis score from node "error": |error| / std flattened to [batch, d], minus the mean
+   * error, times (L⁻¹)ᵀ, squared and summed: |L⁻¹ (e − mean)|², the scorer's triangular solve as a product.
+   */
+  private static void mahalanobis(GraphBuilder g, Architecture a, ErrorScore score) {
+    int d = a.windowLength() * a.features();
+    g.node("Abs", List.of("error"), "abs_error");
+    g.node("Div", List.of("abs_error", "std"), "abs_error_normalised");
+    g.ints("error_shape", -1, d);
+    g.node("Reshape", List.of("abs_error_normalised", "error_shape"), "error_vector");
+    g.floats("error_mean", new long[] {d}, score.mean());
+    g.node("Sub", List.of("error_vector", "error_mean"), "error_centred");
+    g.floats("whitening", new long[] {d, d}, score.whiteningTransposed());
+    g.node("MatMul", List.of("error_centred", "whitening"), "error_whitened");
+    g.node("Mul", List.of("error_whitened", "error_whitened"), "error_squares");
+    g.ints("vector_axis", 1);
+    g.node("ReduceSum", List.of("error_squares", "vector_axis"), LOSS, Map.of("keepdims", 0L));
   }
 
   /** The network alone: normalised windows [batch, time, features] in, their reconstruction out. */

@@ -3,7 +3,9 @@ package org.ecgstream.model.scoring;
 import java.util.Arrays;
 
 /**
- * Scores of a batch of windows: per-window loss (sum over the window, and its mean), per-time-step
+ * Scores of a batch of windows: per-window score (the thresholded figure: the loss summed over the
+ * window, or the model's Mahalanobis score of its errors, see {@link ErrorScore}; and that divided
+ * by the window's values), per-time-step
  * absolute errors and the reconstruction (both time-major and in original units, like the input)
  * and the anomaly decision at the model's threshold; when asked for, each window's embedding.
  */
@@ -14,7 +16,7 @@ public record ScoreBatch(int size, int length, int features, double[] lossSum, f
     return lossSum[i];
   }
 
-  /** The loss averaged over the window's values. */
+  /** The score divided by the window's number of values (for a summed loss, its mean). */
   public double lossMean(int i) {
     return lossSum[i] / (length * features);
   }

@@ -97,6 +97,12 @@ public final class Scorer {
     double[] losses = new double[batch];
     ReconstructionErrors.compute(windows, reconstruction, batch, length, features, norm, meta.loss(), restored,
         absErrors, losses);
+    ErrorScore errorScore = meta.score();
+    if (!errorScore.isSum()) {
+      for (int i = 0; i < batch; i++) {
+        losses[i] = errorScore.score(absErrors, i, length, features, norm.std(), losses[i]);
+      }
+    }
     boolean[] anomalous = new boolean[batch];
     for (int i = 0; i < batch; i++) {
       anomalous[i] = meta.threshold().isAnomalous(losses[i]);
@@ -111,6 +117,19 @@ public final class Scorer {
     for (int from = 0; from < windows.size(); from += maxBatch) {
       ScoreBatch b = score(windows.subList(from, Math.min(windows.size(), from + maxBatch)), false);
       System.arraycopy(b.lossSum(), 0, out, from, b.size());
+    }
+    return out;
+  }
+
+  /** The absolute errors of each labelled window (time-major, original units), in batches of at most {@code maxBatch}. */
+  public List<float[]> absErrors(List<LabelledWindow> windows, int maxBatch) {
+    List<float[]> out = new java.util.ArrayList<>(windows.size());
+    int window = length * features;
+    for (int from = 0; from < windows.size(); from += maxBatch) {
+      ScoreBatch b = score(windows.subList(from, Math.min(windows.size(), from + maxBatch)), false);
+      for (int i = 0; i < b.size(); i++) {
+        out.add(Arrays.copyOfRange(b.absErrors(), i * window, (i + 1) * window));
+      }
     }
     return out;
   }

@@ -10,7 +10,9 @@ import org.ecgstream.model.nn.TrainingConfig;
  *
  * @param labelledValidation labelled windows for the F1-optimal rule; null otherwise
  * @param engine how batches are fitted (same gradients either way)
+ * @param score how a window's errors become its thresholded score
  */
 public record TrainOptions(List<Path> files, int normalLabel, double validationFraction, double testFraction,
                            long splitSeed, TrainingConfig training, ThresholdChoice threshold,
-                           Path labelledValidation, String name, int threads, AutoencoderTrainer.Engine engine) {}
+                           Path labelledValidation, String name, int threads, AutoencoderTrainer.Engine engine,
+                           ErrorScoreChoice score) {}

@@ -14,6 +14,7 @@ import org.ecgstream.model.eval.EvaluationMetrics;
 import org.ecgstream.model.eval.Evaluator;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderTrainer;
+import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.scoring.Nd4jRuntime;
 import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.scoring.ScoringEngine;
@@ -52,13 +53,40 @@ public final class TrainingProtocol {
     // A placeholder threshold until the validation losses exist; replaced below before saving.
     ModelMetadata meta = new ModelMetadata(ModelFile.FORMAT_VERSION, null,
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), arch, o.training().loss(),
-        ThresholdSelector.fixed(0), trained.normalizer(), datasetInfo, trainingInfo, null, null);
-    ModelBundle bundle = new ModelBundle(trained.network(), meta);
+        ThresholdSelector.fixed(0), trained.normalizer(), datasetInfo, trainingInfo, null, null, null);
+    return finish(new ModelBundle(trained.network(), meta), data, split, o, modelOut, progress);
+  }
 
+  /**
+   * Scores an already-trained model's network again as {@code o} asks (its error score and
+   * threshold rule, fitted anew on the model's own split) and saves it to {@code modelOut}: the
+   * same network compared under another score, without training it again.
+   */
+  public static Outcome rescore(Path model, TrainOptions o, Path modelOut, PrintStream progress) {
+    Nd4jRuntime.setThreads(o.threads());
+    ModelBundle bundle = ModelFile.load(model);
+    Dataset data = DatasetReader.read(o.files());
+    NormalSplit split = bundle.metadata().dataset().split(data);
+    ModelMetadata meta = bundle.metadata().withErrorScore(null).withMetrics(null)
+        .withThreshold(ThresholdSelector.fixed(0));
+    return finish(bundle.withMetadata(meta), data, split, o, modelOut, progress);
+  }
+
+  /** Fits the error score, chooses the threshold, evaluates on the held-out windows and saves. */
+  private static Outcome finish(ModelBundle bundle, Dataset data, NormalSplit split, TrainOptions o, Path modelOut,
+                                PrintStream progress) {
+    if (o.score().kind() == ErrorScore.Kind.MAHALANOBIS) {
+      // Fitted on the training windows: the validation windows stay unseen for the threshold.
+      Scorer sum = Scorer.of(bundle, ScoringEngine.DL4J);
+      ErrorScore fitted = ErrorScore.fitMahalanobis(sum.absErrors(split.train(), HeldOutLosses.BATCH),
+          data.features(), bundle.normalizer().std(), o.score().shrinkage());
+      bundle = bundle.withMetadata(bundle.metadata().withErrorScore(fitted));
+      progress.printf("error score: %s%n", fitted.describe());
+    }
     Scorer scorer = Scorer.of(bundle, ScoringEngine.DL4J);
     HeldOutLosses losses = HeldOutLosses.of(scorer, split);
     Threshold threshold = chooseThreshold(o, losses, scorer);
-    bundle = bundle.withMetadata(meta.withThreshold(threshold));
+    bundle = bundle.withMetadata(bundle.metadata().withThreshold(threshold));
     EvaluationMetrics metrics = Evaluator.evaluate(losses.testNormal(), losses.abnormal(), losses.abnormalLabels(),
         threshold.value(), o.splitSeed());
     bundle = bundle.withMetadata(bundle.metadata().withMetrics(metrics));

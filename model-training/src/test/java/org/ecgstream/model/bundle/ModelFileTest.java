@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.scoring.ScoreBatch;
 import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.scoring.ScoringEngine;
@@ -34,7 +35,9 @@ class ModelFileTest {
     ModelBundle loaded = ModelFile.load(SmallModel.file());
     ModelMetadata m = loaded.metadata();
     assertThat(m).isEqualTo(trained.metadata());
-    assertThat(m.formatVersion()).isEqualTo(ModelFile.FORMAT_VERSION);
+    // Scored by its summed loss: written in format 1, which releases before the error score read.
+    assertThat(m.formatVersion()).isEqualTo(1);
+    assertThat(m.score()).isEqualTo(ErrorScore.SUM);
     assertThat(m.modelVersion()).startsWith("small-").hasSize("small-".length() + 12);
     assertThat(m.architecture().windowLength()).isEqualTo(SyntheticBeats.LENGTH);
     assertThat(m.threshold().value()).isPositive();
@@ -94,11 +97,61 @@ class ModelFileTest {
   void newerFormatVersionIsRejectedWithTheReason() throws IOException {
     Map<String, byte[]> e = entries(SmallModel.file());
     String json = new String(e.get(ModelFile.METADATA), StandardCharsets.UTF_8)
-        .replaceFirst("\"formatVersion\" : 1", "\"formatVersion\" : 2");
+        .replaceFirst("\"formatVersion\" : 1", "\"formatVersion\" : 3");
     e.put(ModelFile.METADATA, json.getBytes(StandardCharsets.UTF_8));
-    Path f = zip("v2.zip", e);
-    assertThatThrownBy(() -> ModelFile.load(f)).hasMessageContaining("format version 2; this build reads version 1")
+    Path f = zip("v3.zip", e);
+    assertThatThrownBy(() -> ModelFile.load(f)).hasMessageContaining("format version 3; this build reads versions 1 to 2")
         .hasMessageContaining("newer release");
+  }
+
+  @Test
+  void aMahalanobisScoreIsStoredInFormat2AndComesBackIdentical() {
+    ModelBundle trained = SmallModel.outcome().bundle();
+    int d = trained.architecture().windowLength();
+    ErrorScore score = new ErrorScore(ErrorScore.Kind.MAHALANOBIS, 0.5, 10, ramp(d, 0.1f), identityFactor(d, 2f));
+    Path f = dir.resolve("maha.zip");
+    ModelMetadata stored = ModelFile.save(trained.withMetadata(trained.metadata().withErrorScore(score)), f, "m");
+    assertThat(stored.formatVersion()).isEqualTo(2);
+    ModelMetadata read = ModelFile.load(f).metadata();
+    assertThat(read.formatVersion()).isEqualTo(2);
+    assertThat(read.score()).isEqualTo(score);
+    assertThat(read).isEqualTo(stored);
+  }
+
+  @Test
+  void anErrorScoreFittedOnOtherWindowsIsRejected() throws IOException {
+    ModelBundle trained = SmallModel.outcome().bundle();
+    int d = trained.architecture().windowLength() - 1;
+    Path f = dir.resolve("short.zip");
+    ModelFile.save(trained.withMetadata(trained.metadata().withErrorScore(
+        new ErrorScore(ErrorScore.Kind.MAHALANOBIS, 0.5, 10, ramp(d, 0f), identityFactor(d, 1f)))), f, "m");
+    assertThatThrownBy(() -> ModelFile.load(f)).isInstanceOf(ModelFileException.class)
+        .hasMessageContaining("its error score was fitted on windows of " + d + " values, the architecture has "
+            + (d + 1));
+    // A factor that is not positive definite is refused when the metadata is read, with the field.
+    Map<String, byte[]> e = entries(f);
+    String json = new String(e.get(ModelFile.METADATA), StandardCharsets.UTF_8).replaceFirst("\"cholesky\" : \\[ 1\\.0",
+        "\"cholesky\" : [ -1.0");
+    e.put(ModelFile.METADATA, json.getBytes(StandardCharsets.UTF_8));
+    Path bad = zip("notpd.zip", e);
+    assertThatThrownBy(() -> ModelFile.load(bad)).isInstanceOf(ModelFileException.class)
+        .hasMessageContaining("has invalid metadata").hasMessageContaining("non-positive or non-finite diagonal at 0");
+  }
+
+  private static float[] ramp(int d, float step) {
+    float[] v = new float[d];
+    for (int i = 0; i < d; i++) {
+      v[i] = i * step;
+    }
+    return v;
+  }
+
+  private static float[] identityFactor(int d, float diagonal) {
+    float[] l = new float[d * (d + 1) / 2];
+    for (int i = 0; i < d; i++) {
+      l[i * (i + 1) / 2 + i] = diagonal;
+    }
+    return l;
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import org.ecgstream.model.nn.AutoencoderTrainer;
 import org.ecgstream.model.nn.LossKind;
 import org.ecgstream.model.nn.TrainingConfig;
+import org.ecgstream.model.training.ErrorScoreChoice;
 import org.ecgstream.model.training.ThresholdChoice;
 import org.ecgstream.model.training.TrainOptions;
 import org.ecgstream.model.training.TrainingProtocol;
@@ -41,7 +42,7 @@ public final class SmallModel {
   public static TrainOptions options(Path data, long seed) {
     return new TrainOptions(List.of(data), 1, 0.10, 0.05, 42,
         new TrainingConfig(4, LossKind.L1, 0.01, 32, 30, 5, seed), ThresholdChoice.parse("p99"), null, "small", 1,
-        AutoencoderTrainer.Engine.BACKPROP);
+        AutoencoderTrainer.Engine.BACKPROP, ErrorScoreChoice.SUM);
   }
 
   public static Path file() {
