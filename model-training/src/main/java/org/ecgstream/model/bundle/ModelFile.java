@@ -27,6 +27,7 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.conf.layers.misc.RepeatVector;
 import org.deeplearning4j.util.ModelSerializer;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
@@ -40,8 +41,8 @@ import org.ecgstream.model.scoring.ErrorScore;
 public final class ModelFile {
   /**
    * The newest format this build writes and reads. Format 2 added the error score
-   * ({@link ModelMetadata#errorScore()}); a model scored by its summed loss is still written as
-   * format 1, which releases before it read.
+   * ({@link ModelMetadata#errorScore()}) and the architecture's variant; a reconstruction model
+   * scored by its summed loss is still written as format 1, which releases before it read.
    */
   public static final int FORMAT_VERSION = 2;
   static final String METADATA = "metadata.json";
@@ -206,6 +207,11 @@ public final class ModelFile {
         {AutoencoderFactory.DECODER_1, a.embedding(), a.embedding()},
         {AutoencoderFactory.DECODER_2, a.embedding(), a.hidden()},
         {AutoencoderFactory.OUTPUT, a.hidden(), a.features()}};
+    Layer repeat = net.getLayer(AutoencoderFactory.REPEAT).conf().getLayer();
+    if (!(repeat instanceof RepeatVector r) || r.getN() != a.decoderSteps()) {
+      throw new ModelFileException(path + ": the network's decoder does not produce the " + a.decoderSteps()
+          + " steps of the metadata's architecture " + a);
+    }
     for (long[] e : expected) {
       Layer conf = net.getLayer((int) e[0]).conf().getLayer();
       if (conf instanceof LastTimeStep wrapper) {

@@ -9,6 +9,7 @@ import org.ecgstream.model.nn.AutoencoderTrainer;
 import org.ecgstream.model.nn.FeatureNormalizer;
 import org.ecgstream.model.nn.LossKind;
 import org.ecgstream.model.nn.TrainingConfig;
+import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.threshold.Threshold;
 
@@ -68,7 +69,8 @@ public record ModelMetadata(int formatVersion, String modelVersion, String creat
 
   ModelMetadata withNetwork(String sha256, String version) {
     // The oldest format that holds these facts, so that older readers still load summed-loss models.
-    int format = score().isSum() ? 1 : ModelFile.FORMAT_VERSION;
+    boolean format1 = score().isSum() && architecture.variant() == Variant.RECONSTRUCTION;
+    int format = format1 ? 1 : ModelFile.FORMAT_VERSION;
     return new ModelMetadata(format, version, createdAt, architecture, loss, threshold, normalizer,
         dataset, training, metrics, sha256, score().isSum() ? null : errorScore);
   }

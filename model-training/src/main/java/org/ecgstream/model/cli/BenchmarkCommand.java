@@ -123,7 +123,7 @@ final class BenchmarkCommand implements Callable<Integer> {
       Nd4jRuntime.setThreads(t);
       for (Subject s : subjects) {
         List<ReconstructionEngine> engines = new ArrayList<>();
-        engines.add(new Dl4jEngine(s.net, s.arch.windowLength(), s.arch.features()));
+        engines.add(new Dl4jEngine(s.net, s.arch));
         engines.add(new FusedLstmEngine(s.net, s.arch));
         // The fused engine without its small-batch matrix-vector path, and with it up to batch 8
         // whatever it costs (the rule before the choice was timed): what the timed choice buys.

@@ -26,8 +26,8 @@ final class InspectCommand implements Callable<Integer> {
     }
     var a = m.architecture();
     System.out.printf("model      %s (format %d, created %s)%n", m.modelVersion(), m.formatVersion(), m.createdAt());
-    System.out.printf("network    window %d x %d feature(s), E = %d, loss %s%n", a.windowLength(), a.features(),
-        a.embedding(), m.loss());
+    System.out.printf("network    %s, window %d x %d feature(s), E = %d, loss %s%n", a.variant(), a.windowLength(),
+        a.features(), a.embedding(), m.loss());
     System.out.printf("score      %s%n", m.score().describe());
     System.out.printf("threshold  %s%n", m.threshold().describe());
     if (m.dataset() != null) {

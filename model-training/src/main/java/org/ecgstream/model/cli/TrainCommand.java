@@ -7,6 +7,7 @@ import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.nn.AutoencoderTrainer;
 import org.ecgstream.model.nn.LossKind;
 import org.ecgstream.model.nn.TrainingConfig;
+import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.report.ReportWriter;
 import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.scoring.ScoringEngine;
@@ -106,6 +107,11 @@ final class TrainCommand implements Callable<Integer> {
         + "DL4J's gradients, about ten times faster) or DL4J (its own training) (default: ${DEFAULT-VALUE}).")
     AutoencoderTrainer.Engine engine;
 
+    @Option(names = "--architecture", defaultValue = "RECONSTRUCTION", description = "RECONSTRUCTION (the encoder "
+        + "reads the whole window, the decoder rebuilds it) or PREDICTION (the encoder reads the first half, the "
+        + "decoder predicts the second) (default: ${DEFAULT-VALUE}).")
+    Variant architecture;
+
     @Option(names = "--score", defaultValue = "SUM", description = "How a window's errors become its thresholded "
         + "score: SUM (the loss summed over the window) or MAHALANOBIS (the squared Mahalanobis distance of its "
         + "error vector from the training windows' errors) (default: ${DEFAULT-VALUE}).")
@@ -118,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainOptions options(String name, long splitSeed) {
       List<Path> files = data == null || data.isEmpty() ? ShippedData.ecg5000() : data;
       return new TrainOptions(files, normalLabel, validationFraction, testFraction, splitSeed,
-          new TrainingConfig(embedding, loss, learningRate, batch, epochs, patience, seed),
+          new TrainingConfig(embedding, loss, learningRate, batch, epochs, patience, seed, architecture),
           ThresholdChoice.parse(threshold), labelledValidation, name, threads, engine,
           score == ErrorScore.Kind.SUM ? ErrorScoreChoice.SUM : new ErrorScoreChoice(score, shrinkage));
     }

@@ -35,12 +35,12 @@ public final class AutoencoderFactory {
         .list()
         .layer(ENCODER_1, lstm(a.features(), a.hidden()))
         .layer(ENCODER_2, new LastTimeStep(lstm(a.hidden(), e)))
-        .layer(REPEAT, new RepeatVector.Builder(a.windowLength()).dataFormat(RNNFormat.NCW).build())
+        .layer(REPEAT, new RepeatVector.Builder(a.decoderSteps()).dataFormat(RNNFormat.NCW).build())
         .layer(DECODER_1, lstm(e, e))
         .layer(DECODER_2, lstm(e, a.hidden()))
         .layer(OUTPUT, new RnnOutputLayer.Builder(loss == LossKind.L1 ? LossFunctions.LossFunction.L1 : LossFunctions.LossFunction.MSE)
             .nIn(a.hidden()).nOut(a.features()).activation(Activation.IDENTITY).dataFormat(RNNFormat.NCW).build())
-        .setInputType(InputType.recurrent(a.features(), a.windowLength(), RNNFormat.NCW))
+        .setInputType(InputType.recurrent(a.features(), a.encoderSteps(), RNNFormat.NCW))
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();

@@ -38,7 +38,7 @@ public final class AutoencoderTrainer {
       throw new IllegalArgumentException("need training and validation windows");
     }
     LabelledWindow first = train.get(0);
-    Architecture arch = new Architecture(first.length(), first.features(), cfg.embedding());
+    Architecture arch = new Architecture(first.length(), first.features(), cfg.embedding(), cfg.variant());
     FeatureNormalizer norm = FeatureNormalizer.fit(train);
     MultiLayerNetwork net = AutoencoderFactory.create(arch, cfg.loss(), cfg.learningRate(), cfg.seed());
 

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** DL4J's own training: {@code MultiLayerNetwork.fit} with the network's Adam updater. */
 final class Dl4jFitter implements BatchFitter {
@@ -18,15 +19,13 @@ final class Dl4jFitter implements BatchFitter {
 
   @Override
   public double fit(float[] batch, int n) {
-    INDArray x = tensor(batch, n);
-    net.fit(new DataSet(x, x));
+    net.fit(pair(batch, n));
     return net.score();
   }
 
   @Override
   public double meanLoss(float[] windows, int n) {
-    INDArray x = tensor(windows, n);
-    return net.score(new DataSet(x, x), false);
+    return net.score(pair(windows, n), false);
   }
 
   @Override
@@ -40,7 +39,15 @@ final class Dl4jFitter implements BatchFitter {
     return net;
   }
 
-  private INDArray tensor(float[] data, int n) {
-    return Nd4j.create(data, new long[] {n, arch.features(), arch.windowLength()}, 'c');
+  /** What the encoder reads and what the decoder should produce, as the variant splits the windows. */
+  private DataSet pair(float[] data, int n) {
+    INDArray x = Nd4j.create(data, new long[] {n, arch.features(), arch.windowLength()}, 'c');
+    if (arch.encoderSteps() == arch.windowLength() && arch.firstDecodedStep() == 0) {
+      return new DataSet(x, x);
+    }
+    INDArray in = x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, arch.encoderSteps())).dup('c');
+    INDArray out = x.get(NDArrayIndex.all(), NDArrayIndex.all(),
+        NDArrayIndex.interval(arch.firstDecodedStep(), arch.windowLength())).dup('c');
+    return new DataSet(in, out);
   }
 }

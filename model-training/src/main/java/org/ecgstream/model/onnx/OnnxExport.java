@@ -77,6 +77,7 @@ public final class OnnxExport {
     props.put("ecg.window_length", Integer.toString(m.architecture().windowLength()));
     props.put("ecg.features", Integer.toString(m.architecture().features()));
     props.put("ecg.embedding", Integer.toString(m.architecture().embedding()));
+    props.put("ecg.variant", m.architecture().variant().name());
     props.put("ecg.loss", m.loss().name());
     props.put("ecg.threshold", Double.toString(m.threshold().value()));
     props.put("ecg.threshold_rule", m.threshold().describe());
@@ -168,11 +169,20 @@ public final class OnnxExport {
     Map<String, INDArray> p = net.paramTable();
     int e = a.embedding();
     g.ints("direction_axis", 1);
-    g.node("Transpose", List.of(in), "time_major", Map.of("perm", new long[] {1, 0, 2}));
+    String encoderIn = in;
+    if (a.encoderSteps() < a.windowLength()) {
+      // The encoder reads the first steps only (Slice on the time axis).
+      g.ints("encoder_starts", 0);
+      g.ints("encoder_ends", a.encoderSteps());
+      g.ints("time_axis", 1);
+      g.node("Slice", List.of(in, "encoder_starts", "encoder_ends", "time_axis"), "encoder_steps");
+      encoderIn = "encoder_steps";
+    }
+    g.node("Transpose", List.of(encoderIn), "time_major", Map.of("perm", new long[] {1, 0, 2}));
     lstm(g, p, AutoencoderFactory.ENCODER_1, a.hidden(), "time_major", "encoder_1");
     // The second encoder layer's last hidden state is the embedding: the LSTM's Y_h, [1, batch, E].
     lstmLayer(g, p, AutoencoderFactory.ENCODER_2, e, "encoder_1", List.of("", "embedding"));
-    g.ints("repeat_shape", a.windowLength(), 1, 1);
+    g.ints("repeat_shape", a.decoderSteps(), 1, 1);
     g.node("Expand", List.of("embedding", "repeat_shape"), "repeated");
     lstm(g, p, AutoencoderFactory.DECODER_1, e, "repeated", "decoder_1");
     lstm(g, p, AutoencoderFactory.DECODER_2, a.hidden(), "decoder_1", "decoder_2");
@@ -186,7 +196,17 @@ public final class OnnxExport {
     g.floats("output_b", new long[] {a.features()}, b.toFloatVector());
     g.node("MatMul", List.of("decoder_2", "output_W"), "output_product");
     g.node("Add", List.of("output_product", "output_b"), "output_time_major");
-    g.node("Transpose", List.of("output_time_major"), out, Map.of("perm", new long[] {1, 0, 2}));
+    if (a.firstDecodedStep() == 0) {
+      g.node("Transpose", List.of("output_time_major"), out, Map.of("perm", new long[] {1, 0, 2}));
+      return;
+    }
+    // The context steps the decoder does not produce come back as they went in, before its steps.
+    g.node("Transpose", List.of("output_time_major"), "decoded_steps", Map.of("perm", new long[] {1, 0, 2}));
+    g.ints("context_starts", 0);
+    g.ints("context_ends", a.firstDecodedStep());
+    g.ints("context_axis", 1);
+    g.node("Slice", List.of(in, "context_starts", "context_ends", "context_axis"), "context_steps");
+    g.node("Concat", List.of("context_steps", "decoded_steps"), out, Map.of("axis", 1L));
   }
 
   /** An LSTM layer whose whole output sequence ([time, batch, H]) is named {@code out}. */

@@ -2,20 +2,26 @@ package org.ecgstream.model.scoring;
 
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Reconstructs with DL4J's own {@link MultiLayerNetwork} (the path cuDNN accelerates on CUDA). */
 public final class Dl4jEngine implements ReconstructionEngine {
   private final MultiLayerNetwork net;
   private final int features;
   private final int length;
+  private final int encoderSteps;
+  private final int firstDecoded;
 
-  public Dl4jEngine(MultiLayerNetwork net, int length, int features) {
+  public Dl4jEngine(MultiLayerNetwork net, Architecture a) {
     this.net = net;
-    this.length = length;
-    this.features = features;
+    this.length = a.windowLength();
+    this.features = a.features();
+    this.encoderSteps = a.encoderSteps();
+    this.firstDecoded = a.firstDecodedStep();
   }
 
   @Override
@@ -25,22 +31,35 @@ public final class Dl4jEngine implements ReconstructionEngine {
 
   @Override
   public float[] reconstruct(float[] normalised, int batch, float[] embeddings) {
-    INDArray in = Nd4j.create(normalised, new long[] {batch, features, length}, 'c');
+    INDArray window = Nd4j.create(normalised, new long[] {batch, features, length}, 'c');
+    INDArray in = encoderSteps == length ? window
+        : window.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, encoderSteps)).dup('c');
+    float[] decoded;
     if (embeddings == null) {
       INDArray out = net.output(in, false);
-      float[] result = out.dup('c').data().asFloat();
-      in.close();
+      decoded = out.dup('c').data().asFloat();
       out.close();
-      return result;
+    } else {
+      // One forward pass for both: activations are indexed from the input (0), so the second
+      // encoder layer's output is at +1 and the network's output last.
+      List<INDArray> acts = net.feedForward(in, false);
+      float[] e = acts.get(AutoencoderFactory.ENCODER_2 + 1).dup('c').data().asFloat();
+      System.arraycopy(e, 0, embeddings, 0, e.length);
+      decoded = acts.get(acts.size() - 1).dup('c').data().asFloat();
     }
-    // One forward pass for both: activations are indexed from the input (0), so the second
-    // encoder layer's output is at +1 and the network's output last.
-    List<INDArray> acts = net.feedForward(in, false);
-    float[] e = acts.get(AutoencoderFactory.ENCODER_2 + 1).dup('c').data().asFloat();
-    System.arraycopy(e, 0, embeddings, 0, e.length);
-    float[] result = acts.get(acts.size() - 1).dup('c').data().asFloat();
     in.close();
-    return result;
+    return firstDecoded == 0 ? decoded : withContext(normalised, decoded, batch);
+  }
+
+  /** The whole window: the context steps as they came in, then the decoder's steps. */
+  private float[] withContext(float[] normalised, float[] decoded, int batch) {
+    int steps = length - firstDecoded;
+    float[] out = new float[batch * features * length];
+    for (int row = 0; row < batch * features; row++) {
+      System.arraycopy(normalised, row * length, out, row * length, firstDecoded);
+      System.arraycopy(decoded, row * steps, out, row * length + firstDecoded, steps);
+    }
+    return out;
   }
 
   @Override

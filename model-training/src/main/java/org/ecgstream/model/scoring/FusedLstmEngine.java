@@ -42,6 +42,9 @@ public final class FusedLstmEngine implements ReconstructionEngine {
 
   private final int length;
   private final int features;
+  /** Steps the encoder reads, and the window's first step the decoder stands for (see {@link Architecture}). */
+  private final int encoderSteps;
+  private final int firstDecoded;
   private final FusedLstmLayer enc1;
   private final FusedLstmLayer enc2;
   private final FusedLstmLayer dec1;
@@ -63,6 +66,8 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     this.gemvMaxBatch = gemvMaxBatch;
     this.length = a.windowLength();
     this.features = a.features();
+    this.encoderSteps = a.encoderSteps();
+    this.firstDecoded = a.firstDecodedStep();
     Map<String, INDArray> p = net.paramTable();
     enc1 = new FusedLstmLayer(p, AutoencoderFactory.ENCODER_1);
     enc2 = new FusedLstmLayer(p, AutoencoderFactory.ENCODER_2);
@@ -126,36 +131,38 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     FusedLstmProfile prof = profile;
     long lap = prof == null ? 0 : System.nanoTime();
     int t = length;
+    int te = encoderSteps;
+    int td = length - firstDecoded;
     int f = features;
-    int rows = t * n;
     Buffers buf = buffers(n);
-    // Time-major input rows: row s*n + b holds window b's features at step s.
+    // Time-major input rows: row s*n + b holds window b's features at step s (the encoder's steps only).
     float[] x = buf.xj;
     for (int b = 0; b < n; b++) {
       int base = (from + b) * f * t;
       for (int j = 0; j < f; j++) {
-        for (int s = 0; s < t; s++) {
+        for (int s = 0; s < te; s++) {
           x[(s * n + b) * f + j] = in[base + j * t + s];
         }
       }
     }
-    buf.x.put(x, 0, rows * f);
+    buf.x.put(x, 0, te * n * f);
     if (prof != null) {
       prof.lap(FusedLstmProfile.EnginePart.INPUT, lap);
     }
-    enc1.project(buf.x, rows, buf.xw[0]);
-    enc1.run(buf.xw[0], false, n, t, buf.h1, gemvMaxBatch);
-    enc2.project(buf.h1, rows, buf.xw[1]);
-    FloatPointer embedding = enc2.run(buf.xw[1], false, n, t, null, gemvMaxBatch);
+    enc1.project(buf.x, te * n, buf.xw[0]);
+    enc1.run(buf.xw[0], false, n, te, buf.h1, gemvMaxBatch);
+    enc2.project(buf.h1, te * n, buf.xw[1]);
+    FloatPointer embedding = enc2.run(buf.xw[1], false, n, te, null, gemvMaxBatch);
     if (embeddings != null) {
       // [n, E], row-major: window b's embedding is row b.
       embedding.position(0).get(embeddings, from * enc2.hidden, n * enc2.hidden);
     }
     // The first decoder layer sees the embedding at every step: one projection for all of them.
+    int rows = td * n;
     dec1.project(embedding, n, buf.xw[2]);
-    dec1.run(buf.xw[2], true, n, t, buf.d1, gemvMaxBatch);
+    dec1.run(buf.xw[2], true, n, td, buf.d1, gemvMaxBatch);
     dec2.project(buf.d1, rows, buf.xw[3]);
-    dec2.run(buf.xw[3], false, n, t, buf.d2, gemvMaxBatch);
+    dec2.run(buf.xw[3], false, n, td, buf.d2, gemvMaxBatch);
     int h = dec2.hidden;
     lap = prof == null ? 0 : System.nanoTime();
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, f, h, 1f, buf.d2, h, outWp, f, 0f, buf.y, f);
@@ -164,9 +171,16 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     }
     float[] y = buf.yj;
     buf.y.get(y, 0, rows * f);
-    for (int s = 0; s < t; s++) {
+    for (int b = 0; b < n; b++) {
+      int base = (from + b) * f * t;
+      for (int j = 0; j < f; j++) {
+        // Context steps the decoder does not produce come back as they went in.
+        System.arraycopy(in, base + j * t, out, base + j * t, firstDecoded);
+      }
+    }
+    for (int s = 0; s < td; s++) {
       for (int b = 0; b < n; b++) {
-        int base = (from + b) * f * t;
+        int base = (from + b) * f * t + firstDecoded;
         for (int j = 0; j < f; j++) {
           out[base + j * t + s] = y[(s * n + b) * f + j] + outB[j];
         }

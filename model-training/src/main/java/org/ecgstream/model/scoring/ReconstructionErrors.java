@@ -16,10 +16,12 @@ public final class ReconstructionErrors {
    * @param restored out: time-major reconstruction in original units, same size as {@code original}
    * @param absErrors out: time-major absolute errors, same size as {@code original}
    * @param lossSum out: per-window loss summed over the window
+   * @param firstDecoded the first step the model produces; earlier steps are context, restored as
+   *     they are, with no error (see {@link org.ecgstream.model.nn.Variant})
    */
   public static void compute(float[] original, float[] reconstruction, int batch, int length, int features,
                              FeatureNormalizer norm, LossKind loss, float[] restored, float[] absErrors,
-                             double[] lossSum) {
+                             double[] lossSum, int firstDecoded) {
     float[] mean = norm.mean();
     float[] std = norm.std();
     int window = length * features;
@@ -28,7 +30,12 @@ public final class ReconstructionErrors {
       double sum = 0;
       for (int f = 0; f < features; f++) {
         int reconBase = base + f * length;
-        for (int t = 0; t < length; t++) {
+        for (int t = 0; t < firstDecoded; t++) {
+          int k = base + t * features + f;
+          restored[k] = original[k];
+          absErrors[k] = 0f;
+        }
+        for (int t = firstDecoded; t < length; t++) {
           float value = reconstruction[reconBase + t] * std[f] + mean[f];
           int k = base + t * features + f;
           float err = original[k] - value;

@@ -30,7 +30,7 @@ public final class Scorer {
     this.features = a.features();
     this.norm = bundle.normalizer();
     this.engine = switch (kind) {
-      case DL4J -> new Dl4jEngine(bundle.network(), length, features);
+      case DL4J -> new Dl4jEngine(bundle.network(), a);
       case FUSED -> new FusedLstmEngine(bundle.network(), a);
     };
   }
@@ -96,7 +96,7 @@ public final class Scorer {
     float[] absErrors = new float[batch * window];
     double[] losses = new double[batch];
     ReconstructionErrors.compute(windows, reconstruction, batch, length, features, norm, meta.loss(), restored,
-        absErrors, losses);
+        absErrors, losses, meta.architecture().firstDecodedStep());
     ErrorScore errorScore = meta.score();
     if (!errorScore.isSum()) {
       for (int i = 0; i < batch; i++) {

@@ -43,7 +43,8 @@ public final class TrainingProtocol {
 
     AutoencoderTrainer.Result trained = AutoencoderTrainer.train(split.train(), split.validation(), o.training(),
         o.engine(), progress);
-    Architecture arch = new Architecture(data.length(), data.features(), o.training().embedding());
+    Architecture arch = new Architecture(data.length(), data.features(), o.training().embedding(),
+        o.training().variant());
     ModelMetadata.DatasetInfo datasetInfo = new ModelMetadata.DatasetInfo(
         o.files().stream().map(p -> p.getFileName().toString()).toList(), data.sha256(), data.size(),
         o.normalLabel(), o.validationFraction(), o.testFraction(), o.splitSeed(), split.train().size(),

@@ -25,7 +25,7 @@ class EmbeddingParityTest {
     }
     int e = a.embedding();
     float[] expected = new float[batch * e];
-    float[] reference = new Dl4jEngine(bundle.network(), a.windowLength(), a.features()).reconstruct(x, batch, expected);
+    float[] reference = new Dl4jEngine(bundle.network(), a).reconstruct(x, batch, expected);
     float[] fused = new float[batch * e];
     float[] reconstruction = new FusedLstmEngine(bundle.network(), a).reconstruct(x, batch, fused);
     double worst = 0;
@@ -40,7 +40,7 @@ class EmbeddingParityTest {
     assertThat(reconstruction).containsExactly(new FusedLstmEngine(bundle.network(), a).reconstruct(x, batch));
     assertThat(reference).hasSameSizeAs(reconstruction);
     // DL4J's one forward pass for both gives the reconstruction its plain path gives.
-    float[] plain = new Dl4jEngine(bundle.network(), a.windowLength(), a.features()).reconstruct(x, batch);
+    float[] plain = new Dl4jEngine(bundle.network(), a).reconstruct(x, batch);
     for (int i = 0; i < plain.length; i++) {
       assertThat(reference[i]).isCloseTo(plain[i], org.assertj.core.data.Offset.offset(1e-6f));
     }

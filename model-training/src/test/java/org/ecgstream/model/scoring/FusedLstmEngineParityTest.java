@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.testing.SmallModel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,6 +27,33 @@ public class FusedLstmEngineParityTest {
     // DL4J's own initialisation. With weights scaled x3, a 140-step recurrence turned chaotic and
     // amplified float rounding differences between the two implementations to about 1e-3.
     assertParity(net, a, batch, 17);
+  }
+
+  /** The prediction variant: the encoder reads the first half, the decoder produces the second. */
+  @ParameterizedTest(name = "window {0}, {1} feature(s), E = {2}, batch {3}")
+  @CsvSource({"24, 1, 4, 7", "31, 2, 8, 130", "140, 1, 32, 3"})
+  void predictionModelsMatchDl4jAndReturnTheirContextAsItCame(int window, int features, int embedding, int batch) {
+    Nd4jRuntime.ensureStarted();
+    Architecture a = new Architecture(window, features, embedding, Variant.PREDICTION);
+    MultiLayerNetwork net = AutoencoderFactory.create(a, LossKind.L1, 1e-3, window * 7L + embedding);
+    assertParity(net, a, batch, 23);
+    Random r = new Random(3);
+    float[] x = new float[batch * features * window];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    float[] out = new FusedLstmEngine(net, a).reconstruct(x, batch);
+    int context = window / 2;
+    for (int row = 0; row < batch * features; row++) {
+      for (int s = 0; s < window; s++) {
+        int k = row * window + s;
+        if (s < context) {
+          assertThat(out[k]).as("context step %d", s).isEqualTo(x[k]);
+        } else {
+          assertThat(out[k]).as("predicted step %d", s).isNotEqualTo(x[k]);
+        }
+      }
+    }
   }
 
   @Test
@@ -56,7 +84,7 @@ public class FusedLstmEngineParityTest {
     for (int i = 0; i < x.length; i++) {
       x[i] = (float) (r.nextGaussian() * 1.5);
     }
-    float[] expected = new Dl4jEngine(net, a.windowLength(), a.features()).reconstruct(x, batch);
+    float[] expected = new Dl4jEngine(net, a).reconstruct(x, batch);
     // Each engine twice, with another batch size in between: scratch memory is reused, and
     // a state left over from an earlier call (cell, hidden) must not leak into the next.
     for (ReconstructionEngine engine : new ReconstructionEngine[] {new FusedLstmEngine(net, a), FusedLstmEngine.gemmOnly(net, a),

@@ -37,7 +37,7 @@ final class EngineReference {
     ScoringEngine kind = ScoringEngine.valueOf(engineName.toUpperCase());
     ModelBundle bundle = ModelFile.load(model);
     Architecture a = bundle.architecture();
-    this.engine = kind == ScoringEngine.DL4J ? new Dl4jEngine(bundle.network(), a.windowLength(), a.features())
+    this.engine = kind == ScoringEngine.DL4J ? new Dl4jEngine(bundle.network(), a)
         : new FusedLstmEngine(bundle.network(), a);
     this.scorer = Scorer.load(model, kind, threads);
     this.batch = batch;

@@ -17,7 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The autoencoder of {@link AutoencoderFactory}, its loss and its gradients, computed directly:
- * LSTM(features→2E) → LSTM(2E→E), last step → repeated → LSTM(E→E) → LSTM(E→2E) → linear. The
+ * LSTM(features→2E) → LSTM(2E→E) over the encoder's steps, last step → repeated over the
+ * decoder's → LSTM(E→E) → LSTM(E→2E) → linear, compared with the window's steps the decoder
+ * stands for (all of them, or the predicted ones: {@link org.ecgstream.model.nn.Variant}). The
  * parameters are the DL4J network's, by its keys and shapes, so a network trained here is saved
  * and scored as any other. The loss is DL4J's for its output layer: per window, the sum over
  * steps and features of |error| (L1) or of error² / features (L2, DL4J's MSE), averaged over the
@@ -76,8 +78,9 @@ public final class AutoencoderBackprop {
     forward(windows, n);
     double total = 0;
     int f = arch.features();
+    int offset = arch.firstDecodedStep() * n * f;
     for (int q = 0; q < decoded.length; q++) {
-      double d = decoded[q] - target[q];
+      double d = decoded[q] - target[offset + q];
       total += loss == LossKind.L1 ? Math.abs(d) : d * d / f;
     }
     return total / n;
@@ -89,14 +92,15 @@ public final class AutoencoderBackprop {
     for (float[] g : grads) {
       java.util.Arrays.fill(g, 0f);
     }
-    int t = arch.windowLength();
+    int t = arch.encoderSteps();
     int f = arch.features();
     int e = arch.embedding();
     int h = arch.hidden();
-    int rows = t * n;
+    int rows = arch.decoderSteps() * n;
+    int offset = arch.firstDecodedStep() * n * f;
     float[] dy = new float[rows * f];
     for (int q = 0; q < dy.length; q++) {
-      float d = decoded[q] - target[q];
+      float d = decoded[q] - target[offset + q];
       dy[q] = loss == LossKind.L1 ? Math.signum(d) / n : 2 * d / (f * (float) n);
     }
     float[] h4 = layers[3].out;
@@ -110,7 +114,7 @@ public final class AutoencoderBackprop {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, h, f, 1f, dy, f, params[12], f, 0f, dh4, h);
     float[] dh3 = backward(3, dh4, grads, true);
     float[] dEmb = backward(2, dh3, grads, true);
-    float[] dh2 = new float[rows * e];
+    float[] dh2 = new float[t * n * e];
     System.arraycopy(dEmb, 0, dh2, (t - 1) * n * e, n * e);
     float[] dh1 = backward(1, dh2, grads, true);
     backward(0, dh1, grads, false);
@@ -145,8 +149,11 @@ public final class AutoencoderBackprop {
     int f = arch.features();
     int e = arch.embedding();
     int h = arch.hidden();
-    int rows = t * n;
-    target = new float[rows * f];
+    int enc = arch.encoderSteps();
+    int dec = arch.decoderSteps();
+    int rows = dec * n;
+    // Time-major: the encoder reads the first enc steps' rows; the decoder's rows match the last dec steps'.
+    target = new float[t * n * f];
     for (int k = 0; k < n; k++) {
       for (int c = 0; c < f; c++) {
         for (int s = 0; s < t; s++) {
@@ -154,12 +161,13 @@ public final class AutoencoderBackprop {
         }
       }
     }
-    float[] h1 = layers[0].forward(target, false, n, t, params[0], params[1], params[2]);
-    float[] h2 = layers[1].forward(h1, false, n, t, params[3], params[4], params[5]);
+    float[] encoderInput = enc == t ? target : java.util.Arrays.copyOf(target, enc * n * f);
+    float[] h1 = layers[0].forward(encoderInput, false, n, enc, params[0], params[1], params[2]);
+    float[] h2 = layers[1].forward(h1, false, n, enc, params[3], params[4], params[5]);
     float[] emb = new float[n * e];
-    System.arraycopy(h2, (t - 1) * n * e, emb, 0, n * e);
-    float[] h3 = layers[2].forward(emb, true, n, t, params[6], params[7], params[8]);
-    float[] h4 = layers[3].forward(h3, false, n, t, params[9], params[10], params[11]);
+    System.arraycopy(h2, (enc - 1) * n * e, emb, 0, n * e);
+    float[] h3 = layers[2].forward(emb, true, n, dec, params[6], params[7], params[8]);
+    float[] h4 = layers[3].forward(h3, false, n, dec, params[9], params[10], params[11]);
     decoded = new float[rows * f];
     for (int r = 0; r < rows; r++) {
       System.arraycopy(params[13], 0, decoded, r * f, f);

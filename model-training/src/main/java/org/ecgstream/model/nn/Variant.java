@@ -1,0 +1,26 @@
+package org.ecgstream.model.nn;
+
+/**
+ * What the decoder is asked to produce from the encoder's embedding.
+ *
+ * <ul>
+ *   <li>{@link #RECONSTRUCTION}: the encoder reads the whole window and the decoder rebuilds all of it.
+ *   <li>{@link #PREDICTION}: the encoder reads the first half of the window and the decoder predicts
+ *       the second half, which it has not seen (Srivastava et al. 2015's future predictor). Only the
+ *       predicted steps have errors: the first half is the context, returned as it came in.
+ * </ul>
+ */
+public enum Variant {
+  RECONSTRUCTION,
+  PREDICTION;
+
+  /** Steps the encoder reads from the start of a window of {@code length}. */
+  public int encoderSteps(int length) {
+    return this == PREDICTION ? length / 2 : length;
+  }
+
+  /** The first step the decoder's output stands for (its steps run from there to the window's end). */
+  public int firstDecodedStep(int length) {
+    return this == PREDICTION ? encoderSteps(length) : 0;
+  }
+}
