@@ -108,8 +108,9 @@ final class TrainCommand implements Callable<Integer> {
     AutoencoderTrainer.Engine engine;
 
     @Option(names = "--architecture", defaultValue = "RECONSTRUCTION", description = "RECONSTRUCTION (the encoder "
-        + "reads the whole window, the decoder rebuilds it) or PREDICTION (the encoder reads the first half, the "
-        + "decoder predicts the second) (default: ${DEFAULT-VALUE}).")
+        + "reads the whole window, the decoder rebuilds it), PREDICTION (the encoder reads the first half, the "
+        + "decoder predicts the second) or COMPOSITE (the encoder reads the first half, the decoder rebuilds it "
+        + "and predicts the second) (default: ${DEFAULT-VALUE}).")
     Variant architecture;
 
     @Option(names = "--score", defaultValue = "SUM", description = "How a window's errors become its thresholded "

@@ -8,15 +8,19 @@ package org.ecgstream.model.nn;
  *   <li>{@link #PREDICTION}: the encoder reads the first half of the window and the decoder predicts
  *       the second half, which it has not seen (Srivastava et al. 2015's future predictor). Only the
  *       predicted steps have errors: the first half is the context, returned as it came in.
+ *   <li>{@link #COMPOSITE}: the encoder reads the first half; the decoder rebuilds that half and
+ *       predicts the second, so the embedding must both remember and anticipate (Srivastava et al.
+ *       2015's composite objective, with one decoder for both parts where the paper has two).
  * </ul>
  */
 public enum Variant {
   RECONSTRUCTION,
-  PREDICTION;
+  PREDICTION,
+  COMPOSITE;
 
   /** Steps the encoder reads from the start of a window of {@code length}. */
   public int encoderSteps(int length) {
-    return this == PREDICTION ? length / 2 : length;
+    return this == RECONSTRUCTION ? length : length / 2;
   }
 
   /** The first step the decoder's output stands for (its steps run from there to the window's end). */

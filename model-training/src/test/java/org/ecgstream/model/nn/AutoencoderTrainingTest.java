@@ -59,7 +59,7 @@ class AutoencoderTrainingTest {
   }
 
   @ParameterizedTest(name = "{0}, {1}")
-  @CsvSource({"L1, RECONSTRUCTION", "L2, RECONSTRUCTION", "L1, PREDICTION"})
+  @CsvSource({"L1, RECONSTRUCTION", "L2, RECONSTRUCTION", "L1, PREDICTION", "L1, COMPOSITE"})
   void ourBackwardPassTrainsAsDl4jDoesFromTheSameStart(LossKind loss, Variant variant) {
     List<LabelledWindow> train = sines();
     List<LabelledWindow> val = train.subList(0, 16);

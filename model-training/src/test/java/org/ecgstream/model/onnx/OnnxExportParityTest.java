@@ -16,6 +16,7 @@ import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.FeatureNormalizer;
 import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.nn.WindowTensors;
 import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.scoring.FusedLstmEngine;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -142,10 +144,14 @@ public class OnnxExportParityTest {
     }
   }
 
-  /** Several features, a normaliser far from identity and the L2 loss: the layout, scaling and loss nodes. */
-  @Test
-  void multiFeatureModelWithL2LossAndAScalingNormaliserScoresAsTheFusedEngine() {
-    Architecture a = new Architecture(30, 3, 8);
+  /**
+   * Several features, a normaliser far from identity and the L2 loss: the layout, scaling and loss
+   * nodes; for every variant, the slicing of the encoder's steps and the context.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Variant.class)
+  void multiFeatureModelWithL2LossAndAScalingNormaliserScoresAsTheFusedEngine(Variant variant) {
+    Architecture a = new Architecture(30, 3, 8, variant);
     MultiLayerNetwork net = AutoencoderFactory.create(a, LossKind.L2, 1e-3, 5);
     FeatureNormalizer norm = new FeatureNormalizer(new float[] {1.5f, -20f, 0.25f}, new float[] {0.5f, 4f, 2f});
     Random r = new Random(3);

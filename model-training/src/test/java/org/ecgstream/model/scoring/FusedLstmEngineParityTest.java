@@ -29,6 +29,17 @@ public class FusedLstmEngineParityTest {
     assertParity(net, a, batch, 17);
   }
 
+  /** The composite variant: the encoder reads the first half, the decoder produces the whole window. */
+  @ParameterizedTest(name = "window {0}, {1} feature(s), E = {2}, batch {3}")
+  @CsvSource({"24, 1, 4, 7", "31, 2, 8, 130", "140, 1, 32, 3"})
+  void compositeModelsMatchDl4j(int window, int features, int embedding, int batch) {
+    Nd4jRuntime.ensureStarted();
+    Architecture a = new Architecture(window, features, embedding, Variant.COMPOSITE);
+    assertThat(a.encoderSteps()).isEqualTo(window / 2);
+    assertThat(a.decoderSteps()).isEqualTo(window);
+    assertParity(AutoencoderFactory.create(a, LossKind.L1, 1e-3, window * 5L + embedding), a, batch, 29);
+  }
+
   /** The prediction variant: the encoder reads the first half, the decoder produces the second. */
   @ParameterizedTest(name = "window {0}, {1} feature(s), E = {2}, batch {3}")
   @CsvSource({"24, 1, 4, 7", "31, 2, 8, 130", "140, 1, 32, 3"})

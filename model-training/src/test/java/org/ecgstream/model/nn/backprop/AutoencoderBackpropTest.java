@@ -20,7 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /** The hand-written backward pass against DL4J's own, on the same network, weights and batch. */
 class AutoencoderBackpropTest {
   @ParameterizedTest(name = "{0}, {1}")
-  @CsvSource({"L1, RECONSTRUCTION", "L2, RECONSTRUCTION", "L1, PREDICTION", "L2, PREDICTION"})
+  @CsvSource({"L1, RECONSTRUCTION", "L2, RECONSTRUCTION", "L1, PREDICTION", "L2, PREDICTION", "L1, COMPOSITE",
+      "L2, COMPOSITE"})
   void shouldGiveDl4jsLossAndGradientsForEveryParameter(LossKind loss, Variant variant) {
     Architecture arch = new Architecture(12, 2, 3, variant);
     int n = 5;
