@@ -19,6 +19,14 @@ public final class ShippedData {
     return find(Path.of("data", "mitdb"));
   }
 
+  /**
+   * Two-lead beats of MIT-BIH record 208 as multi-feature CSV (every second normal beat and every
+   * other beat, both leads): the shipped set for the multi-sensor path.
+   */
+  public static Path twoLeadBeats() {
+    return find(Path.of("data", "multilead", "mitdb-208-beats.csv.gz"));
+  }
+
   /** The system property naming the checkout the tools run from (bin/ecg sets it). */
   public static final String HOME_PROPERTY = "ecg.home";
 

@@ -26,24 +26,39 @@ public final class WfdbBeats {
 
   private WfdbBeats() {}
 
-  /** Record {@code header}'s beats; the window ids are {@code record@sample}. */
+  /** Record {@code header}'s beats from its first lead; the window ids are {@code record@sample}. */
   public static List<LabelledWindow> read(Path header) {
+    return read(header, 1);
+  }
+
+  /**
+   * Record {@code header}'s beats from its first {@code leads} leads (one feature each, every lead
+   * z-normalised on its own, as {@link BeatWindow} does); the window ids are {@code record@sample}.
+   */
+  public static List<LabelledWindow> read(Path header, int leads) {
     String file = header.getFileName().toString();
     String name = file.substring(0, file.length() - ".hea".length());
     WfdbRecord r = WfdbRecord.read(header.toAbsolutePath().getParent(), name);
+    int available = r.header().signals().size();
+    if (leads < 1 || leads > available) {
+      throw new WfdbFormatException(header, "asked for " + leads + " lead(s); the record has " + available);
+    }
     double fs = r.header().frequency();
-    float[] lead = r.physical(0);
+    float[][] signal = new float[leads][];
+    for (int c = 0; c < leads; c++) {
+      signal[c] = r.physical(c);
+    }
     long before = BeatWindow.before(BEFORE_MS, fs);
     long after = BeatWindow.after(AFTER_MS, fs);
     List<LabelledWindow> out = new ArrayList<>();
     for (Annotation a : r.beats()) {
       long from = a.sample() - before;
       long to = a.sample() + after;
-      if (from < 0 || to > lead.length) {
+      if (from < 0 || to > signal[0].length) {
         continue;
       }
-      float[] w = BeatWindow.cut((k, c) -> lead[(int) k], from, to, LENGTH, 1);
-      out.add(LabelledWindow.univariate(name + "@" + a.sample(), aamiClass(a.code()), w));
+      float[] w = BeatWindow.cut((k, c) -> signal[c][(int) k], from, to, LENGTH, leads);
+      out.add(new LabelledWindow(name + "@" + a.sample(), aamiClass(a.code()), LENGTH, leads, w));
     }
     return out;
   }
