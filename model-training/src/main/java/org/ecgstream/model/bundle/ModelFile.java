@@ -31,6 +31,7 @@ import org.deeplearning4j.nn.conf.layers.misc.RepeatVector;
 import org.deeplearning4j.util.ModelSerializer;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
+import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.scoring.ErrorScore;
 
 /**
@@ -197,20 +198,29 @@ public final class ModelFile {
   }
 
   private static void checkShape(Path path, MultiLayerNetwork net, Architecture a) {
-    if (net.getnLayers() != AutoencoderFactory.OUTPUT + 1) {
-      throw new ModelFileException(path + ": network has " + net.getnLayers() + " layers, expected "
-          + (AutoencoderFactory.OUTPUT + 1));
-    }
-    long[][] expected = {
+    boolean conditional = a.variant() == Variant.CONDITIONAL;
+    long[][] expected = conditional ? new long[][] {
+        {AutoencoderFactory.ENCODER_1, a.features(), a.hidden()},
+        {AutoencoderFactory.ENCODER_2, a.hidden(), a.embedding()},
+        {AutoencoderFactory.CONDITIONAL_DECODER, a.features(), a.embedding()},
+        {AutoencoderFactory.CONDITIONAL_OUTPUT, a.embedding(), a.features()}}
+        : new long[][] {
         {AutoencoderFactory.ENCODER_1, a.features(), a.hidden()},
         {AutoencoderFactory.ENCODER_2, a.hidden(), a.embedding()},
         {AutoencoderFactory.DECODER_1, a.embedding(), a.embedding()},
         {AutoencoderFactory.DECODER_2, a.embedding(), a.hidden()},
         {AutoencoderFactory.OUTPUT, a.hidden(), a.features()}};
-    Layer repeat = net.getLayer(AutoencoderFactory.REPEAT).conf().getLayer();
-    if (!(repeat instanceof RepeatVector r) || r.getN() != a.decoderSteps()) {
-      throw new ModelFileException(path + ": the network's decoder does not produce the " + a.decoderSteps()
-          + " steps of the metadata's architecture " + a);
+    int layers = conditional ? AutoencoderFactory.CONDITIONAL_OUTPUT + 1 : AutoencoderFactory.OUTPUT + 1;
+    if (net.getnLayers() != layers) {
+      throw new ModelFileException(path + ": network has " + net.getnLayers() + " layers, the metadata's architecture "
+          + a + " has " + layers);
+    }
+    if (!conditional) {
+      Layer repeat = net.getLayer(AutoencoderFactory.REPEAT).conf().getLayer();
+      if (!(repeat instanceof RepeatVector r) || r.getN() != a.decoderSteps()) {
+        throw new ModelFileException(path + ": the network's decoder does not produce the " + a.decoderSteps()
+            + " steps of the metadata's architecture " + a);
+      }
     }
     for (long[] e : expected) {
       Layer conf = net.getLayer((int) e[0]).conf().getLayer();

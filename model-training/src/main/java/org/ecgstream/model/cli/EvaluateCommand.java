@@ -43,7 +43,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Scorer scorer = Scorer.load(model, ScoringEngine.DL4J, threads);
+    Scorer scorer = Scorer.loadReference(model, threads);
     ModelMetadata meta = scorer.metadata();
     ModelMetadata.DatasetInfo d = meta.dataset();
     if (d == null) {

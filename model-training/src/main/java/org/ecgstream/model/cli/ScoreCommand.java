@@ -39,7 +39,7 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Scorer scorer = Scorer.load(model, ScoringEngine.DL4J, threads);
+    Scorer scorer = Scorer.loadReference(model, threads);
     Dataset data = DatasetReader.read(input);
     if (data.length() != scorer.windowLength() || data.features() != scorer.features()) {
       throw new IllegalArgumentException(input + " has " + data.length() + "x" + data.features() + " windows; the model expects "

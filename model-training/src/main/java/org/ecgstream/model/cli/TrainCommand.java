@@ -43,7 +43,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainingProtocol.Outcome o = TrainingProtocol.run(p.options(name, p.splitSeed), out, System.out);
     Path dir = report != null ? report : out.toAbsolutePath().getParent().resolve("report");
     Path md = ReportWriter.write(dir, o.bundle().metadata(), o.bundle().metadata().metrics(), o.dataset(), o.split(),
-        o.losses(), Scorer.of(o.bundle(), ScoringEngine.DL4J));
+        o.losses(), Scorer.of(o.bundle(), ScoringEngine.reference(o.bundle().architecture())));
     var m = o.bundle().metadata().metrics();
     System.out.printf("test: ROC AUC %.4f, PR AUC %.4f, F1 %.4f, precision %.4f, recall %.4f; balanced %d/%d normal, %d/%d abnormal%n",
         m.rocAuc(), m.prAuc(), m.f1(), m.precision(), m.recall(), m.balanced().normalCorrect(), m.balanced().size(),
@@ -109,8 +109,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--architecture", defaultValue = "RECONSTRUCTION", description = "RECONSTRUCTION (the encoder "
         + "reads the whole window, the decoder rebuilds it), PREDICTION (the encoder reads the first half, the "
-        + "decoder predicts the second) or COMPOSITE (the encoder reads the first half, the decoder rebuilds it "
-        + "and predicts the second) (default: ${DEFAULT-VALUE}).")
+        + "decoder predicts the second), COMPOSITE (the encoder reads the first half, the decoder rebuilds it "
+        + "and predicts the second) or CONDITIONAL (a decoder started from the encoder's state rebuilds the window "
+        + "backwards from its own previous outputs; pair it with --score MAHALANOBIS) (default: ${DEFAULT-VALUE}).")
     Variant architecture;
 
     @Option(names = "--score", defaultValue = "SUM", description = "How a window's errors become its thresholded "

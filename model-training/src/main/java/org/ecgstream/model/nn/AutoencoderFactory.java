@@ -23,10 +23,16 @@ public final class AutoencoderFactory {
   public static final int DECODER_1 = 3;
   public static final int DECODER_2 = 4;
   public static final int OUTPUT = 5;
+  /** The conditional variant's layers after the two encoder layers: its decoder and output layer. */
+  public static final int CONDITIONAL_DECODER = 2;
+  public static final int CONDITIONAL_OUTPUT = 3;
 
   private AutoencoderFactory() {}
 
   public static MultiLayerNetwork create(Architecture a, LossKind loss, double learningRate, long seed) {
+    if (a.variant() == Variant.CONDITIONAL) {
+      return conditional(a, loss, learningRate, seed);
+    }
     int e = a.embedding();
     MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
         .seed(seed)
@@ -41,6 +47,34 @@ public final class AutoencoderFactory {
         .layer(OUTPUT, new RnnOutputLayer.Builder(loss == LossKind.L1 ? LossFunctions.LossFunction.L1 : LossFunctions.LossFunction.MSE)
             .nIn(a.hidden()).nOut(a.features()).activation(Activation.IDENTITY).dataFormat(RNNFormat.NCW).build())
         .setInputType(InputType.recurrent(a.features(), a.encoderSteps(), RNNFormat.NCW))
+        .build();
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+    net.init();
+    return net;
+  }
+
+  /**
+   * The conditional variant's parameters as a network: encoder LSTM(features→2E), LSTM(2E→E), the
+   * decoder LSTM(features→E) and its linear output (E→features). The layers do not chain (the
+   * decoder reads values, not the encoder's outputs, and starts from the encoder's state), so DL4J
+   * stores and initialises it but cannot run it; the backward pass trains it and the fused engine
+   * scores it.
+   */
+  private static MultiLayerNetwork conditional(Architecture a, LossKind loss, double learningRate, long seed) {
+    int e = a.embedding();
+    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .updater(new Adam(learningRate))
+        .weightInit(WeightInit.XAVIER)
+        .list()
+        // Without this DL4J would set each layer's inputs to the previous layer's outputs.
+        .overrideNinUponBuild(false)
+        .layer(ENCODER_1, lstm(a.features(), a.hidden()))
+        .layer(ENCODER_2, lstm(a.hidden(), e))
+        .layer(CONDITIONAL_DECODER, lstm(a.features(), e))
+        .layer(CONDITIONAL_OUTPUT, new RnnOutputLayer.Builder(loss == LossKind.L1 ? LossFunctions.LossFunction.L1
+            : LossFunctions.LossFunction.MSE).nIn(e).nOut(a.features()).activation(Activation.IDENTITY)
+            .dataFormat(RNNFormat.NCW).build())
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();

@@ -13,6 +13,10 @@ final class Dl4jFitter implements BatchFitter {
   private INDArray best;
 
   Dl4jFitter(MultiLayerNetwork net, Architecture arch) {
+    if (arch.variant() == Variant.CONDITIONAL) {
+      throw new IllegalArgumentException("the DL4J training engine cannot train the CONDITIONAL variant (DL4J has no "
+          + "layer whose decoder starts from another layer's state); train it with --engine BACKPROP");
+    }
     this.net = net;
     this.arch = arch;
   }

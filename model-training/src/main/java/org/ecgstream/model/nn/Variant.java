@@ -11,16 +11,23 @@ package org.ecgstream.model.nn;
  *   <li>{@link #COMPOSITE}: the encoder reads the first half; the decoder rebuilds that half and
  *       predicts the second, so the embedding must both remember and anticipate (Srivastava et al.
  *       2015's composite objective, with one decoder for both parts where the paper has two).
+ *   <li>{@link #CONDITIONAL}: the encoder reads the whole window; a one-layer decoder (E units)
+ *       starts from the encoder's last state and rebuilds the window backwards, each step
+ *       conditioned on the value after it: the true one in training, its own previous output when
+ *       scoring (Malhotra et al. 2016, "LSTM-based Encoder-Decoder for Multi-sensor Anomaly
+ *       Detection"; pair it with {@code --score MAHALANOBIS} for the paper's score). DL4J has no
+ *       layer that feeds its output back: only the fused engine scores it.
  * </ul>
  */
 public enum Variant {
   RECONSTRUCTION,
   PREDICTION,
-  COMPOSITE;
+  COMPOSITE,
+  CONDITIONAL;
 
   /** Steps the encoder reads from the start of a window of {@code length}. */
   public int encoderSteps(int length) {
-    return this == RECONSTRUCTION ? length : length / 2;
+    return this == PREDICTION || this == COMPOSITE ? length / 2 : length;
   }
 
   /** The first step the decoder's output stands for (its steps run from there to the window's end). */

@@ -19,9 +19,11 @@ import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.FeatureNormalizer;
 import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.scoring.ErrorScore;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.protobuf.ByteString;
 
 /**
@@ -166,6 +168,10 @@ public final class OnnxExport {
 
   /** Adds the network's nodes from {@code in} ([batch, time, features]) to {@code out} (same shape). */
   private static void network(GraphBuilder g, MultiLayerNetwork net, Architecture a, String in, String out) {
+    if (a.variant() == Variant.CONDITIONAL) {
+      conditional(g, net, a, in, out);
+      return;
+    }
     Map<String, INDArray> p = net.paramTable();
     int e = a.embedding();
     g.ints("direction_axis", 1);
@@ -209,6 +215,48 @@ public final class OnnxExport {
     g.node("Concat", List.of("context_steps", "decoded_steps"), out, Map.of("axis", 1L));
   }
 
+  /**
+   * The conditional variant: the encoder, then its decoder starting from the encoder's last hidden
+   * and cell state (initial_h, initial_c), rebuilding the window backwards from its own previous
+   * outputs. As in the fused engine, feeding the output back is folded into the decoder's recurrence
+   * (R + Wout W, B + bout W) and its input weights are zero, so its X (the window's first steps) does
+   * not count; Slice with step -1 puts the steps back in time order.
+   */
+  private static void conditional(GraphBuilder g, MultiLayerNetwork net, Architecture a, String in, String out) {
+    Map<String, INDArray> p = net.paramTable();
+    int e = a.embedding();
+    int t = a.windowLength();
+    g.ints("direction_axis", 1);
+    g.node("Transpose", List.of(in), "time_major", Map.of("perm", new long[] {1, 0, 2}));
+    lstm(g, p, AutoencoderFactory.ENCODER_1, a.hidden(), "time_major", "encoder_1");
+    lstmLayer(g, p, AutoencoderFactory.ENCODER_2, e, "encoder_1", List.of("", "embedding", "embedding_cell"));
+    g.ints("decoder_starts", 0);
+    g.ints("decoder_ends", t - 1);
+    g.ints("time_axis", 0);
+    g.node("Slice", List.of("time_major", "decoder_starts", "decoder_ends", "time_axis"), "decoder_x");
+    int d = AutoencoderFactory.CONDITIONAL_DECODER;
+    int o = AutoencoderFactory.CONDITIONAL_OUTPUT;
+    INDArray w = p.get(d + "_W").castTo(DataType.DOUBLE);
+    INDArray wOut = p.get(o + "_W").castTo(DataType.DOUBLE);
+    INDArray bOut = p.get(o + "_b").castTo(DataType.DOUBLE).reshape(1, -1);
+    INDArray recurrent = p.get(d + "_RW").castTo(DataType.DOUBLE).add(wOut.mmul(w));
+    INDArray bias = p.get(d + "_b").castTo(DataType.DOUBLE).reshape(1, -1).add(bOut.mmul(w));
+    lstmLayer(g, Nd4j.zeros(DataType.FLOAT, a.features(), 4L * e), recurrent, bias, "conditional_decoder", e,
+        List.of("decoder_x", "", "embedding", "embedding_cell"), List.of("decoder_y"));
+    g.node("Squeeze", List.of("decoder_y", "direction_axis"), "decoder_states");
+    g.node("Concat", List.of("embedding", "decoder_states"), "states", Map.of("axis", 0L));
+    g.floats("output_W", new long[] {e, a.features()}, flatten(p.get(o + "_W").castTo(DataType.FLOAT).toFloatMatrix()));
+    g.floats("output_b", new long[] {a.features()}, p.get(o + "_b").castTo(DataType.FLOAT).toFloatVector());
+    g.node("MatMul", List.of("states", "output_W"), "output_product");
+    g.node("Add", List.of("output_product", "output_b"), "backwards");
+    g.ints("reverse_starts", -1);
+    g.ints("reverse_ends", Long.MIN_VALUE);
+    g.ints("reverse_steps", -1);
+    g.node("Slice", List.of("backwards", "reverse_starts", "reverse_ends", "time_axis", "reverse_steps"),
+        "output_time_major");
+    g.node("Transpose", List.of("output_time_major"), out, Map.of("perm", new long[] {1, 0, 2}));
+  }
+
   /** An LSTM layer whose whole output sequence ([time, batch, H]) is named {@code out}. */
   private static void lstm(GraphBuilder g, Map<String, INDArray> p, int index, int hidden, String in, String out) {
     lstmLayer(g, p, index, hidden, in, List.of(out + "_y"));
@@ -217,23 +265,33 @@ public final class OnnxExport {
 
   private static void lstmLayer(GraphBuilder g, Map<String, INDArray> p, int index, int hidden, String in,
                                 List<String> outputs) {
-    float[][] w = p.get(index + "_W").castTo(DataType.FLOAT).toFloatMatrix();
-    float[][] rw = p.get(index + "_RW").castTo(DataType.FLOAT).toFloatMatrix();
-    float[] b = p.get(index + "_b").castTo(DataType.FLOAT).toFloatVector();
-    int inputs = w.length;
+    lstmLayer(g, p.get(index + "_W"), p.get(index + "_RW"), p.get(index + "_b"), "lstm_" + index, hidden,
+        List.of(in), outputs);
+  }
+
+  /**
+   * An ONNX LSTM node named {@code name} from weights in DL4J's layout; {@code inputs} is X, then
+   * optionally sequence_lens, initial_h and initial_c ("" for one left out).
+   */
+  private static void lstmLayer(GraphBuilder g, INDArray weights, INDArray recurrent, INDArray biases, String name,
+                                int hidden, List<String> inputs, List<String> outputs) {
+    float[][] w = weights.castTo(DataType.FLOAT).toFloatMatrix();
+    float[][] rw = recurrent.castTo(DataType.FLOAT).toFloatMatrix();
+    float[] b = biases.castTo(DataType.FLOAT).reshape(-1).toFloatVector();
+    int inputSize = w.length;
     int g4 = 4 * hidden;
     if (w[0].length != g4 || rw.length != hidden || rw[0].length != g4 || b.length != g4) {
-      throw new IllegalArgumentException("layer " + index + " is not a peephole-free LSTM with " + hidden + " units");
+      throw new IllegalArgumentException(name + " is not a peephole-free LSTM with " + hidden + " units");
     }
-    float[] ow = new float[g4 * inputs];
+    float[] ow = new float[g4 * inputSize];
     float[] or = new float[g4 * hidden];
     float[] ob = new float[2 * g4];
     for (int gate = 0; gate < 4; gate++) {
       int from = DL4J_BLOCK_OF_ONNX_GATE[gate] * hidden;
       for (int j = 0; j < hidden; j++) {
         int row = gate * hidden + j;
-        for (int i = 0; i < inputs; i++) {
-          ow[row * inputs + i] = w[i][from + j];
+        for (int i = 0; i < inputSize; i++) {
+          ow[row * inputSize + i] = w[i][from + j];
         }
         for (int h = 0; h < hidden; h++) {
           or[row * hidden + h] = rw[h][from + j];
@@ -242,12 +300,12 @@ public final class OnnxExport {
         ob[row] = b[from + j];
       }
     }
-    String name = "lstm_" + index;
-    g.floats(name + "_W", new long[] {1, g4, inputs}, ow);
+    g.floats(name + "_W", new long[] {1, g4, inputSize}, ow);
     g.floats(name + "_R", new long[] {1, g4, hidden}, or);
     g.floats(name + "_B", new long[] {1, 2L * g4}, ob);
-    g.node("LSTM", List.of(in, name + "_W", name + "_R", name + "_B"), outputs,
-        Map.of("hidden_size", (long) hidden, "direction", "forward"));
+    List<String> all = new java.util.ArrayList<>(List.of(inputs.get(0), name + "_W", name + "_R", name + "_B"));
+    all.addAll(inputs.subList(1, inputs.size()));
+    g.node("LSTM", all, outputs, Map.of("hidden_size", (long) hidden, "direction", "forward"));
   }
 
   private static float[] flatten(float[][] m) {

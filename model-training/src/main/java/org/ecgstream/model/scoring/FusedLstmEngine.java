@@ -9,6 +9,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
+import org.ecgstream.model.nn.Variant;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -62,7 +63,15 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     this(net, a, FusedLstmLayer.CALIBRATED);
   }
 
+  /** The fused engine for a model of any variant: {@link ConditionalFusedEngine} for the conditional one. */
+  public static ReconstructionEngine forModel(MultiLayerNetwork net, Architecture a) {
+    return a.variant() == Variant.CONDITIONAL ? new ConditionalFusedEngine(net, a) : new FusedLstmEngine(net, a);
+  }
+
   private FusedLstmEngine(MultiLayerNetwork net, Architecture a, int gemvMaxBatch) {
+    if (a.variant() == Variant.CONDITIONAL) {
+      throw new IllegalArgumentException("the conditional variant has its own fused engine (ConditionalFusedEngine)");
+    }
     this.gemvMaxBatch = gemvMaxBatch;
     this.length = a.windowLength();
     this.features = a.features();

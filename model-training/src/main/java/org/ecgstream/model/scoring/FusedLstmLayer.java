@@ -44,13 +44,18 @@ final class FusedLstmLayer {
   private final byte[] chosen = new byte[FusedLstmEngine.GEMV_MAX_BATCH + 1];
 
   FusedLstmLayer(Map<String, INDArray> params, int index) {
-    w = params.get(index + "_W").castTo(DataType.FLOAT).dup('c');
-    rw = params.get(index + "_RW").castTo(DataType.FLOAT).dup('c');
-    INDArray b = params.get(index + "_b").castTo(DataType.FLOAT).dup('c').reshape(1, -1);
+    this(params.get(index + "_W"), params.get(index + "_RW"), params.get(index + "_b"), "layer " + index);
+  }
+
+  /** A layer from its weights in DL4J's layout (W [in, 4H], RW [H, 4H], b [4H]; copied). */
+  FusedLstmLayer(INDArray weights, INDArray recurrent, INDArray biases, String name) {
+    w = weights.castTo(DataType.FLOAT).dup('c');
+    rw = recurrent.castTo(DataType.FLOAT).dup('c');
+    INDArray b = biases.castTo(DataType.FLOAT).dup('c').reshape(1, -1);
     hidden = (int) rw.rows();
     inputs = (int) w.rows();
     if (rw.columns() != 4L * hidden || w.columns() != 4L * hidden || b.columns() != 4L * hidden) {
-      throw new IllegalArgumentException("layer " + index + " is not a peephole-free LSTM (RW is " + rw.shapeInfoToString() + ")");
+      throw new IllegalArgumentException(name + " is not a peephole-free LSTM (RW is " + rw.shapeInfoToString() + ")");
     }
     for (INDArray a : new INDArray[] {w, rw, b}) {
       a.get(NDArrayIndex.all(), NDArrayIndex.interval(hidden, 4 * hidden)).muli(0.5);
@@ -81,6 +86,15 @@ final class FusedLstmLayer {
    * was faster the first time this batch size came (up to {@link FusedLstmEngine#GEMV_MAX_BATCH}).
    */
   FloatPointer run(FloatPointer xw, boolean repeated, int n, int t, FloatPointer allOut, int gemvMaxBatch) {
+    return run(xw, repeated, n, t, allOut, gemvMaxBatch, null, null);
+  }
+
+  /**
+   * As above, starting from hidden state {@code h0} and cell state {@code c0} ([n, H] each, row
+   * major) when they are not null, instead of zeros.
+   */
+  FloatPointer run(FloatPointer xw, boolean repeated, int n, int t, FloatPointer allOut, int gemvMaxBatch,
+                   float[] h0, float[] c0) {
     int h = hidden;
     int g4 = 4 * h;
     Scratch sc = scratch(n);
@@ -88,7 +102,15 @@ final class FusedLstmLayer {
     float[][] gate = sc.gate;
     float[] hj = sc.h;
     float[] c = sc.c;
-    Arrays.fill(c, 0, n * h, 0f);
+    if (c0 == null) {
+      Arrays.fill(c, 0, n * h, 0f);
+    } else {
+      System.arraycopy(c0, 0, c, 0, n * h);
+    }
+    boolean fromState = h0 != null;
+    if (fromState) {
+      sc.hPrev.put(h0, 0, n * h);
+    }
     // Movable views on the step's pre-activations, one window's row of them, and the output.
     FloatPointer step = new FloatPointer(repeated ? sc.zRepeated : xw);
     FloatPointer row = new FloatPointer(step);
@@ -103,7 +125,7 @@ final class FusedLstmLayer {
       } else {
         step.position((long) s * n * g4);
       }
-      if (s == 1 && gemv && gemvMaxBatch == CALIBRATED && chosen[n] == 0) {
+      if (s == (fromState ? 0 : 1) && gemv && gemvMaxBatch == CALIBRATED && chosen[n] == 0) {
         // Timed on this step's real hidden states (uninitialised memory could hold denormals).
         chosen[n] = gemvIsFaster(n, sc) ? (byte) 1 : (byte) 2;
         gemv = chosen[n] == 1;
@@ -111,13 +133,14 @@ final class FusedLstmLayer {
           lap = System.nanoTime();
         }
       }
-      if (s > 0 && gemv) {
+      boolean recurrent = s > 0 || fromState;
+      if (recurrent && gemv) {
         // With a few rows, a GEMM would repack all of RW on every step; a GEMV streams it.
         for (int b = 0; b < n; b++) {
           row.position(step.position() + (long) b * g4);
           cblas_sgemv(CblasRowMajor, CblasTrans, h, g4, 1f, rwp, g4, sc.hRow[b], 1, 1f, row, 1);
         }
-      } else if (s > 0) {
+      } else if (recurrent) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, g4, h, 1f, sc.hPrev, h, rwp, g4, 1f, step, g4);
       }
       if (prof != null) {
@@ -153,6 +176,11 @@ final class FusedLstmLayer {
       }
     }
     return sc.hPrev;
+  }
+
+  /** The last {@link #run}'s final cell state, [n, H] row-major; valid until the next call. */
+  float[] lastCell() {
+    return scratch.c;
   }
 
   /**

@@ -31,7 +31,7 @@ public final class Scorer {
     this.norm = bundle.normalizer();
     this.engine = switch (kind) {
       case DL4J -> new Dl4jEngine(bundle.network(), a);
-      case FUSED -> new FusedLstmEngine(bundle.network(), a);
+      case FUSED -> FusedLstmEngine.forModel(bundle.network(), a);
     };
   }
 
@@ -39,6 +39,13 @@ public final class Scorer {
   public static Scorer load(Path modelFile, ScoringEngine kind, int threads) {
     Nd4jRuntime.setThreads(threads);
     return new Scorer(ModelFile.load(modelFile), kind);
+  }
+
+  /** Loads a model file to be scored by its {@linkplain ScoringEngine#reference reference engine}. */
+  public static Scorer loadReference(Path modelFile, int threads) {
+    Nd4jRuntime.setThreads(threads);
+    ModelBundle bundle = ModelFile.load(modelFile);
+    return new Scorer(bundle, ScoringEngine.reference(bundle.architecture()));
   }
 
   /** Wraps an already-loaded bundle (its network must not be shared with another thread). */

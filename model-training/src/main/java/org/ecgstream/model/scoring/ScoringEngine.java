@@ -4,6 +4,14 @@ package org.ecgstream.model.scoring;
 public enum ScoringEngine {
   /** DL4J's MultiLayerNetwork: the reference path, and the one cuDNN accelerates on CUDA. */
   DL4J,
-  /** {@link FusedLstmEngine}: the same weights, several times faster on CPU. */
-  FUSED
+  /** {@link FusedLstmEngine} (or {@link ConditionalFusedEngine}): the same weights, several times faster on CPU. */
+  FUSED;
+
+  /**
+   * The engine the tools compare and report with: DL4J's own network, or the fused engine for
+   * the conditional variant, which DL4J cannot run.
+   */
+  public static ScoringEngine reference(org.ecgstream.model.nn.Architecture a) {
+    return a.variant() == org.ecgstream.model.nn.Variant.CONDITIONAL ? FUSED : DL4J;
+  }
 }

@@ -78,13 +78,13 @@ public final class TrainingProtocol {
                                 PrintStream progress) {
     if (o.score().kind() == ErrorScore.Kind.MAHALANOBIS) {
       // Fitted on the training windows: the validation windows stay unseen for the threshold.
-      Scorer sum = Scorer.of(bundle, ScoringEngine.DL4J);
+      Scorer sum = Scorer.of(bundle, ScoringEngine.reference(bundle.architecture()));
       ErrorScore fitted = ErrorScore.fitMahalanobis(sum.absErrors(split.train(), HeldOutLosses.BATCH),
           data.features(), bundle.normalizer().std(), o.score().shrinkage());
       bundle = bundle.withMetadata(bundle.metadata().withErrorScore(fitted));
       progress.printf("error score: %s%n", fitted.describe());
     }
-    Scorer scorer = Scorer.of(bundle, ScoringEngine.DL4J);
+    Scorer scorer = Scorer.of(bundle, ScoringEngine.reference(bundle.architecture()));
     HeldOutLosses losses = HeldOutLosses.of(scorer, split);
     Threshold threshold = chooseThreshold(o, losses, scorer);
     bundle = bundle.withMetadata(bundle.metadata().withThreshold(threshold));

@@ -55,7 +55,7 @@ public class OnnxExportParityTest {
    * reconstruction difference of 1e-6 by the inverse of that spread, so the score agrees to a
    * looser relative bound than a plain sum (measured: 1.3e-5 at batch 32 on the small model).
    */
-  static final double MAHALANOBIS_RELATIVE = 1e-4;
+  public static final double MAHALANOBIS_RELATIVE = 1e-4;
   static final Path SHIPPED = ShippedData.find(Path.of("model-training", "models", "ecg5000-autoencoder.zip"));
 
   static ModelBundle shipped;
@@ -175,7 +175,7 @@ public class OnnxExportParityTest {
       try (OnnxRuntimeModel network = new OnnxRuntimeModel(OnnxExport.networkGraph(net, a).toByteArray(), a.windowLength(),
           a.features(), 1)) {
         assertWithin(network.reconstruct(normalised, windows.size()),
-            new FusedLstmEngine(net, a).reconstruct(normalised, windows.size()), "network graph, 3 features");
+            FusedLstmEngine.forModel(net, a).reconstruct(normalised, windows.size()), "network graph, 3 features");
       }
     }
   }
@@ -184,7 +184,7 @@ public class OnnxExportParityTest {
     assertScoringParity(ort, scorer, windows, RELATIVE);
   }
 
-  static void assertScoringParity(OnnxRuntimeModel ort, Scorer scorer, List<LabelledWindow> windows,
+  public static void assertScoringParity(OnnxRuntimeModel ort, Scorer scorer, List<LabelledWindow> windows,
                                   double relative) {
     int batch = windows.size();
     int w = scorer.windowLength() * scorer.features();

@@ -38,7 +38,7 @@ final class EngineReference {
     ModelBundle bundle = ModelFile.load(model);
     Architecture a = bundle.architecture();
     this.engine = kind == ScoringEngine.DL4J ? new Dl4jEngine(bundle.network(), a)
-        : new FusedLstmEngine(bundle.network(), a);
+        : FusedLstmEngine.forModel(bundle.network(), a);
     this.scorer = Scorer.load(model, kind, threads);
     this.batch = batch;
     int window = a.windowLength() * a.features();

@@ -26,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * batch. (DL4J's own gradient is that of the batch's sum; its updater divides it by the batch size.)
  * Not thread-safe.
  */
-public final class AutoencoderBackprop {
+public final class AutoencoderBackprop implements ModelBackprop {
   /** The network's parameter keys, in the order of {@link #params()}. */
   public static final List<String> KEYS = List.of("0_W", "0_RW", "0_b", "1_W", "1_RW", "1_b", "3_W", "3_RW", "3_b",
       "4_W", "4_RW", "4_b", "5_W", "5_b");
@@ -58,6 +58,7 @@ public final class AutoencoderBackprop {
   }
 
   /** Writes the parameters back into {@code net} (same architecture). */
+  @Override
   public void copyTo(MultiLayerNetwork net) {
     for (int i = 0; i < params.length; i++) {
       long[] shape = net.getParam(KEYS.get(i)).shape();
@@ -66,6 +67,7 @@ public final class AutoencoderBackprop {
   }
 
   /** The parameters, in {@link #KEYS} order, row-major; live: an optimizer updates them in place. */
+  @Override
   public float[][] params() {
     return params;
   }
@@ -74,6 +76,7 @@ public final class AutoencoderBackprop {
    * The batch's loss (mean over its windows) for {@code windows} laid out as the network's input:
    * window k's feature f at step t is {@code windows[(k * features + f) * T + t]}.
    */
+  @Override
   public double loss(float[] windows, int n) {
     forward(windows, n);
     double total = 0;
@@ -87,6 +90,7 @@ public final class AutoencoderBackprop {
   }
 
   /** As {@link #loss}, and the gradient of that loss for every parameter into {@code grads} (overwritten). */
+  @Override
   public double lossAndGradients(float[] windows, int n, float[][] grads) {
     double value = loss(windows, n);
     for (float[] g : grads) {
@@ -122,6 +126,7 @@ public final class AutoencoderBackprop {
   }
 
   /** New zeroed arrays shaped like the parameters. */
+  @Override
   public float[][] newGradients() {
     float[][] g = new float[params.length][];
     for (int i = 0; i < g.length; i++) {

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.BatchFitter;
 import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.nn.Variant;
 
 /**
  * Training with the hand-written backward pass ({@link AutoencoderBackprop}) and Adam as DL4J
@@ -16,7 +17,7 @@ public final class BackpropFitter implements BatchFitter {
 
   private final MultiLayerNetwork net;
   private final Architecture arch;
-  private final AutoencoderBackprop model;
+  private final ModelBackprop model;
   private final AdamSteps adam;
   private final float[][] grads;
   private float[][] best;
@@ -24,7 +25,8 @@ public final class BackpropFitter implements BatchFitter {
   public BackpropFitter(MultiLayerNetwork net, Architecture arch, LossKind loss, double learningRate) {
     this.net = net;
     this.arch = arch;
-    this.model = AutoencoderBackprop.of(net, arch, loss);
+    this.model = arch.variant() == Variant.CONDITIONAL ? ConditionalBackprop.of(net, arch, loss)
+        : AutoencoderBackprop.of(net, arch, loss);
     this.adam = new AdamSteps(model.params(), learningRate);
     this.grads = model.newGradients();
   }

@@ -31,6 +31,12 @@ final class LstmLayerPass {
   private float[][] affine;
   /** Pre-activation gradients per step [T*n, 4H]. */
   private float[] dz = new float[0];
+  /** The state the forward pass started from ([n, H] each), or null for zeros. */
+  private float[] h0;
+  private float[] c0;
+  /** After {@link #backward} from a given initial state: the loss's gradient with respect to it. */
+  float[] dh0;
+  float[] dc0;
 
   LstmLayerPass(int inputs, int hidden) {
     this.inputs = inputs;
@@ -42,6 +48,14 @@ final class LstmLayerPass {
    * input is [n, in], the same at every step (the autoencoder's repeated embedding).
    */
   float[] forward(float[] in, boolean repeated, int n, int steps, float[] w, float[] rw, float[] b) {
+    return forward(in, repeated, n, steps, w, rw, b, null, null);
+  }
+
+  /** As above, starting from hidden state {@code h0} and cell state {@code c0} ([n, H] each) when they are not null. */
+  float[] forward(float[] in, boolean repeated, int n, int steps, float[] w, float[] rw, float[] b, float[] h0,
+                  float[] c0) {
+    this.h0 = h0;
+    this.c0 = c0;
     this.input = in;
     this.repeated = repeated;
     this.n = n;
@@ -64,15 +78,15 @@ final class LstmLayerPass {
     float[] act = new float[n * g4];
     float[] c = new float[n * h];
     float[] tc = new float[n * h];
-    float[] hPrev = new float[n * h];
-    float[] cPrev = new float[n * h];
+    float[] hPrev = h0 == null ? new float[n * h] : h0.clone();
+    float[] cPrev = c0 == null ? new float[n * h] : c0.clone();
     float[][] affine = affine(n);
     float[] inScale = affine[0];
     float[] outScale = affine[1];
     float[] outShift = affine[2];
     for (int t = 0; t < steps; t++) {
       System.arraycopy(xw, repeated ? 0 : t * n * g4, z, 0, n * g4);
-      if (t > 0) {
+      if (t > 0 || h0 != null) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, g4, h, 1f, hPrev, h, rw, g4, 1f, z, g4);
       }
       // Every gate in one loop the JIT vectorises: tanh for the block input, and for the three
@@ -116,12 +130,22 @@ final class LstmLayerPass {
    * repeated input), or null when {@code needInput} is false.
    */
   float[] backward(float[] dOut, float[] w, float[] rw, float[] dw, float[] drw, float[] db, boolean needInput) {
+    return backward(dOut, w, rw, dw, drw, db, needInput, null);
+  }
+
+  /**
+   * As above, with {@code dcLast} ([n, H], or null for none) the loss's gradient with respect to the
+   * last step's cell state, for a layer whose final state another layer starts from. After a forward
+   * pass from a given state, leaves the gradient with respect to it in {@link #dh0} and {@link #dc0}.
+   */
+  float[] backward(float[] dOut, float[] w, float[] rw, float[] dw, float[] drw, float[] db, boolean needInput,
+                   float[] dcLast) {
     int h = hidden;
     int g4 = 4 * h;
     int rows = steps * n;
     dz = ensure(dz, rows * g4);
     float[] dhNext = new float[n * h];
-    float[] dcNext = new float[n * h];
+    float[] dcNext = dcLast == null ? new float[n * h] : dcLast.clone();
     float[] dzStep = new float[n * g4];
     for (int t = steps - 1; t >= 0; t--) {
       int gBase = t * n * g4;
@@ -139,7 +163,7 @@ final class LstmLayerPass {
           float tc = cellTanh[sBase + sr + j];
           float dh = dOut[sBase + sr + j] + dhNext[sr + j];
           float dc = dcNext[sr + j] + dh * o * (1 - tc * tc);
-          float cPrev = t > 0 ? cells[pBase + sr + j] : 0f;
+          float cPrev = t > 0 ? cells[pBase + sr + j] : c0 == null ? 0f : c0[sr + j];
           dzStep[zr + j] = dc * i * (1 - g * g);
           dzStep[zr + h + j] = dc * cPrev * f * (1 - f);
           dzStep[zr + 2 * h + j] = dh * tc * o * (1 - o);
@@ -148,10 +172,16 @@ final class LstmLayerPass {
         }
       }
       System.arraycopy(dzStep, 0, dz, gBase, n * g4);
-      if (t > 0) {
+      if (t > 0 || h0 != null) {
         // dh(t-1) = dz(t) rw^T
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, h, g4, 1f, dzStep, g4, rw, g4, 0f, dhNext, h);
       }
+    }
+    if (h0 != null) {
+      // The initial state's gradients, and its share of drw: h0^T dz(0).
+      dh0 = dhNext;
+      dc0 = dcNext;
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, h, g4, n, 1f, h0, h, dz, g4, 1f, drw, g4);
     }
     if (steps > 1) {
       // drw = sum over t >= 1 of h(t-1)^T dz(t): one product over all steps instead of one per step.
@@ -184,6 +214,16 @@ final class LstmLayerPass {
     float[] dIn = new float[inRows * inputs];
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, inRows, inputs, g4, 1f, dzIn, g4, w, g4, 0f, dIn, inputs);
     return dIn;
+  }
+
+  /** The last step's hidden state [n, H], from the last forward pass. */
+  float[] lastOut() {
+    return java.util.Arrays.copyOfRange(out, (steps - 1) * n * hidden, steps * n * hidden);
+  }
+
+  /** The last step's cell state [n, H], from the last forward pass. */
+  float[] lastCell() {
+    return java.util.Arrays.copyOfRange(cells, (steps - 1) * n * hidden, steps * n * hidden);
   }
 
   /** Per pre-activation of a step: the scale into tanh, and the scale and shift after it (see forward). */

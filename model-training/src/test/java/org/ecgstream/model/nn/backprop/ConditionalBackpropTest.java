@@ -1,0 +1,69 @@
+package org.ecgstream.model.nn.backprop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ecgstream.model.nn.Architecture;
+import org.ecgstream.model.nn.AutoencoderFactory;
+import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.nn.Variant;
+import org.ecgstream.model.scoring.Nd4jRuntime;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DL4J cannot run the conditional decoder, so its backward pass is checked against the loss itself:
+ * every parameter's gradient against a central finite difference of the loss.
+ */
+class ConditionalBackpropTest {
+  @Test
+  void everyParametersGradientIsTheLossesSlope() {
+    Nd4jRuntime.ensureStarted();
+    Architecture arch = new Architecture(7, 2, 2, Variant.CONDITIONAL);
+    int n = 3;
+    MultiLayerNetwork net = AutoencoderFactory.create(arch, LossKind.L2, 1e-3, 5);
+    Random r = new Random(13);
+    for (String key : ConditionalBackprop.KEYS) {
+      INDArray p = net.getParam(key);
+      float[] v = new float[(int) p.length()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (r.nextGaussian() * 0.5);
+      }
+      net.setParam(key, Nd4j.create(v, p.shape(), 'c'));
+    }
+    float[] windows = new float[n * arch.features() * arch.windowLength()];
+    for (int i = 0; i < windows.length; i++) {
+      windows[i] = (float) r.nextGaussian();
+    }
+    // L2: smooth, so a central difference approximates the slope to O(eps²).
+    ConditionalBackprop model = ConditionalBackprop.of(net, arch, LossKind.L2);
+    float[][] grads = model.newGradients();
+    model.lossAndGradients(windows, n, grads);
+    float[][] params = model.params();
+    float eps = 1e-2f;
+    double worst = 0;
+    for (int k = 0; k < params.length; k++) {
+      double largest = 0;
+      for (int i = 0; i < params[k].length; i++) {
+        float keep = params[k][i];
+        params[k][i] = keep + eps;
+        double up = model.loss(windows, n);
+        params[k][i] = keep - eps;
+        double down = model.loss(windows, n);
+        params[k][i] = keep;
+        double slope = (up - down) / (2 * eps);
+        largest = Math.max(largest, Math.abs(slope));
+        // Float losses differenced over 2 eps carry about 1e-3 of noise; beyond that, 1 % of the slope.
+        double err = Math.abs(slope - grads[k][i]);
+        worst = Math.max(worst, err / (1e-3 + Math.abs(slope)));
+        assertThat(err).as("%s[%d]: backward %.6f, finite difference %.6f", ConditionalBackprop.KEYS.get(k), i,
+            grads[k][i], slope).isLessThan(1e-3 + 1e-2 * Math.abs(slope));
+      }
+      assertThat(largest).as("%s has a gradient to compare", ConditionalBackprop.KEYS.get(k)).isGreaterThan(1e-3);
+    }
+    System.out.printf("conditional decoder: largest difference from the finite difference, relative to 1e-3 + |slope|: "
+        + "%.2e%n", worst);
+  }
+}
