@@ -15,6 +15,7 @@ import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.FeatureNormalizer;
 import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.onnx.OnnxExport;
 import org.ecgstream.model.onnx.OnnxRuntimeClasspath;
 import org.ecgstream.model.onnx.OnnxRuntimeModel;
@@ -76,6 +77,11 @@ final class BenchmarkCommand implements Callable<Integer> {
       description = "With --memory: scorers loaded one after another, as slots of one TaskManager (default: ${DEFAULT-VALUE}).")
   int slots;
 
+  @Option(names = "--variants", split = ",", description = "Instead of the engine table: time the fused engine (and "
+      + "ONNX Runtime on the exported network) for each of these architecture variants, on random models of each "
+      + "--embeddings size, all alternating in one loop.")
+  List<Variant> variants;
+
   private record Subject(String name, MultiLayerNetwork net, Architecture arch, FeatureNormalizer norm, LossKind loss) {}
 
   @Override
@@ -100,6 +106,9 @@ final class BenchmarkCommand implements Callable<Integer> {
           identity(a.features()), LossKind.L1));
     }
     String core = System.getenv(OpenBlasKernels.VARIABLE);
+    if (variants != null) {
+      return variants(ort);
+    }
     if (profile) {
       return profile(subjects, ort);
     }
@@ -240,6 +249,60 @@ final class BenchmarkCommand implements Callable<Integer> {
    * The subject exported to ONNX and run by ONNX Runtime: the network graph, and the scoring graph
    * as {@code export --onnx} writes it. A class of its own, loaded only when ONNX Runtime is there.
    */
+  /** The variants' fused engines (and ORT), every engine of one batch size and thread count timed in turn. */
+  private int variants(boolean ort) throws IOException {
+    StringBuilder table = new StringBuilder(String.format(
+        "| variant | E | threads | batch | fused beats/s | fused ms/batch |%s%n|---|---:|---:|---:|---:|---:|%s%n",
+        ort ? " ORT beats/s | fused / ORT |" : "", ort ? "---:|---:|" : ""));
+    System.out.print(table);
+    for (int t : threads) {
+      Nd4jRuntime.setThreads(t);
+      for (int e : embeddings) {
+        List<ReconstructionEngine> engines = new ArrayList<>();
+        for (Variant v : variants) {
+          Architecture a = new Architecture(140, 1, e, v);
+          Subject s = new Subject(v.name(), AutoencoderFactory.create(a, LossKind.L1, 1e-3, e), a, identity(1),
+              LossKind.L1);
+          engines.add(FusedLstmEngine.forModel(s.net, s.arch));
+          if (ort) {
+            engines.add(OrtEngines.of(s, t).get(0));
+          }
+        }
+        int perVariant = ort ? 2 : 1;
+        for (int batch : batches) {
+          float[] input = input(batch, new Architecture(140, 1, e));
+          int calls = Math.max(1, (minBeats + batch - 1) / batch);
+          for (ReconstructionEngine engine : engines) {
+            warmUp(engine, input, batch);
+          }
+          double[][] ms = new double[engines.size()][reps];
+          for (int r = 0; r < reps; r++) {
+            for (int k = 0; k < engines.size(); k++) {
+              ms[k][r] = time(engines.get(k), input, batch, calls);
+            }
+          }
+          for (int k = 0; k < variants.size(); k++) {
+            double f = median(ms[k * perVariant]);
+            String ortCells = "";
+            if (ort) {
+              double o = median(ms[k * perVariant + 1]);
+              ortCells = String.format(Locale.ROOT, " %.0f | %.2fx |", batch * 1000 / o, o / f);
+            }
+            String row = String.format(Locale.ROOT, "| %s | %d | %d | %d | %.0f | %.2f |%s%n", variants.get(k), e, t,
+                batch, batch * 1000 / f, f, ortCells);
+            table.append(row);
+            System.out.print(row);
+          }
+        }
+        closeAll(engines);
+      }
+    }
+    if (out != null) {
+      Files.writeString(out, table);
+    }
+    return 0;
+  }
+
   private static final class OrtEngines {
     static List<ReconstructionEngine> of(Subject s, int threads) {
       int length = s.arch.windowLength();

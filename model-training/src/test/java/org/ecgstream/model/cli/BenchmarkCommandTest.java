@@ -38,6 +38,24 @@ class BenchmarkCommandTest {
     assertThat(Files.readString(table)).contains("peak resident memory", "ONNX Runtime 1.").startsWith("OpenBLAS kernels: ");
   }
 
+  @Test
+  void variantsRunTimesEveryVariantsFusedEngineBesideOnnxRuntime(@TempDir Path dir) throws Exception {
+    Path table = dir.resolve("variants.md");
+    int code = ModelCli.execute("benchmark", "--variants", "RECONSTRUCTION,PREDICTION,COMPOSITE,CONDITIONAL",
+        "--embeddings", "4", "--batches", "2", "--threads", "1", "--reps", "1", "--min-beats", "2", "--out",
+        table.toString());
+    assertThat(code).isZero();
+    List<String> rows = Files.readAllLines(table).stream().filter(l -> l.matches("\\| [A-Z]+ \\|.*")).toList();
+    assertThat(rows).extracting(r -> r.split("\\|")[1].strip())
+        .containsExactly("RECONSTRUCTION", "PREDICTION", "COMPOSITE", "CONDITIONAL");
+    for (String row : rows) {
+      String[] cells = row.split("\\|");
+      assertThat(Double.parseDouble(cells[5].strip())).as("fused beats/s in %s", row).isPositive();
+      assertThat(Double.parseDouble(cells[7].strip())).as("ONNX Runtime beats/s in %s", row).isPositive();
+      assertThat(cells[8].strip()).as("fused / ORT in %s", row).endsWith("x");
+    }
+  }
+
   /** Without ONNX Runtime on the classpath (as in a jar built without it) the benchmark still runs, and says so. */
   @Test
   void withoutOnnxRuntimeItSaysSoAndLeavesItsColumnsOut(@TempDir Path dir) throws Exception {
