@@ -17,6 +17,7 @@ import org.ecgstream.model.nn.TrainingConfig;
 import org.ecgstream.model.scoring.Nd4jRuntime;
 import org.ecgstream.model.scoring.OpenBlasKernels;
 import org.ecgstream.model.split.NormalSplit;
+import org.ecgstream.model.nn.Variant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,6 +44,10 @@ final class TrainingBenchmarkCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1", description = "ND4J and OpenBLAS threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(names = "--variants", split = ",", description = "Instead of the engines: time the backward pass training "
+      + "each of these architecture variants, taking turns (default: the engine comparison).")
+  List<Variant> variants;
+
   @Override
   public Integer call() throws Exception {
     Nd4jRuntime.ensureStarted();
@@ -54,6 +59,10 @@ final class TrainingBenchmarkCommand implements Callable<Integer> {
         System.getenv(OpenBlasKernels.VARIABLE) == null ? "chosen by OpenBLAS" : "forced by " + OpenBlasKernels.VARIABLE,
         split.train().size(), split.validation().size(), batch);
     PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+    if (variants != null) {
+      variants(split, quiet);
+      return 0;
+    }
     System.out.println("| E | engine | epoch seconds (every epoch, in order) | median s/epoch | DL4J / this |");
     System.out.println("|---:|---|---|---:|---:|");
     for (int e : embeddings) {
@@ -78,6 +87,32 @@ final class TrainingBenchmarkCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Seconds per epoch of the backward pass for each variant, the variants taking turns round after round. */
+  private void variants(NormalSplit split, PrintStream quiet) {
+    System.out.println("| E | variant | epoch seconds (every epoch, in order) | median s/epoch |");
+    System.out.println("|---:|---|---|---:|");
+    for (int e : embeddings) {
+      Map<Variant, List<Double>> seconds = new EnumMap<>(Variant.class);
+      for (int r = 0; r < rounds; r++) {
+        List<Variant> order = new ArrayList<>(variants);
+        if (r % 2 == 1) {
+          java.util.Collections.reverse(order);
+        }
+        for (Variant v : order) {
+          var result = AutoencoderTrainer.train(split.train(), split.validation(),
+              new TrainingConfig(e, LossKind.L1, 1e-3, batch, epochs, epochs, 42, v), AutoencoderTrainer.Engine.BACKPROP,
+              quiet);
+          result.history().forEach(h -> seconds.computeIfAbsent(v, k -> new ArrayList<>()).add(h.seconds()));
+        }
+      }
+      for (var entry : seconds.entrySet()) {
+        System.out.printf("| %d | %s | %s | %.1f |%n", e, entry.getKey(),
+            String.join(", ", entry.getValue().stream().map(x -> String.format("%.1f", x)).toList()),
+            median(entry.getValue()));
+      }
+    }
   }
 
   private static double median(List<Double> v) {

@@ -56,6 +56,28 @@ class BenchmarkCommandTest {
     }
   }
 
+  @Test
+  void trainBenchmarkTimesEveryVariantsEpochs() throws Exception {
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream before = System.out;
+    System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = ModelCli.execute("train-benchmark", "--variants", "PREDICTION,CONDITIONAL", "--embeddings", "4",
+          "--epochs", "1", "--rounds", "2");
+    } finally {
+      System.setOut(before);
+    }
+    assertThat(code).isZero();
+    List<String> rows = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("| 4 |")).toList();
+    assertThat(rows).extracting(r -> r.split("\\|")[2].strip()).containsExactly("PREDICTION", "CONDITIONAL");
+    for (String row : rows) {
+      String[] cells = row.split("\\|");
+      assertThat(cells[3].split(",")).as("one epoch per round in %s", row).hasSize(2);
+      assertThat(Double.parseDouble(cells[4].strip())).as("median seconds in %s", row).isPositive();
+    }
+  }
+
   /** Without ONNX Runtime on the classpath (as in a jar built without it) the benchmark still runs, and says so. */
   @Test
   void withoutOnnxRuntimeItSaysSoAndLeavesItsColumnsOut(@TempDir Path dir) throws Exception {
