@@ -34,23 +34,31 @@ public final class AutoencoderFactory {
       return conditional(a, loss, learningRate, seed);
     }
     int e = a.embedding();
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed)
-        .updater(new Adam(learningRate))
-        .weightInit(WeightInit.XAVIER)
-        .list()
+    MultiLayerConfiguration conf = layers(learningRate, seed)
         .layer(ENCODER_1, lstm(a.features(), a.hidden()))
         .layer(ENCODER_2, new LastTimeStep(lstm(a.hidden(), e)))
         .layer(REPEAT, new RepeatVector.Builder(a.decoderSteps()).dataFormat(RNNFormat.NCW).build())
         .layer(DECODER_1, lstm(e, e))
         .layer(DECODER_2, lstm(e, a.hidden()))
-        .layer(OUTPUT, new RnnOutputLayer.Builder(loss == LossKind.L1 ? LossFunctions.LossFunction.L1 : LossFunctions.LossFunction.MSE)
-            .nIn(a.hidden()).nOut(a.features()).activation(Activation.IDENTITY).dataFormat(RNNFormat.NCW).build())
+        .layer(OUTPUT, output(loss, a.hidden(), a.features()))
         .setInputType(InputType.recurrent(a.features(), a.encoderSteps(), RNNFormat.NCW))
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     return net;
+  }
+
+  private static NeuralNetConfiguration.ListBuilder layers(double learningRate, long seed) {
+    return new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .updater(new Adam(learningRate))
+        .weightInit(WeightInit.XAVIER)
+        .list();
+  }
+
+  private static RnnOutputLayer output(LossKind loss, int in, int out) {
+    return new RnnOutputLayer.Builder(loss == LossKind.L1 ? LossFunctions.LossFunction.L1 : LossFunctions.LossFunction.MSE)
+        .nIn(in).nOut(out).activation(Activation.IDENTITY).dataFormat(RNNFormat.NCW).build();
   }
 
   /**
@@ -62,19 +70,13 @@ public final class AutoencoderFactory {
    */
   private static MultiLayerNetwork conditional(Architecture a, LossKind loss, double learningRate, long seed) {
     int e = a.embedding();
-    MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
-        .seed(seed)
-        .updater(new Adam(learningRate))
-        .weightInit(WeightInit.XAVIER)
-        .list()
+    MultiLayerConfiguration conf = layers(learningRate, seed)
         // Without this DL4J would set each layer's inputs to the previous layer's outputs.
         .overrideNinUponBuild(false)
         .layer(ENCODER_1, lstm(a.features(), a.hidden()))
         .layer(ENCODER_2, lstm(a.hidden(), e))
         .layer(CONDITIONAL_DECODER, lstm(a.features(), e))
-        .layer(CONDITIONAL_OUTPUT, new RnnOutputLayer.Builder(loss == LossKind.L1 ? LossFunctions.LossFunction.L1
-            : LossFunctions.LossFunction.MSE).nIn(e).nOut(a.features()).activation(Activation.IDENTITY)
-            .dataFormat(RNNFormat.NCW).build())
+        .layer(CONDITIONAL_OUTPUT, output(loss, e, a.features()))
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();

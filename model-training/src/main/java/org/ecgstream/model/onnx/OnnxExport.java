@@ -20,6 +20,7 @@ import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.FeatureNormalizer;
 import org.ecgstream.model.nn.LossKind;
 import org.ecgstream.model.nn.Variant;
+import org.ecgstream.model.scoring.ConditionalFusedEngine;
 import org.ecgstream.model.scoring.ErrorScore;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -234,14 +235,9 @@ public final class OnnxExport {
     g.ints("decoder_ends", t - 1);
     g.ints("time_axis", 0);
     g.node("Slice", List.of("time_major", "decoder_starts", "decoder_ends", "time_axis"), "decoder_x");
-    int d = AutoencoderFactory.CONDITIONAL_DECODER;
     int o = AutoencoderFactory.CONDITIONAL_OUTPUT;
-    INDArray w = p.get(d + "_W").castTo(DataType.DOUBLE);
-    INDArray wOut = p.get(o + "_W").castTo(DataType.DOUBLE);
-    INDArray bOut = p.get(o + "_b").castTo(DataType.DOUBLE).reshape(1, -1);
-    INDArray recurrent = p.get(d + "_RW").castTo(DataType.DOUBLE).add(wOut.mmul(w));
-    INDArray bias = p.get(d + "_b").castTo(DataType.DOUBLE).reshape(1, -1).add(bOut.mmul(w));
-    lstmLayer(g, Nd4j.zeros(DataType.FLOAT, a.features(), 4L * e), recurrent, bias, "conditional_decoder", e,
+    INDArray[] folded = ConditionalFusedEngine.foldedDecoder(p);
+    lstmLayer(g, Nd4j.zeros(DataType.FLOAT, a.features(), 4L * e), folded[0], folded[1], "conditional_decoder", e,
         List.of("decoder_x", "", "embedding", "embedding_cell"), List.of("decoder_y"));
     g.node("Squeeze", List.of("decoder_y", "direction_axis"), "decoder_states");
     g.node("Concat", List.of("embedding", "decoder_states"), "states", Map.of("axis", 0L));

@@ -46,18 +46,28 @@ public final class ConditionalFusedEngine implements ReconstructionEngine {
     Map<String, INDArray> p = net.paramTable();
     enc1 = new FusedLstmLayer(p, AutoencoderFactory.ENCODER_1);
     enc2 = new FusedLstmLayer(p, AutoencoderFactory.ENCODER_2);
+    INDArray[] folded = foldedDecoder(p);
+    decoder = new FusedLstmLayer(Nd4j.zeros(DataType.FLOAT, 1, 4L * embedding), folded[0], folded[1],
+        "conditional decoder");
+    int o = AutoencoderFactory.CONDITIONAL_OUTPUT;
+    outW = p.get(o + "_W").castTo(DataType.FLOAT).dup('c');
+    outWp = (FloatPointer) outW.data().addressPointer();
+    outB = p.get(o + "_b").castTo(DataType.FLOAT).toFloatVector();
+  }
+
+  /**
+   * The decoder's recurrent weights and bias with its fed-back output folded in, in DL4J's layout
+   * ([E, 4E] and [1, 4E]): RW + Wout W and b + bout W, computed in double so that the only rounding
+   * left is float's when they are used.
+   */
+  public static INDArray[] foldedDecoder(Map<String, INDArray> p) {
     int d = AutoencoderFactory.CONDITIONAL_DECODER;
     int o = AutoencoderFactory.CONDITIONAL_OUTPUT;
     INDArray w = p.get(d + "_W").castTo(DataType.DOUBLE);
     INDArray wOut = p.get(o + "_W").castTo(DataType.DOUBLE);
     INDArray bOut = p.get(o + "_b").castTo(DataType.DOUBLE).reshape(1, -1);
-    // Folded in double, so that the only rounding left is float's at the end.
-    INDArray recurrent = p.get(d + "_RW").castTo(DataType.DOUBLE).add(wOut.mmul(w));
-    INDArray bias = p.get(d + "_b").castTo(DataType.DOUBLE).reshape(1, -1).add(bOut.mmul(w));
-    decoder = new FusedLstmLayer(Nd4j.zeros(DataType.FLOAT, 1, 4L * embedding), recurrent, bias, "conditional decoder");
-    outW = p.get(o + "_W").castTo(DataType.FLOAT).dup('c');
-    outWp = (FloatPointer) outW.data().addressPointer();
-    outB = p.get(o + "_b").castTo(DataType.FLOAT).toFloatVector();
+    return new INDArray[] {p.get(d + "_RW").castTo(DataType.DOUBLE).add(wOut.mmul(w)),
+        p.get(d + "_b").castTo(DataType.DOUBLE).reshape(1, -1).add(bOut.mmul(w))};
   }
 
   @Override
@@ -84,16 +94,8 @@ public final class ConditionalFusedEngine implements ReconstructionEngine {
     int f = features;
     int e = embedding;
     Buffers buf = buffers(n);
-    float[] x = buf.xj;
-    for (int b = 0; b < n; b++) {
-      int base = (from + b) * f * t;
-      for (int j = 0; j < f; j++) {
-        for (int s = 0; s < t; s++) {
-          x[(s * n + b) * f + j] = in[base + j * t + s];
-        }
-      }
-    }
-    buf.x.put(x, 0, t * n * f);
+    FusedLstmEngine.timeMajor(in, from, n, t, t, f, buf.xj);
+    buf.x.put(buf.xj, 0, t * n * f);
     enc1.project(buf.x, t * n, buf.xw1);
     enc1.run(buf.xw1, false, n, t, buf.h1, FusedLstmLayer.CALIBRATED);
     enc2.project(buf.h1, t * n, buf.xw2);

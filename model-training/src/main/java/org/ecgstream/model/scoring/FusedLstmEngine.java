@@ -144,17 +144,8 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     int td = length - firstDecoded;
     int f = features;
     Buffers buf = buffers(n);
-    // Time-major input rows: row s*n + b holds window b's features at step s (the encoder's steps only).
-    float[] x = buf.xj;
-    for (int b = 0; b < n; b++) {
-      int base = (from + b) * f * t;
-      for (int j = 0; j < f; j++) {
-        for (int s = 0; s < te; s++) {
-          x[(s * n + b) * f + j] = in[base + j * t + s];
-        }
-      }
-    }
-    buf.x.put(x, 0, te * n * f);
+    timeMajor(in, from, n, t, te, f, buf.xj);
+    buf.x.put(buf.xj, 0, te * n * f);
     if (prof != null) {
       prof.lap(FusedLstmProfile.EnginePart.INPUT, lap);
     }
@@ -198,6 +189,21 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     if (prof != null) {
       prof.lap(FusedLstmProfile.EnginePart.OUTPUT_COPY, lap);
       prof.countBatch();
+    }
+  }
+
+  /**
+   * Windows {@code from} to {@code from + n} of {@code in} ([batch][features][length]), their first
+   * {@code steps} steps, into {@code x} time-major: row s*n + b holds window b's features at step s.
+   */
+  static void timeMajor(float[] in, int from, int n, int length, int steps, int features, float[] x) {
+    for (int b = 0; b < n; b++) {
+      int base = (from + b) * features * length;
+      for (int j = 0; j < features; j++) {
+        for (int s = 0; s < steps; s++) {
+          x[(s * n + b) * features + j] = in[base + j * length + s];
+        }
+      }
     }
   }
 

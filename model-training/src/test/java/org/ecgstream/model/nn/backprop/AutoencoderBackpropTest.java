@@ -26,16 +26,7 @@ class AutoencoderBackpropTest {
     Architecture arch = new Architecture(12, 2, 3, variant);
     int n = 5;
     MultiLayerNetwork net = AutoencoderFactory.create(arch, loss, 1e-3, 7);
-    Random r = new Random(11);
-    // Random weights on every parameter (biases too), so no gate's gradient is trivially zero.
-    for (String key : AutoencoderBackprop.KEYS) {
-      INDArray p = net.getParam(key);
-      float[] v = new float[(int) p.length()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) (r.nextGaussian() * 0.5);
-      }
-      net.setParam(key, Nd4j.create(v, p.shape(), 'c'));
-    }
+    Random r = RandomWeights.set(net, AutoencoderBackprop.KEYS, 11);
     float[] windows = new float[n * arch.features() * arch.windowLength()];
     for (int i = 0; i < windows.length; i++) {
       windows[i] = (float) r.nextGaussian();

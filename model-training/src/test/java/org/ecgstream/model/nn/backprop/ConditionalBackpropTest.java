@@ -10,8 +10,6 @@ import org.ecgstream.model.nn.LossKind;
 import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.scoring.Nd4jRuntime;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DL4J cannot run the conditional decoder, so its backward pass is checked against the loss itself:
@@ -24,15 +22,7 @@ class ConditionalBackpropTest {
     Architecture arch = new Architecture(7, 2, 2, Variant.CONDITIONAL);
     int n = 3;
     MultiLayerNetwork net = AutoencoderFactory.create(arch, LossKind.L2, 1e-3, 5);
-    Random r = new Random(13);
-    for (String key : ConditionalBackprop.KEYS) {
-      INDArray p = net.getParam(key);
-      float[] v = new float[(int) p.length()];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) (r.nextGaussian() * 0.5);
-      }
-      net.setParam(key, Nd4j.create(v, p.shape(), 'c'));
-    }
+    Random r = RandomWeights.set(net, ConditionalBackprop.KEYS, 13);
     float[] windows = new float[n * arch.features() * arch.windowLength()];
     for (int i = 0; i < windows.length; i++) {
       windows[i] = (float) r.nextGaussian();
