@@ -70,10 +70,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--epochs", defaultValue = "40", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "60", description = "Maximum epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--patience", defaultValue = "6",
+    @Option(names = "--patience", defaultValue = "15",
         description = "Stop after this many epochs without validation improvement (default: ${DEFAULT-VALUE}).")
     int patience;
 
@@ -92,9 +92,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--normal-label", defaultValue = "1", description = "Label of normal windows (default: ${DEFAULT-VALUE}).")
     int normalLabel;
 
-    @Option(names = "--threshold", defaultValue = "p99",
-        description = "pNN: percentile of validation-normal losses; f1: F1-optimal on --labelled-validation; "
-            + "fixed=V (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threshold", defaultValue = "ln99.9",
+        description = "pNN: percentile of validation-normal losses; lnNN: that percentile of a log-normal fitted "
+            + "robustly to them; f1: F1-optimal on --labelled-validation; fixed=V (default: ${DEFAULT-VALUE}).")
     String threshold;
 
     @Option(names = "--labelled-validation", description = "Labelled windows for --threshold f1 (never the test data).")
@@ -107,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
         + "DL4J's gradients, about ten times faster) or DL4J (its own training) (default: ${DEFAULT-VALUE}).")
     AutoencoderTrainer.Engine engine;
 
-    @Option(names = "--architecture", defaultValue = "RECONSTRUCTION", description = "RECONSTRUCTION (the encoder "
+    @Option(names = "--architecture", defaultValue = "PREDICTION", description = "RECONSTRUCTION (the encoder "
         + "reads the whole window, the decoder rebuilds it), PREDICTION (the encoder reads the first half, the "
         + "decoder predicts the second), COMPOSITE (the encoder reads the first half, the decoder rebuilds it "
         + "and predicts the second) or CONDITIONAL (a decoder started from the encoder's state rebuilds the window "

@@ -15,6 +15,7 @@ import org.ecgstream.model.data.Dataset;
 import org.ecgstream.model.data.LabelledWindow;
 import org.ecgstream.model.eval.EvaluationMetrics;
 import org.ecgstream.model.eval.RankingMetrics;
+import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderTrainer;
 import org.ecgstream.model.scoring.ScoreBatch;
 import org.ecgstream.model.scoring.Scorer;
@@ -60,9 +61,9 @@ public final class ReportWriter {
     StringBuilder s = new StringBuilder();
     s.append("# Evaluation report: ").append(meta.modelVersion()).append("\n\n");
     var a = meta.architecture();
-    s.append(String.format(Locale.ROOT, "Model: LSTM autoencoder, window %d x %d feature(s), E = %d (encoder %d→%d→%d, "
-        + "decoder %d→%d→%d→%d), %s loss summed over the window.%n%n", a.windowLength(), a.features(), a.embedding(),
-        a.features(), a.hidden(), a.embedding(), a.embedding(), a.embedding(), a.hidden(), a.features(), meta.loss()));
+    s.append(String.format(Locale.ROOT, "Model: LSTM autoencoder, window %d x %d feature(s), E = %d, %s; %s loss; "
+        + "scored by the %s.%n%n", a.windowLength(), a.features(), a.embedding(), layers(a), meta.loss(),
+        meta.score().describe()));
     var d = meta.dataset();
     if (d != null) {
       s.append(String.format(Locale.ROOT, "Data: %s (%d windows, sha256 `%s`). Normal label %d. Split seed %d: train %d, "
@@ -240,5 +241,22 @@ public final class ReportWriter {
       charts.add(chart);
     }
     return charts;
+  }
+
+  /** The variant's layers and what its decoder produces, in words. */
+  static String layers(Architecture a) {
+    int f = a.features();
+    int h = a.hidden();
+    int e = a.embedding();
+    return switch (a.variant()) {
+      case RECONSTRUCTION -> String.format(Locale.ROOT, "encoder %d→%d→%d, decoder %d→%d→%d→%d rebuilding the window",
+          f, h, e, e, e, h, f);
+      case PREDICTION -> String.format(Locale.ROOT, "encoder %d→%d→%d over the first %d steps, decoder %d→%d→%d→%d "
+          + "predicting the last %d", f, h, e, a.encoderSteps(), e, e, h, f, a.decoderSteps());
+      case COMPOSITE -> String.format(Locale.ROOT, "encoder %d→%d→%d over the first %d steps, decoder %d→%d→%d→%d "
+          + "rebuilding them and predicting the rest", f, h, e, a.encoderSteps(), e, e, h, f);
+      case CONDITIONAL -> String.format(Locale.ROOT, "encoder %d→%d→%d, conditional decoder %d→%d→%d from its last "
+          + "state rebuilding the window backwards from its own outputs", f, h, e, f, e, f);
+    };
   }
 }

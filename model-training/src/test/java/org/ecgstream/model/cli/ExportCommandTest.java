@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import onnx.Onnx;
 import org.ecgstream.model.bundle.ModelBundle;
 import org.ecgstream.model.bundle.ModelFile;
+import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.data.LabelledWindow;
 import org.ecgstream.model.data.ShippedData;
@@ -39,8 +40,11 @@ class ExportCommandTest {
         .satisfies(o -> assertThat(o.getDomain()).isEmpty())
         .satisfies(o -> assertThat(o.getVersion()).isEqualTo(OnnxExport.OPSET));
     Set<String> ops = model.getGraph().getNodeList().stream().map(Onnx.NodeProto::getOpType).collect(Collectors.toSet());
+    // The shipped model is a prediction model: Slice gives the encoder the first half, Concat puts it back
+    // in front of the predicted half.
+    assertThat(ModelFile.readMetadata(SHIPPED).architecture().variant()).isEqualTo(Variant.PREDICTION);
     assertThat(ops).containsExactlyInAnyOrder("Sub", "Div", "Transpose", "LSTM", "Squeeze", "Expand", "MatMul", "Add",
-        "Mul", "Abs", "ReduceSum");
+        "Mul", "Abs", "ReduceSum", "Slice", "Concat");
     assertThat(model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("LSTM"))).hasSize(4);
 
     try (OrtSession s = OrtEnvironment.getEnvironment().createSession(file.toString(), new OrtSession.SessionOptions())) {
