@@ -45,10 +45,24 @@ public final class EcgAnomalyJob {
    * insert operators between scoring and the sinks (tests inject failures there); production passes
    * the identity.
    */
+  /**
+   * The configured engine, refused at submission when it cannot run the model (DL4J and the
+   * conditional decoder), rather than by every scoring task as it starts.
+   */
+  static ScoringEngine engineFor(ModelMetadata model, String configured) {
+    ScoringEngine engine = ScoringEngine.valueOf(configured.toUpperCase(java.util.Locale.ROOT));
+    if (engine == ScoringEngine.DL4J && ScoringEngine.reference(model.architecture()) != ScoringEngine.DL4J) {
+      throw new IllegalArgumentException("scorer.engine=dl4j cannot score model " + model.modelVersion() + ": its "
+          + model.architecture().variant() + " variant runs on the fused engine only; set scorer.engine=fused");
+    }
+    return engine;
+  }
+
   public static void build(StreamExecutionEnvironment env, JobConfig c, JobEnds ends,
                            UnaryOperator<DataStream<BeatScore>> afterScoring) {
     // Read the model's shape here, without starting ND4J: the job graph depends on it.
     ModelMetadata model = ModelFile.readMetadata(c.modelPath());
+    ScoringEngine engine = engineFor(model, c.scorerEngine());
     int length = model.architecture().windowLength();
     int channels = model.architecture().features();
     if (c.parallelism() > 0) {
@@ -73,7 +87,7 @@ public final class EcgAnomalyJob {
 
     DataStream<BeatScore> scores = beats
         .transform("score beats", TypeInformation.of(BeatScore.class),
-            new BeatScoringOperator(c.modelPath(), ScoringEngine.valueOf(c.scorerEngine().toUpperCase()),
+            new BeatScoringOperator(c.modelPath(), engine,
                 c.scorerThreads(), c.batchMaxSize(), c.batchMaxWait().toMillis(), c.scoresEmbedding()))
         .uid("beat-scorer");
     if (c.calibrationLearning().toMillis() > 0) {
