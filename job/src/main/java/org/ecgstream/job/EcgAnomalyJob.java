@@ -41,11 +41,6 @@ public final class EcgAnomalyJob {
   }
 
   /**
-   * Adds the job to {@code env}, reading and writing through {@code ends}. {@code afterScoring} may
-   * insert operators between scoring and the sinks (tests inject failures there); production passes
-   * the identity.
-   */
-  /**
    * The configured engine, refused at submission when it cannot run the model (DL4J and the
    * conditional decoder), rather than by every scoring task as it starts.
    */
@@ -58,6 +53,11 @@ public final class EcgAnomalyJob {
     return engine;
   }
 
+  /**
+   * Adds the job to {@code env}, reading and writing through {@code ends}. {@code afterScoring} may
+   * insert operators between scoring and the sinks (tests inject failures there); production passes
+   * the identity.
+   */
   public static void build(StreamExecutionEnvironment env, JobConfig c, JobEnds ends,
                            UnaryOperator<DataStream<BeatScore>> afterScoring) {
     // Read the model's shape here, without starting ND4J: the job graph depends on it.

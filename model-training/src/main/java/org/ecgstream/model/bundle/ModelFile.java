@@ -184,9 +184,9 @@ public final class ModelFile {
     }
     ErrorScore score = meta.score();
     int window = meta.architecture().windowLength() * meta.architecture().features();
-    if (!score.isSum() && score.mean().length != window) {
+    if (!score.isSum() && score.from() + score.mean().length != window) {
       throw new ModelFileException(path + " is inconsistent: its error score was fitted on windows of "
-          + score.mean().length + " values, the architecture has " + window);
+          + (score.from() + score.mean().length) + " values, the architecture has " + window);
     }
     return meta;
   }

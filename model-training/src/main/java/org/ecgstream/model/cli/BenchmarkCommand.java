@@ -97,6 +97,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     List<Subject> subjects = new ArrayList<>();
     if (model != null) {
       var b = ModelFile.load(model);
+      if (b.architecture().variant() == Variant.CONDITIONAL && variants == null) {
+        throw new IllegalArgumentException("the engine table compares DL4J with the fused engine, and DL4J cannot "
+            + "run the conditional decoder of " + b.metadata().modelVersion() + "; time the variants with --variants");
+      }
       subjects.add(new Subject("shipped (E=" + b.architecture().embedding() + ")", b.network(), b.architecture(),
           b.normalizer(), b.metadata().loss()));
     }

@@ -42,8 +42,8 @@ final class ExportCommand implements Callable<Integer> {
         a.windowLength(), a.features());
     System.out.printf("output  %s: float [batch, %d, %d], in original units%n", OnnxExport.RECONSTRUCTION,
         a.windowLength(), a.features());
-    System.out.printf("output  %s: float [batch], %s loss summed over the window; anomalous when > %s (threshold)%n",
-        OnnxExport.LOSS, bundle.metadata().loss(), bundle.threshold().value());
+    System.out.printf("output  %s: float [batch], %s (%s loss); anomalous when > %s (threshold)%n",
+        OnnxExport.LOSS, bundle.metadata().score().describe(), bundle.metadata().loss(), bundle.threshold().value());
     return 0;
   }
 }

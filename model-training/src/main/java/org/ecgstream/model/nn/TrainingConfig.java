@@ -10,7 +10,9 @@ public record TrainingConfig(int embedding, LossKind loss, double learningRate, 
   public TrainingConfig {
     variant = variant == null ? Variant.RECONSTRUCTION : variant;
     if (embedding < 1 || batchSize < 1 || maxEpochs < 1 || patience < 1 || !(learningRate > 0)) {
-      throw new IllegalArgumentException("invalid training config: " + this);
+      throw new IllegalArgumentException("invalid training config: embedding " + embedding + ", batch " + batchSize
+          + ", epochs " + maxEpochs + ", patience " + patience + ", learning rate " + learningRate
+          + " (all must be positive)");
     }
   }
 

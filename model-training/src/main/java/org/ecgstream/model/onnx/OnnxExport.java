@@ -134,10 +134,20 @@ public final class OnnxExport {
     g.node("Abs", List.of("error"), "abs_error");
     g.node("Div", List.of("abs_error", "std"), "abs_error_normalised");
     g.ints("error_shape", -1, d);
-    g.node("Reshape", List.of("abs_error_normalised", "error_shape"), "error_vector");
-    g.floats("error_mean", new long[] {d}, score.mean());
-    g.node("Sub", List.of("error_vector", "error_mean"), "error_centred");
-    g.floats("whitening", new long[] {d, d}, score.whiteningTransposed());
+    String vector = "error_vector";
+    g.node("Reshape", List.of("abs_error_normalised", "error_shape"), vector);
+    if (score.from() > 0) {
+      // Only the values the model produces: the others never have an error.
+      g.ints("error_starts", score.from());
+      g.ints("error_ends", d);
+      g.ints("error_axis", 1);
+      g.node("Slice", List.of(vector, "error_starts", "error_ends", "error_axis"), "error_produced");
+      vector = "error_produced";
+    }
+    int m = score.mean().length;
+    g.floats("error_mean", new long[] {m}, score.mean());
+    g.node("Sub", List.of(vector, "error_mean"), "error_centred");
+    g.floats("whitening", new long[] {m, m}, score.whiteningTransposed());
     g.node("MatMul", List.of("error_centred", "whitening"), "error_whitened");
     g.node("Mul", List.of("error_whitened", "error_whitened"), "error_squares");
     g.ints("vector_axis", 1);

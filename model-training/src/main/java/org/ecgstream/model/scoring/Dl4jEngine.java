@@ -53,6 +53,9 @@ public final class Dl4jEngine implements ReconstructionEngine {
       decoded = acts.get(acts.size() - 1).dup('c').data().asFloat();
     }
     in.close();
+    if (in != window) {
+      window.close();
+    }
     return firstDecoded == 0 ? decoded : withContext(normalised, decoded, batch);
   }
 

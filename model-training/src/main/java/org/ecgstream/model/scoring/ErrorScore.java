@@ -20,13 +20,16 @@ import java.util.Locale;
  *
  * @param shrinkage in [0, 1]; 0 for {@code SUM}
  * @param windows how many normal windows the mean and covariance were fitted on
- * @param mean mean error vector, time-major (length × features values); null for {@code SUM}
+ * @param mean mean error vector over the values the score covers, time-major; null for {@code SUM}
  * @param cholesky lower-triangular factor L of the shrunk covariance (L Lᵀ), packed by rows; null for {@code SUM}
+ * @param from the first of the window's time-major values the score covers: 0, or for a model that
+ *     does not produce the window's first steps (the prediction variant) the first it produces,
+ *     since the others never have an error
  */
-public record ErrorScore(Kind kind, double shrinkage, int windows, float[] mean, float[] cholesky) {
+public record ErrorScore(Kind kind, double shrinkage, int windows, float[] mean, float[] cholesky, int from) {
   public enum Kind { SUM, MAHALANOBIS }
 
-  public static final ErrorScore SUM = new ErrorScore(Kind.SUM, 0, 0, null, null);
+  public static final ErrorScore SUM = new ErrorScore(Kind.SUM, 0, 0, null, null, 0);
 
   public ErrorScore {
     if (kind == null) {
@@ -51,7 +54,15 @@ public record ErrorScore(Kind kind, double shrinkage, int windows, float[] mean,
       if (!(shrinkage >= 0 && shrinkage <= 1)) {
         throw new IllegalArgumentException("shrinkage must be in [0, 1], got " + shrinkage);
       }
+      if (from < 0) {
+        throw new IllegalArgumentException("Mahalanobis error score: negative first value " + from);
+      }
     }
+  }
+
+  /** A score over the whole window. */
+  public ErrorScore(Kind kind, double shrinkage, int windows, float[] mean, float[] cholesky) {
+    this(kind, shrinkage, windows, mean, cholesky, 0);
   }
 
   /** The thresholded score of window {@code i}'s errors ({@code absErrors} time-major, original units). */
@@ -59,18 +70,19 @@ public record ErrorScore(Kind kind, double shrinkage, int windows, float[] mean,
     if (kind == Kind.SUM) {
       return lossSum;
     }
-    int d = length * features;
-    if (mean.length != d) {
-      throw new IllegalArgumentException("the error score was fitted on windows of " + mean.length
-          + " values, got " + d);
+    int window = length * features;
+    int d = mean.length;
+    if (from + d != window) {
+      throw new IllegalArgumentException("the error score was fitted on windows of " + (from + d)
+          + " values, got " + window);
     }
     // Forward substitution L z = e - mean; the score is |z|².
     double[] z = new double[d];
     double sum = 0;
-    int base = i * d;
+    int base = i * window + from;
     int row = 0;
     for (int r = 0; r < d; r++) {
-      double v = absErrors[base + r] / featureStd[r % features] - mean[r];
+      double v = absErrors[base + r] / featureStd[(from + r) % features] - mean[r];
       for (int k = 0; k < r; k++) {
         v -= cholesky[row + k] * z[k];
       }
@@ -87,6 +99,12 @@ public record ErrorScore(Kind kind, double shrinkage, int windows, float[] mean,
    */
   public static ErrorScore fitMahalanobis(List<float[]> absErrors, int features, float[] featureStd,
                                           double shrinkage) {
+    return fitMahalanobis(absErrors, features, featureStd, shrinkage, 0);
+  }
+
+  /** As above, over the windows' values from {@code from} on (the steps a model produces). */
+  public static ErrorScore fitMahalanobis(List<float[]> absErrors, int features, float[] featureStd,
+                                          double shrinkage, int from) {
     if (!(shrinkage >= 0 && shrinkage <= 1)) {
       throw new IllegalArgumentException("shrinkage must be in [0, 1], got " + shrinkage);
     }
@@ -94,16 +112,20 @@ public record ErrorScore(Kind kind, double shrinkage, int windows, float[] mean,
     if (n < 2) {
       throw new IllegalArgumentException("a Mahalanobis error score needs at least 2 normal windows, got " + n);
     }
-    int d = absErrors.get(0).length;
+    int window = absErrors.get(0).length;
+    if (from < 0 || from >= window) {
+      throw new IllegalArgumentException("first value " + from + " is outside windows of " + window + " values");
+    }
+    int d = window - from;
     double[][] e = new double[n][d];
     double[] mean = new double[d];
     for (int w = 0; w < n; w++) {
       float[] a = absErrors.get(w);
-      if (a.length != d) {
-        throw new IllegalArgumentException("window " + w + " has " + a.length + " error values, the first " + d);
+      if (a.length != window) {
+        throw new IllegalArgumentException("window " + w + " has " + a.length + " error values, the first " + window);
       }
       for (int j = 0; j < d; j++) {
-        e[w][j] = a[j] / featureStd[j % features];
+        e[w][j] = a[from + j] / featureStd[(from + j) % features];
         mean[j] += e[w][j] / n;
       }
     }
@@ -129,11 +151,14 @@ public record ErrorScore(Kind kind, double shrinkage, int windows, float[] mean,
         cov[i][j] = (1 - shrinkage) * cov[i][j] / (n - 1) + (i == j ? shrinkage * scale : 0);
       }
     }
-    return new ErrorScore(Kind.MAHALANOBIS, shrinkage, n, toFloat(mean), cholesky(cov));
+    return new ErrorScore(Kind.MAHALANOBIS, shrinkage, n, toFloat(mean), cholesky(cov, features, from), from);
   }
 
-  /** Lower-triangular L with L Lᵀ = a (only a's lower triangle is read), packed by rows. */
-  static float[] cholesky(double[][] a) {
+  /**
+   * Lower-triangular L with L Lᵀ = a (only a's lower triangle is read), packed by rows; a's row i
+   * is the window's value from + i, for saying which step and feature a failure is at.
+   */
+  static float[] cholesky(double[][] a, int features, int from) {
     int d = a.length;
     double[][] l = new double[d][];
     float[] packed = new float[d * (d + 1) / 2];
@@ -147,8 +172,8 @@ public record ErrorScore(Kind kind, double shrinkage, int windows, float[] mean,
         }
         if (i == j) {
           if (!(v > 0)) {
-            throw new IllegalArgumentException("the errors' covariance is singular at step " + i
-                + ": raise the shrinkage above 0");
+            throw new IllegalArgumentException("the errors' covariance is singular at step " + (from + i) / features
+                + ", feature " + ((from + i) % features + 1) + ": raise the shrinkage above 0");
           }
           l[i][i] = Math.sqrt(v);
         } else {
@@ -205,15 +230,15 @@ public record ErrorScore(Kind kind, double shrinkage, int windows, float[] mean,
 
   public String describe() {
     return kind == Kind.SUM ? "loss summed over the window"
-        : String.format(Locale.ROOT, "Mahalanobis distance² of the error vector (%d values, shrinkage %.2f, fitted on %d "
-            + "normal windows)", mean.length, shrinkage, windows);
+        : String.format(Locale.ROOT, "Mahalanobis distance² of the error vector (%d values%s, shrinkage %.2f, fitted on %d "
+            + "normal windows)", mean.length, from == 0 ? "" : " from value " + from, shrinkage, windows);
   }
 
   // Arrays compare by content, so that equal metadata compares equal.
   @Override
   public boolean equals(Object o) {
     return o instanceof ErrorScore s && kind == s.kind && shrinkage == s.shrinkage && windows == s.windows
-        && Arrays.equals(mean, s.mean) && Arrays.equals(cholesky, s.cholesky);
+        && from == s.from && Arrays.equals(mean, s.mean) && Arrays.equals(cholesky, s.cholesky);
   }
 
   @Override

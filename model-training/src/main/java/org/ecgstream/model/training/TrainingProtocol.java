@@ -79,8 +79,10 @@ public final class TrainingProtocol {
     if (o.score().kind() == ErrorScore.Kind.MAHALANOBIS) {
       // Fitted on the training windows: the validation windows stay unseen for the threshold.
       Scorer sum = Scorer.of(bundle, ScoringEngine.reference(bundle.architecture()));
+      // Over the steps the model produces: a prediction model's context steps never have an error.
       ErrorScore fitted = ErrorScore.fitMahalanobis(sum.absErrors(split.train(), HeldOutLosses.BATCH),
-          data.features(), bundle.normalizer().std(), o.score().shrinkage());
+          data.features(), bundle.normalizer().std(), o.score().shrinkage(),
+          bundle.architecture().firstDecodedStep() * data.features());
       bundle = bundle.withMetadata(bundle.metadata().withErrorScore(fitted));
       progress.printf("error score: %s%n", fitted.describe());
     }

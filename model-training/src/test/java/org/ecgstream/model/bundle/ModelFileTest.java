@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.scoring.ScoreBatch;
 import org.ecgstream.model.scoring.Scorer;
@@ -102,6 +103,23 @@ class ModelFileTest {
     Path f = zip("v3.zip", e);
     assertThatThrownBy(() -> ModelFile.load(f)).hasMessageContaining("format version 3; this build reads versions 1 to 2")
         .hasMessageContaining("newer release");
+  }
+
+  /** A file written before variants and error scores: no such keys at all, format 1. */
+  @Test
+  void aFileFromBeforeVariantsAndErrorScoresLoadsAsAReconstructionModelScoredBySum() throws IOException {
+    Map<String, byte[]> e = entries(SmallModel.file());
+    var tree = (com.fasterxml.jackson.databind.node.ObjectNode) ModelFile.json().readTree(e.get(ModelFile.METADATA));
+    tree.remove("errorScore");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("architecture")).remove("variant");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.get("training").get("config")).remove("variant");
+    String json = ModelFile.json().writeValueAsString(tree);
+    assertThat(json).doesNotContain("variant", "errorScore").contains("\"formatVersion\" : 1");
+    e.put(ModelFile.METADATA, json.getBytes(StandardCharsets.UTF_8));
+    ModelMetadata m = ModelFile.load(zip("old.zip", e)).metadata();
+    assertThat(m.architecture().variant()).isEqualTo(Variant.RECONSTRUCTION);
+    assertThat(m.training().config().variant()).isEqualTo(Variant.RECONSTRUCTION);
+    assertThat(m.score()).isEqualTo(ErrorScore.SUM);
   }
 
   @Test

@@ -117,6 +117,33 @@ class ErrorScoreTest {
     return out;
   }
 
+  /** Fitted from a later value, the score leaves the values before it out, as if they were not there. */
+  @Test
+  void aScoreFromALaterValueIgnoresTheValuesBeforeIt() {
+    List<float[]> fit = correlated(2000, 6);
+    int from = 3;
+    List<float[]> tails = new ArrayList<>();
+    List<float[]> padded = new ArrayList<>();
+    for (float[] e : fit) {
+      float[] tail = java.util.Arrays.copyOfRange(e, from, D);
+      tails.add(tail);
+      float[] p = new float[D + from];
+      System.arraycopy(e, 0, p, from, D);
+      padded.add(p);
+    }
+    ErrorScore s = ErrorScore.fitMahalanobis(padded, 1, new float[] {1f}, 0.5, from);
+    assertThat(s.from()).isEqualTo(from);
+    assertThat(s.mean()).hasSize(D);
+    ErrorScore whole = ErrorScore.fitMahalanobis(fit, 1, new float[] {1f}, 0.5);
+    float[] x = correlated(1, 7).get(0);
+    float[] px = new float[D + from];
+    System.arraycopy(x, 0, px, from, D);
+    java.util.Arrays.fill(px, 0, from, 99f);
+    assertThat(s.score(px, 0, D + from, 1, new float[] {1f}, 0))
+        .isCloseTo(whole.score(x, 0, D, 1, new float[] {1f}, 0), within(1e-6));
+    assertThat(s.describe()).contains("8 values from value 3");
+  }
+
   @Test
   void theSumScoreIsTheLossItIsGiven() {
     assertThat(ErrorScore.SUM.score(new float[D], 0, STEPS, FEATURES, UNIT_STD, 42.5)).isEqualTo(42.5);
@@ -129,9 +156,10 @@ class ErrorScoreTest {
         .hasMessageContaining("shrinkage must be in [0, 1], got 1.5");
     assertThatThrownBy(() -> ErrorScore.fitMahalanobis(fit.subList(0, 1), FEATURES, UNIT_STD, 0.5))
         .hasMessageContaining("at least 2 normal windows, got 1");
-    // Fewer windows than values: the sample covariance alone is singular.
+    // Fewer windows than values: the sample covariance alone is singular. Five centred windows span
+    // four dimensions, so the factor breaks at the fifth value: step 2 (of 2 features), feature 1.
     assertThatThrownBy(() -> ErrorScore.fitMahalanobis(fit.subList(0, 5), FEATURES, UNIT_STD, 0))
-        .hasMessageContaining("singular").hasMessageContaining("raise the shrinkage above 0");
+        .hasMessageContaining("singular at step 2, feature 1").hasMessageContaining("raise the shrinkage above 0");
     List<float[]> constant = List.of(new float[D], new float[D]);
     assertThatThrownBy(() -> ErrorScore.fitMahalanobis(constant, FEATURES, UNIT_STD, 0.5))
         .hasMessageContaining("do not vary");

@@ -27,6 +27,7 @@ import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.onnx.OnnxExport;
 import org.ecgstream.model.onnx.OnnxExportParityTest;
 import org.ecgstream.model.onnx.OnnxRuntimeModel;
+import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.scoring.ScoreBatch;
 import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.scoring.ScoringEngine;
@@ -95,6 +96,32 @@ class PredictionVariantTest {
     try (OnnxRuntimeModel ort = new OnnxRuntimeModel(OnnxExport.scoringGraph(loaded).toByteArray(),
         SyntheticBeats.LENGTH, 1, 1)) {
       OnnxExportParityTest.assertScoringParity(ort, Scorer.of(loaded, ScoringEngine.FUSED), windows);
+    }
+  }
+
+  /**
+   * The Mahalanobis score covers only the predicted half: the context steps never have an error, so
+   * even an unshrunk covariance can be inverted, and the export slices them off too.
+   */
+  @Test
+  void theMahalanobisScoreCoversOnlyThePredictedStepsAndExportsSo() {
+    TrainOptions base = SmallModel.options(SmallModel.data(), 11);
+    TrainingConfig c = outcome.bundle().metadata().training().config();
+    TrainOptions o = new TrainOptions(base.files(), base.normalLabel(), base.validationFraction(),
+        base.testFraction(), base.splitSeed(), c, base.threshold(), null, "prediction", 1, base.engine(),
+        new ErrorScoreChoice(ErrorScore.Kind.MAHALANOBIS, 0));
+    Path rescored = dir.resolve("prediction-mahalanobis.zip");
+    TrainingProtocol.rescore(model, o, rescored, new PrintStream(PrintStream.nullOutputStream()));
+    ModelBundle loaded = ModelFile.load(rescored);
+    ErrorScore score = loaded.metadata().score();
+    assertThat(score.from()).isEqualTo(SyntheticBeats.LENGTH / 2);
+    assertThat(score.mean()).hasSize(SyntheticBeats.LENGTH / 2);
+    assertThat(score.shrinkage()).isZero();
+    List<LabelledWindow> windows = DatasetReader.read(SmallModel.data()).windows().subList(0, 16);
+    try (OnnxRuntimeModel ort = new OnnxRuntimeModel(OnnxExport.scoringGraph(loaded).toByteArray(),
+        SyntheticBeats.LENGTH, 1, 1)) {
+      OnnxExportParityTest.assertScoringParity(ort, Scorer.of(loaded, ScoringEngine.FUSED), windows,
+          OnnxExportParityTest.MAHALANOBIS_RELATIVE);
     }
   }
 
