@@ -72,6 +72,31 @@ public final class ConditionalBackprop extends ModelBackprop {
   }
 
   private void forward(float[] windows, int n) {
+    forward(windows, windows, n);
+  }
+
+  /**
+   * The teacher-forced pass with the encoder reading {@code windows} and the decoder reading the
+   * values of {@code fed} (same layout): given the scorer's own reconstruction as {@code fed}, it
+   * must give that reconstruction back, which ties the training order to the scoring order.
+   * Returns the output in the windows' layout, [n][features][T].
+   */
+  float[] decode(float[] windows, float[] fed, int n) {
+    forward(windows, fed, n);
+    int t = arch.windowLength();
+    int f = arch.features();
+    float[] out = new float[n * f * t];
+    for (int k = 0; k < t; k++) {
+      for (int b = 0; b < n; b++) {
+        for (int c = 0; c < f; c++) {
+          out[(b * f + c) * t + (t - 1 - k)] = decoded[(k * n + b) * f + c];
+        }
+      }
+    }
+    return out;
+  }
+
+  private void forward(float[] windows, float[] fed, int n) {
     int t = arch.windowLength();
     int f = arch.features();
     int e = arch.embedding();
@@ -86,6 +111,12 @@ public final class ConditionalBackprop extends ModelBackprop {
       System.arraycopy(x, (t - 1 - k) * n * f, target, k * n * f, n * f);
     }
     float[] decoderIn = Arrays.copyOfRange(target, 0, (t - 1) * n * f);
+    if (fed != windows) {
+      float[] y = timeMajor(fed, n, t, f);
+      for (int k = 0; k < t - 1; k++) {
+        System.arraycopy(y, (t - 1 - k) * n * f, decoderIn, k * n * f, n * f);
+      }
+    }
     float[] hd = layers[2].forward(decoderIn, false, n, t - 1, params[6], params[7], params[8], hLast, cLast);
     states = new float[t * n * e];
     System.arraycopy(hLast, 0, states, 0, n * e);

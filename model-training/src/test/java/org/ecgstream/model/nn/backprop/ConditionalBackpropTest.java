@@ -8,6 +8,7 @@ import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.LossKind;
 import org.ecgstream.model.nn.Variant;
+import org.ecgstream.model.scoring.FusedLstmEngine;
 import org.ecgstream.model.scoring.Nd4jRuntime;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,41 @@ import org.junit.jupiter.api.Test;
  * every parameter's gradient against a central finite difference of the loss.
  */
 class ConditionalBackpropTest {
+  /**
+   * Training feeds the decoder the true values, scoring its own outputs: fed the fused engine's
+   * reconstruction, the training pass must give that reconstruction back, step for step. An
+   * off-by-one between the two orders (which value feeds which step) would break this.
+   */
+  @Test
+  void fedTheScorersOwnReconstructionTheTrainingPassGivesItBack() {
+    Nd4jRuntime.ensureStarted();
+    Architecture arch = new Architecture(30, 2, 4, Variant.CONDITIONAL);
+    int n = 5;
+    MultiLayerNetwork net = AutoencoderFactory.create(arch, LossKind.L1, 1e-3, 9);
+    Random r = RandomWeights.set(net, ConditionalBackprop.KEYS, 21);
+    float[] windows = new float[n * arch.features() * arch.windowLength()];
+    for (int i = 0; i < windows.length; i++) {
+      windows[i] = (float) r.nextGaussian();
+    }
+    float[] scored = FusedLstmEngine.forModel(net, arch).reconstruct(windows, n);
+    float[] trained = ConditionalBackprop.of(net, arch, LossKind.L1).decode(windows, scored, n);
+    double worst = 0;
+    double spread = 0;
+    for (int i = 0; i < scored.length; i++) {
+      worst = Math.max(worst, Math.abs(trained[i] - scored[i]));
+      spread = Math.max(spread, Math.abs(scored[i]));
+    }
+    assertThat(spread).as("outputs are not trivially zero").isGreaterThan(0.05);
+    assertThat(worst).as("largest difference between the training pass and the scorer").isLessThan(1e-4);
+    // And fed the true values instead, it gives something else: the check above is not vacuous.
+    float[] forced = ConditionalBackprop.of(net, arch, LossKind.L1).decode(windows, windows, n);
+    double apart = 0;
+    for (int i = 0; i < scored.length; i++) {
+      apart = Math.max(apart, Math.abs(forced[i] - scored[i]));
+    }
+    assertThat(apart).isGreaterThan(0.01);
+  }
+
   @Test
   void everyParametersGradientIsTheLossesSlope() {
     Nd4jRuntime.ensureStarted();
