@@ -97,7 +97,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     List<Subject> subjects = new ArrayList<>();
     if (model != null) {
       var b = ModelFile.load(model);
-      if (b.architecture().variant() == Variant.CONDITIONAL && variants == null) {
+      if (!b.architecture().variant().dl4jRuns() && variants == null) {
         throw new IllegalArgumentException("the engine table compares DL4J with the fused engine, and DL4J cannot "
             + "run the conditional decoder of " + b.metadata().modelVersion() + "; time the variants with --variants");
       }
@@ -146,19 +146,7 @@ final class BenchmarkCommand implements Callable<Integer> {
           engines.addAll(OrtEngines.of(s, t));
         }
         for (int batch : batches) {
-          float[] input = input(batch, s.arch);
-          int calls = Math.max(1, (minBeats + batch - 1) / batch);
-          // Warm-up: one call left the first rows of a run measuring the JIT (batch 1: 859 against
-          // 2261 beats/s for the same architecture a row later).
-          for (ReconstructionEngine e : engines) {
-            warmUp(e, input, batch);
-          }
-          double[][] ms = new double[engines.size()][reps];
-          for (int r = 0; r < reps; r++) {
-            for (int k = 0; k < engines.size(); k++) {
-              ms[k][r] = time(engines.get(k), input, batch, calls);
-            }
-          }
+          double[][] ms = rounds(engines, input(batch, s.arch), batch);
           double d = median(ms[0]);
           double f = median(ms[1]);
           double g = median(ms[2]);
@@ -253,6 +241,26 @@ final class BenchmarkCommand implements Callable<Integer> {
    * The subject exported to ONNX and run by ONNX Runtime: the network graph, and the scoring graph
    * as {@code export --onnx} writes it. A class of its own, loaded only when ONNX Runtime is there.
    */
+  /**
+   * Every engine warmed up, then {@link #reps} rounds in which each in turn scores the batch until
+   * {@link #minBeats} beats: ms per batch, [engine][round].
+   */
+  private double[][] rounds(List<ReconstructionEngine> engines, float[] input, int batch) {
+    int calls = Math.max(1, (minBeats + batch - 1) / batch);
+    // Warm-up: one call left the first rows of a run measuring the JIT (batch 1: 859 against
+    // 2261 beats/s for the same architecture a row later).
+    for (ReconstructionEngine e : engines) {
+      warmUp(e, input, batch);
+    }
+    double[][] ms = new double[engines.size()][reps];
+    for (int r = 0; r < reps; r++) {
+      for (int k = 0; k < engines.size(); k++) {
+        ms[k][r] = time(engines.get(k), input, batch, calls);
+      }
+    }
+    return ms;
+  }
+
   /** The variants' fused engines (and ORT), every engine of one batch size and thread count timed in turn. */
   private int variants(boolean ort) throws IOException {
     StringBuilder table = new StringBuilder(String.format(
@@ -274,17 +282,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         int perVariant = ort ? 2 : 1;
         for (int batch : batches) {
-          float[] input = input(batch, new Architecture(140, 1, e));
-          int calls = Math.max(1, (minBeats + batch - 1) / batch);
-          for (ReconstructionEngine engine : engines) {
-            warmUp(engine, input, batch);
-          }
-          double[][] ms = new double[engines.size()][reps];
-          for (int r = 0; r < reps; r++) {
-            for (int k = 0; k < engines.size(); k++) {
-              ms[k][r] = time(engines.get(k), input, batch, calls);
-            }
-          }
+          double[][] ms = rounds(engines, input(batch, new Architecture(140, 1, e)), batch);
           for (int k = 0; k < variants.size(); k++) {
             double f = median(ms[k * perVariant]);
             String ortCells = "";

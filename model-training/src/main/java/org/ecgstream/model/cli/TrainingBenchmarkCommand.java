@@ -4,10 +4,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.ecgstream.model.data.Dataset;
 import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.data.ShippedData;
@@ -16,8 +18,8 @@ import org.ecgstream.model.nn.LossKind;
 import org.ecgstream.model.nn.TrainingConfig;
 import org.ecgstream.model.scoring.Nd4jRuntime;
 import org.ecgstream.model.scoring.OpenBlasKernels;
-import org.ecgstream.model.split.NormalSplit;
 import org.ecgstream.model.nn.Variant;
+import org.ecgstream.model.split.NormalSplit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -66,19 +68,9 @@ final class TrainingBenchmarkCommand implements Callable<Integer> {
     System.out.println("| E | engine | epoch seconds (every epoch, in order) | median s/epoch | DL4J / this |");
     System.out.println("|---:|---|---|---:|---:|");
     for (int e : embeddings) {
-      Map<AutoencoderTrainer.Engine, List<Double>> seconds = new EnumMap<>(AutoencoderTrainer.Engine.class);
-      for (int r = 0; r < rounds; r++) {
-        // Alternate which engine goes first, so neither always meets a warmer or cooler machine.
-        List<AutoencoderTrainer.Engine> order = new ArrayList<>(List.of(AutoencoderTrainer.Engine.values()));
-        if (r % 2 == 1) {
-          java.util.Collections.reverse(order);
-        }
-        for (AutoencoderTrainer.Engine engine : order) {
-          var result = AutoencoderTrainer.train(split.train(), split.validation(),
-              new TrainingConfig(e, LossKind.L1, 1e-3, batch, epochs, epochs, 42), engine, quiet);
-          result.history().forEach(h -> seconds.computeIfAbsent(engine, k -> new ArrayList<>()).add(h.seconds()));
-        }
-      }
+      Map<AutoencoderTrainer.Engine, List<Double>> seconds = takingTurns(List.of(AutoencoderTrainer.Engine.values()),
+          engine -> AutoencoderTrainer.train(split.train(), split.validation(),
+              new TrainingConfig(e, LossKind.L1, 1e-3, batch, epochs, epochs, 42), engine, quiet));
       double dl4j = median(seconds.get(AutoencoderTrainer.Engine.DL4J));
       for (var entry : seconds.entrySet()) {
         double m = median(entry.getValue());
@@ -94,25 +86,35 @@ final class TrainingBenchmarkCommand implements Callable<Integer> {
     System.out.println("| E | variant | epoch seconds (every epoch, in order) | median s/epoch |");
     System.out.println("|---:|---|---|---:|");
     for (int e : embeddings) {
-      Map<Variant, List<Double>> seconds = new EnumMap<>(Variant.class);
-      for (int r = 0; r < rounds; r++) {
-        List<Variant> order = new ArrayList<>(variants);
-        if (r % 2 == 1) {
-          java.util.Collections.reverse(order);
-        }
-        for (Variant v : order) {
-          var result = AutoencoderTrainer.train(split.train(), split.validation(),
-              new TrainingConfig(e, LossKind.L1, 1e-3, batch, epochs, epochs, 42, v), AutoencoderTrainer.Engine.BACKPROP,
-              quiet);
-          result.history().forEach(h -> seconds.computeIfAbsent(v, k -> new ArrayList<>()).add(h.seconds()));
-        }
-      }
+      Map<Variant, List<Double>> seconds = takingTurns(variants, v -> AutoencoderTrainer.train(split.train(),
+          split.validation(), new TrainingConfig(e, LossKind.L1, 1e-3, batch, epochs, epochs, 42, v),
+          AutoencoderTrainer.Engine.BACKPROP, quiet));
       for (var entry : seconds.entrySet()) {
         System.out.printf("| %d | %s | %s | %.1f |%n", e, entry.getKey(),
             String.join(", ", entry.getValue().stream().map(x -> String.format("%.1f", x)).toList()),
             median(entry.getValue()));
       }
     }
+  }
+
+  /**
+   * Every epoch's seconds per key, the keys training in turn for {@link #rounds} rounds; the order
+   * is reversed every other round, so that no key always meets a warmer or cooler machine. Listed
+   * in the keys' order.
+   */
+  private <K> Map<K, List<Double>> takingTurns(List<K> keys, Function<K, AutoencoderTrainer.Result> train) {
+    Map<K, List<Double>> seconds = new LinkedHashMap<>();
+    keys.forEach(k -> seconds.put(k, new ArrayList<>()));
+    for (int r = 0; r < rounds; r++) {
+      List<K> order = new ArrayList<>(keys);
+      if (r % 2 == 1) {
+        Collections.reverse(order);
+      }
+      for (K k : order) {
+        train.apply(k).history().forEach(h -> seconds.get(k).add(h.seconds()));
+      }
+    }
+    return seconds;
   }
 
   private static double median(List<Double> v) {

@@ -13,7 +13,7 @@ final class Dl4jFitter implements BatchFitter {
   private INDArray best;
 
   Dl4jFitter(MultiLayerNetwork net, Architecture arch) {
-    if (arch.variant() == Variant.CONDITIONAL) {
+    if (!arch.variant().dl4jRuns()) {
       throw new IllegalArgumentException("the DL4J training engine cannot train the CONDITIONAL variant (DL4J has no "
           + "layer whose decoder starts from another layer's state); train it with --engine BACKPROP");
     }

@@ -25,6 +25,15 @@ public enum Variant {
   COMPOSITE,
   CONDITIONAL;
 
+  /**
+   * Whether DL4J's own network can run this variant (train it with {@code fit}, score it with
+   * {@code output}); the conditional decoder starts from another layer's state and reads its own
+   * outputs, which DL4J's layers cannot express.
+   */
+  public boolean dl4jRuns() {
+    return this != CONDITIONAL;
+  }
+
   /** Steps the encoder reads from the start of a window of {@code length}. */
   public int encoderSteps(int length) {
     return this == PREDICTION || this == COMPOSITE ? length / 2 : length;

@@ -185,20 +185,8 @@ public final class OnnxExport {
     }
     Map<String, INDArray> p = net.paramTable();
     int e = a.embedding();
-    g.ints("direction_axis", 1);
-    String encoderIn = in;
-    if (a.encoderSteps() < a.windowLength()) {
-      // The encoder reads the first steps only (Slice on the time axis).
-      g.ints("encoder_starts", 0);
-      g.ints("encoder_ends", a.encoderSteps());
-      g.ints("time_axis", 1);
-      g.node("Slice", List.of(in, "encoder_starts", "encoder_ends", "time_axis"), "encoder_steps");
-      encoderIn = "encoder_steps";
-    }
-    g.node("Transpose", List.of(encoderIn), "time_major", Map.of("perm", new long[] {1, 0, 2}));
-    lstm(g, p, AutoencoderFactory.ENCODER_1, a.hidden(), "time_major", "encoder_1");
     // The second encoder layer's last hidden state is the embedding: the LSTM's Y_h, [1, batch, E].
-    lstmLayer(g, p, AutoencoderFactory.ENCODER_2, e, "encoder_1", List.of("", "embedding"));
+    encoder(g, p, a, in, List.of("", "embedding"));
     g.ints("repeat_shape", a.decoderSteps(), 1, 1);
     g.node("Expand", List.of("embedding", "repeat_shape"), "repeated");
     lstm(g, p, AutoencoderFactory.DECODER_1, e, "repeated", "decoder_1");
@@ -227,6 +215,27 @@ public final class OnnxExport {
   }
 
   /**
+   * The encoder over the window's first {@link Architecture#encoderSteps()} steps (all of them, or
+   * a Slice on the time axis), time-major, through both LSTMs; the second's outputs (Y, Y_h, Y_c)
+   * are named {@code outputs}.
+   */
+  private static void encoder(GraphBuilder g, Map<String, INDArray> p, Architecture a, String in,
+                              List<String> outputs) {
+    g.ints("direction_axis", 1);
+    String encoderIn = in;
+    if (a.encoderSteps() < a.windowLength()) {
+      g.ints("encoder_starts", 0);
+      g.ints("encoder_ends", a.encoderSteps());
+      g.ints("encoder_axis", 1);
+      g.node("Slice", List.of(in, "encoder_starts", "encoder_ends", "encoder_axis"), "encoder_steps");
+      encoderIn = "encoder_steps";
+    }
+    g.node("Transpose", List.of(encoderIn), "time_major", Map.of("perm", new long[] {1, 0, 2}));
+    lstm(g, p, AutoencoderFactory.ENCODER_1, a.hidden(), "time_major", "encoder_1");
+    lstmLayer(g, p, AutoencoderFactory.ENCODER_2, a.embedding(), "encoder_1", outputs);
+  }
+
+  /**
    * The conditional variant: the encoder, then its decoder starting from the encoder's last hidden
    * and cell state (initial_h, initial_c), rebuilding the window backwards from its own previous
    * outputs. As in the fused engine, feeding the output back is folded into the decoder's recurrence
@@ -237,10 +246,7 @@ public final class OnnxExport {
     Map<String, INDArray> p = net.paramTable();
     int e = a.embedding();
     int t = a.windowLength();
-    g.ints("direction_axis", 1);
-    g.node("Transpose", List.of(in), "time_major", Map.of("perm", new long[] {1, 0, 2}));
-    lstm(g, p, AutoencoderFactory.ENCODER_1, a.hidden(), "time_major", "encoder_1");
-    lstmLayer(g, p, AutoencoderFactory.ENCODER_2, e, "encoder_1", List.of("", "embedding", "embedding_cell"));
+    encoder(g, p, a, in, List.of("", "embedding", "embedding_cell"));
     g.ints("decoder_starts", 0);
     g.ints("decoder_ends", t - 1);
     g.ints("time_axis", 0);

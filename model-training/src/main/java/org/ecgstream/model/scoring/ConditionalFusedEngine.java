@@ -26,8 +26,7 @@ public final class ConditionalFusedEngine implements ReconstructionEngine {
   private final int length;
   private final int features;
   private final int embedding;
-  private final FusedLstmLayer enc1;
-  private final FusedLstmLayer enc2;
+  private final FusedEncoder encoder;
   /** The decoder with its own output folded into its recurrence; its input weights are zero and unused. */
   private final FusedLstmLayer decoder;
   /** Kept so that the native memory behind {@link #outWp} stays alive. */
@@ -44,8 +43,7 @@ public final class ConditionalFusedEngine implements ReconstructionEngine {
     this.features = a.features();
     this.embedding = a.embedding();
     Map<String, INDArray> p = net.paramTable();
-    enc1 = new FusedLstmLayer(p, AutoencoderFactory.ENCODER_1);
-    enc2 = new FusedLstmLayer(p, AutoencoderFactory.ENCODER_2);
+    encoder = new FusedEncoder(p, a);
     INDArray[] folded = foldedDecoder(p);
     decoder = new FusedLstmLayer(Nd4j.zeros(DataType.FLOAT, 1, 4L * embedding), folded[0], folded[1],
         "conditional decoder");
@@ -94,15 +92,10 @@ public final class ConditionalFusedEngine implements ReconstructionEngine {
     int f = features;
     int e = embedding;
     Buffers buf = buffers(n);
-    FusedLstmEngine.timeMajor(in, from, n, t, t, f, buf.xj);
-    buf.x.put(buf.xj, 0, t * n * f);
-    enc1.project(buf.x, t * n, buf.xw1);
-    enc1.run(buf.xw1, false, n, t, buf.h1, FusedLstmLayer.CALIBRATED);
-    enc2.project(buf.h1, t * n, buf.xw2);
-    FloatPointer last = enc2.run(buf.xw2, false, n, t, null, FusedLstmLayer.CALIBRATED);
+    FloatPointer last = encoder.encode(in, from, n, FusedLstmLayer.CALIBRATED, null);
     float[] hLast = new float[n * e];
     last.position(0).get(hLast, 0, n * e);
-    float[] cLast = java.util.Arrays.copyOf(enc2.lastCell(), n * e);
+    float[] cLast = java.util.Arrays.copyOf(encoder.lastCell(), n * e);
     if (embeddings != null) {
       System.arraycopy(hLast, 0, embeddings, from * e, n * e);
     }
@@ -137,12 +130,7 @@ public final class ConditionalFusedEngine implements ReconstructionEngine {
   /** Native and Java scratch memory for up to {@code capacity} windows, kept between calls. */
   private final class Buffers {
     final int capacity;
-    final float[] xj;
     final float[] yj;
-    final FloatPointer x;
-    final FloatPointer xw1;
-    final FloatPointer xw2;
-    final FloatPointer h1;
     final FloatPointer zeros;
     final FloatPointer hLast;
     final FloatPointer states;
@@ -152,12 +140,7 @@ public final class ConditionalFusedEngine implements ReconstructionEngine {
     Buffers(int n) {
       capacity = n;
       long rows = (long) length * n;
-      xj = new float[(int) rows * features];
       yj = new float[(int) rows * features];
-      x = new FloatPointer(rows * features);
-      xw1 = new FloatPointer(rows * 4 * enc1.hidden);
-      xw2 = new FloatPointer(rows * 4 * enc2.hidden);
-      h1 = new FloatPointer(rows * enc1.hidden);
       zeros = new FloatPointer(4L * n * embedding);
       zeros.fill(0);
       hLast = new FloatPointer((long) n * embedding);

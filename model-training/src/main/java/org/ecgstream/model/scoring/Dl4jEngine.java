@@ -4,7 +4,6 @@ import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
-import org.ecgstream.model.nn.Variant;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -18,7 +17,7 @@ public final class Dl4jEngine implements ReconstructionEngine {
   private final int firstDecoded;
 
   public Dl4jEngine(MultiLayerNetwork net, Architecture a) {
-    if (a.variant() == Variant.CONDITIONAL) {
+    if (!a.variant().dl4jRuns()) {
       throw new IllegalArgumentException("the DL4J engine cannot score the CONDITIONAL variant (DL4J has no layer "
           + "that feeds its output back); score it with the fused engine");
     }

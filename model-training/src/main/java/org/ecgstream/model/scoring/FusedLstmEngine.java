@@ -43,11 +43,9 @@ public final class FusedLstmEngine implements ReconstructionEngine {
 
   private final int length;
   private final int features;
-  /** Steps the encoder reads, and the window's first step the decoder stands for (see {@link Architecture}). */
-  private final int encoderSteps;
+  /** The window's first step the decoder stands for (see {@link Architecture}). */
   private final int firstDecoded;
-  private final FusedLstmLayer enc1;
-  private final FusedLstmLayer enc2;
+  private final FusedEncoder encoder;
   private final FusedLstmLayer dec1;
   private final FusedLstmLayer dec2;
   /** Kept so that the native memory behind {@link #outWp} stays alive. */
@@ -75,11 +73,9 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     this.gemvMaxBatch = gemvMaxBatch;
     this.length = a.windowLength();
     this.features = a.features();
-    this.encoderSteps = a.encoderSteps();
     this.firstDecoded = a.firstDecodedStep();
     Map<String, INDArray> p = net.paramTable();
-    enc1 = new FusedLstmLayer(p, AutoencoderFactory.ENCODER_1);
-    enc2 = new FusedLstmLayer(p, AutoencoderFactory.ENCODER_2);
+    encoder = new FusedEncoder(p, a);
     dec1 = new FusedLstmLayer(p, AutoencoderFactory.DECODER_1);
     dec2 = new FusedLstmLayer(p, AutoencoderFactory.DECODER_2);
     outW = p.get(AutoencoderFactory.OUTPUT + "_W").castTo(DataType.FLOAT).dup('c');
@@ -106,7 +102,7 @@ public final class FusedLstmEngine implements ReconstructionEngine {
    */
   public void profile(FusedLstmProfile p) {
     profile = p;
-    FusedLstmLayer[] layers = {enc1, enc2, dec1, dec2};
+    FusedLstmLayer[] layers = {encoder.first, encoder.second, dec1, dec2};
     for (int l = 0; l < layers.length; l++) {
       layers[l].profile = p == null ? null : p.new Layer(l);
     }
@@ -138,33 +134,24 @@ public final class FusedLstmEngine implements ReconstructionEngine {
 
   private void reconstructChunk(float[] in, int from, int n, float[] out, float[] embeddings) {
     FusedLstmProfile prof = profile;
-    long lap = prof == null ? 0 : System.nanoTime();
     int t = length;
-    int te = encoderSteps;
     int td = length - firstDecoded;
     int f = features;
     Buffers buf = buffers(n);
-    timeMajor(in, from, n, t, te, f, buf.xj);
-    buf.x.put(buf.xj, 0, te * n * f);
-    if (prof != null) {
-      prof.lap(FusedLstmProfile.EnginePart.INPUT, lap);
-    }
-    enc1.project(buf.x, te * n, buf.xw[0]);
-    enc1.run(buf.xw[0], false, n, te, buf.h1, gemvMaxBatch);
-    enc2.project(buf.h1, te * n, buf.xw[1]);
-    FloatPointer embedding = enc2.run(buf.xw[1], false, n, te, null, gemvMaxBatch);
+    FloatPointer embedding = encoder.encode(in, from, n, gemvMaxBatch, prof);
+    int e = encoder.second.hidden;
     if (embeddings != null) {
       // [n, E], row-major: window b's embedding is row b.
-      embedding.position(0).get(embeddings, from * enc2.hidden, n * enc2.hidden);
+      embedding.position(0).get(embeddings, from * e, n * e);
     }
     // The first decoder layer sees the embedding at every step: one projection for all of them.
     int rows = td * n;
-    dec1.project(embedding, n, buf.xw[2]);
-    dec1.run(buf.xw[2], true, n, td, buf.d1, gemvMaxBatch);
-    dec2.project(buf.d1, rows, buf.xw[3]);
-    dec2.run(buf.xw[3], false, n, td, buf.d2, gemvMaxBatch);
+    dec1.project(embedding, n, buf.xw1);
+    dec1.run(buf.xw1, true, n, td, buf.d1, gemvMaxBatch);
+    dec2.project(buf.d1, rows, buf.xw2);
+    dec2.run(buf.xw2, false, n, td, buf.d2, gemvMaxBatch);
     int h = dec2.hidden;
-    lap = prof == null ? 0 : System.nanoTime();
+    long lap = prof == null ? 0 : System.nanoTime();
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, f, h, 1f, buf.d2, h, outWp, f, 0f, buf.y, f);
     if (prof != null) {
       lap = prof.lap(FusedLstmProfile.EnginePart.OUTPUT_PRODUCT, lap);
@@ -215,14 +202,12 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     return buffers;
   }
 
-  /** Native input, projection, hidden-sequence and output memory for up to {@code capacity} windows, kept between calls. */
+  /** The decoder's projection, hidden-sequence and output memory for up to {@code capacity} windows, kept between calls. */
   private final class Buffers {
     final int capacity;
-    final float[] xj;
     final float[] yj;
-    final FloatPointer x;
-    final FloatPointer[] xw = new FloatPointer[4];
-    final FloatPointer h1;
+    final FloatPointer xw1;
+    final FloatPointer xw2;
     final FloatPointer d1;
     final FloatPointer d2;
     final FloatPointer y;
@@ -230,14 +215,9 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     Buffers(int n) {
       this.capacity = n;
       long rows = (long) length * n;
-      xj = new float[(int) rows * features];
       yj = new float[(int) rows * features];
-      x = new FloatPointer(rows * features);
-      xw[0] = new FloatPointer(rows * 4 * enc1.hidden);
-      xw[1] = new FloatPointer(rows * 4 * enc2.hidden);
-      xw[2] = new FloatPointer(4L * n * dec1.hidden);
-      xw[3] = new FloatPointer(rows * 4 * dec2.hidden);
-      h1 = new FloatPointer(rows * enc1.hidden);
+      xw1 = new FloatPointer(4L * n * dec1.hidden);
+      xw2 = new FloatPointer(rows * 4 * dec2.hidden);
       d1 = new FloatPointer(rows * dec1.hidden);
       d2 = new FloatPointer(rows * dec2.hidden);
       y = new FloatPointer(rows * features);

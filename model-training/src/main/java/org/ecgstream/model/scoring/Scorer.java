@@ -120,34 +120,29 @@ public final class Scorer {
 
   /** Scores labelled windows in batches of at most {@code maxBatch}; returns their losses in order. */
   public double[] losses(List<LabelledWindow> windows, int maxBatch) {
-    double[] out = new double[windows.size()];
-    for (int from = 0; from < windows.size(); from += maxBatch) {
-      ScoreBatch b = score(windows.subList(from, Math.min(windows.size(), from + maxBatch)), false);
-      System.arraycopy(b.lossSum(), 0, out, from, b.size());
-    }
-    return out;
+    return eachWindow(windows, maxBatch, false, ScoreBatch::loss).stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   /** The absolute errors of each labelled window (time-major, original units), in batches of at most {@code maxBatch}. */
   public List<float[]> absErrors(List<LabelledWindow> windows, int maxBatch) {
-    List<float[]> out = new java.util.ArrayList<>(windows.size());
     int window = length * features;
-    for (int from = 0; from < windows.size(); from += maxBatch) {
-      ScoreBatch b = score(windows.subList(from, Math.min(windows.size(), from + maxBatch)), false);
-      for (int i = 0; i < b.size(); i++) {
-        out.add(Arrays.copyOfRange(b.absErrors(), i * window, (i + 1) * window));
-      }
-    }
-    return out;
+    return eachWindow(windows, maxBatch, false,
+        (b, i) -> Arrays.copyOfRange(b.absErrors(), i * window, (i + 1) * window));
   }
 
   /** The encoder's embedding of each labelled window, in order, scored in batches of at most {@code maxBatch}. */
   public float[][] embeddings(List<LabelledWindow> windows, int maxBatch) {
-    float[][] out = new float[windows.size()][];
+    return eachWindow(windows, maxBatch, true, ScoreBatch::embedding).toArray(float[][]::new);
+  }
+
+  /** Scores the windows in batches of at most {@code maxBatch} and takes {@code of} each window's result, in order. */
+  private <T> List<T> eachWindow(List<LabelledWindow> windows, int maxBatch, boolean embed,
+                                 java.util.function.BiFunction<ScoreBatch, Integer, T> of) {
+    List<T> out = new java.util.ArrayList<>(windows.size());
     for (int from = 0; from < windows.size(); from += maxBatch) {
-      ScoreBatch b = score(windows.subList(from, Math.min(windows.size(), from + maxBatch)), true);
+      ScoreBatch b = score(windows.subList(from, Math.min(windows.size(), from + maxBatch)), embed);
       for (int i = 0; i < b.size(); i++) {
-        out[from + i] = b.embedding(i);
+        out.add(of.apply(b, i));
       }
     }
     return out;

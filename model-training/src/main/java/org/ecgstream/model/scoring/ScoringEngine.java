@@ -12,6 +12,6 @@ public enum ScoringEngine {
    * the conditional variant, which DL4J cannot run.
    */
   public static ScoringEngine reference(org.ecgstream.model.nn.Architecture a) {
-    return a.variant() == org.ecgstream.model.nn.Variant.CONDITIONAL ? FUSED : DL4J;
+    return a.variant().dl4jRuns() ? DL4J : FUSED;
   }
 }

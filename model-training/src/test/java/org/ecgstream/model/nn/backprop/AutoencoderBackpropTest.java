@@ -27,10 +27,7 @@ class AutoencoderBackpropTest {
     int n = 5;
     MultiLayerNetwork net = AutoencoderFactory.create(arch, loss, 1e-3, 7);
     Random r = RandomWeights.set(net, AutoencoderBackprop.KEYS, 11);
-    float[] windows = new float[n * arch.features() * arch.windowLength()];
-    for (int i = 0; i < windows.length; i++) {
-      windows[i] = (float) r.nextGaussian();
-    }
+    float[] windows = RandomWeights.windows(r, n, arch);
     INDArray x = Nd4j.create(windows, new long[] {n, arch.features(), arch.windowLength()}, 'c');
     // DL4J sees what the variant's encoder reads and what its decoder must produce.
     net.setInput(x.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, arch.encoderSteps())).dup('c'));

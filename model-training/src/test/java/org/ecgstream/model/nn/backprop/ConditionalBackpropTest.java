@@ -29,27 +29,24 @@ class ConditionalBackpropTest {
     int n = 5;
     MultiLayerNetwork net = AutoencoderFactory.create(arch, LossKind.L1, 1e-3, 9);
     Random r = RandomWeights.set(net, ConditionalBackprop.KEYS, 21);
-    float[] windows = new float[n * arch.features() * arch.windowLength()];
-    for (int i = 0; i < windows.length; i++) {
-      windows[i] = (float) r.nextGaussian();
-    }
+    float[] windows = RandomWeights.windows(r, n, arch);
     float[] scored = FusedLstmEngine.forModel(net, arch).reconstruct(windows, n);
     float[] trained = ConditionalBackprop.of(net, arch, LossKind.L1).decode(windows, scored, n);
-    double worst = 0;
-    double spread = 0;
-    for (int i = 0; i < scored.length; i++) {
-      worst = Math.max(worst, Math.abs(trained[i] - scored[i]));
-      spread = Math.max(spread, Math.abs(scored[i]));
-    }
-    assertThat(spread).as("outputs are not trivially zero").isGreaterThan(0.05);
-    assertThat(worst).as("largest difference between the training pass and the scorer").isLessThan(1e-4);
+    assertThat(largestDifference(scored, new float[scored.length])).as("outputs are not trivially zero")
+        .isGreaterThan(0.05);
+    assertThat(largestDifference(trained, scored)).as("largest difference between the training pass and the scorer")
+        .isLessThan(1e-4);
     // And fed the true values instead, it gives something else: the check above is not vacuous.
     float[] forced = ConditionalBackprop.of(net, arch, LossKind.L1).decode(windows, windows, n);
-    double apart = 0;
-    for (int i = 0; i < scored.length; i++) {
-      apart = Math.max(apart, Math.abs(forced[i] - scored[i]));
+    assertThat(largestDifference(forced, scored)).isGreaterThan(0.01);
+  }
+
+  private static double largestDifference(float[] a, float[] b) {
+    double worst = 0;
+    for (int i = 0; i < a.length; i++) {
+      worst = Math.max(worst, Math.abs(a[i] - b[i]));
     }
-    assertThat(apart).isGreaterThan(0.01);
+    return worst;
   }
 
   @Test
@@ -59,10 +56,7 @@ class ConditionalBackpropTest {
     int n = 3;
     MultiLayerNetwork net = AutoencoderFactory.create(arch, LossKind.L2, 1e-3, 5);
     Random r = RandomWeights.set(net, ConditionalBackprop.KEYS, 13);
-    float[] windows = new float[n * arch.features() * arch.windowLength()];
-    for (int i = 0; i < windows.length; i++) {
-      windows[i] = (float) r.nextGaussian();
-    }
+    float[] windows = RandomWeights.windows(r, n, arch);
     // L2: smooth, so a central difference approximates the slope to O(eps²).
     ConditionalBackprop model = ConditionalBackprop.of(net, arch, LossKind.L2);
     float[][] grads = model.newGradients();

@@ -23,4 +23,13 @@ final class RandomWeights {
     }
     return r;
   }
+
+  /** {@code n} windows of {@code arch}'s shape, standard normal values from {@code r}. */
+  static float[] windows(Random r, int n, org.ecgstream.model.nn.Architecture arch) {
+    float[] windows = new float[n * arch.features() * arch.windowLength()];
+    for (int i = 0; i < windows.length; i++) {
+      windows[i] = (float) r.nextGaussian();
+    }
+    return windows;
+  }
 }
