@@ -29,12 +29,10 @@ import org.ecgstream.job.JobEnds;
 import org.ecgstream.job.config.JobConfig;
 import org.ecgstream.job.io.CommittedTopicReader;
 import org.ecgstream.job.replay.ArchiveReplayer;
-import org.ecgstream.playground.embedded.EmbeddedKafka;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.AlertKind;
 import org.ecgstream.schemas.BeatScore;
 import org.ecgstream.schemas.DeadLetter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,25 +43,18 @@ class EcgAnomalyJobITCase {
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
       .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-  private static EmbeddedKafka kafka;
+  @RegisterExtension
+  static final KafkaBroker KAFKA = new KafkaBroker();
   private static EcgStreamFixture fixture;
 
   @BeforeAll
   static void start() {
-    kafka = EmbeddedKafka.start();
     fixture = new EcgStreamFixture();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (kafka != null) {
-      kafka.close();
-    }
   }
 
   private static JobConfig config(String run) {
     return JobConfig.fromMap(Map.ofEntries(
-        Map.entry("bootstrap.servers", kafka.bootstrapServers()),
+        Map.entry("bootstrap.servers", KAFKA.get().bootstrapServers()),
         Map.entry("topic.samples", "samples-" + run), Map.entry("topic.scores", "scores-" + run),
         Map.entry("topic.alerts", "alerts-" + run), Map.entry("topic.dead-letters", "dead-" + run),
         Map.entry("group.id", "job-" + run), Map.entry("transactional.id.prefix", "tx-" + run),
@@ -73,7 +64,7 @@ class EcgAnomalyJobITCase {
   }
 
   private static JobClient submit(JobConfig c, UnaryOperator<DataStream<BeatScore>> hook) throws Exception {
-    kafka.createTopics(2, c.samplesTopic(), c.scoresTopic(), c.alertsTopic(), c.deadLettersTopic());
+    KAFKA.get().createTopics(2, c.samplesTopic(), c.scoresTopic(), c.alertsTopic(), c.deadLettersTopic());
     Configuration conf = new Configuration();
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -89,9 +80,9 @@ class EcgAnomalyJobITCase {
     long submitted = System.currentTimeMillis();
     JobClient job = submit(c, UnaryOperator.identity());
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(oneBatchInFlight());
-         var scores = new CommittedTopicReader<>(kafka.clientProperties(), c.scoresTopic(), BeatScore.class);
-         var alerts = new CommittedTopicReader<>(kafka.clientProperties(), c.alertsTopic(), Alert.class);
-         var dead = new CommittedTopicReader<>(kafka.clientProperties(), c.deadLettersTopic(), DeadLetter.class)) {
+         var scores = new CommittedTopicReader<>(KAFKA.get().clientProperties(), c.scoresTopic(), BeatScore.class);
+         var alerts = new CommittedTopicReader<>(KAFKA.get().clientProperties(), c.alertsTopic(), Alert.class);
+         var dead = new CommittedTopicReader<>(KAFKA.get().clientProperties(), c.deadLettersTopic(), DeadLetter.class)) {
       fixture.send(producer, c.samplesTopic(), 1_700_000_000_000L, 0, 40);
       List<BeatScore> read = scores.readAtLeast(fixture.completeBeats(), Duration.ofMinutes(3));
       read = scores.drain(Duration.ofSeconds(3));
@@ -154,8 +145,8 @@ class EcgAnomalyJobITCase {
     int half = 20;
     JobClient job = submit(c, s -> s.map(new FailOnce((long) half * 140)).name("fail once").uid("fail-once"));
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(oneBatchInFlight());
-         var scores = new CommittedTopicReader<>(kafka.clientProperties(), c.scoresTopic(), BeatScore.class);
-         var alerts = new CommittedTopicReader<>(kafka.clientProperties(), c.alertsTopic(), Alert.class)) {
+         var scores = new CommittedTopicReader<>(KAFKA.get().clientProperties(), c.scoresTopic(), BeatScore.class);
+         var alerts = new CommittedTopicReader<>(KAFKA.get().clientProperties(), c.alertsTopic(), Alert.class)) {
       fixture.send(producer, c.samplesTopic(), 1_700_000_000_000L, 0, half);
       // Committed scores prove a checkpoint completed before the failure can happen.
       scores.readAtLeast(50, Duration.ofMinutes(3));
@@ -204,7 +195,7 @@ class EcgAnomalyJobITCase {
 
   /** One batch in flight per partition: a retried first batch to a new topic may not overtake later ones. */
   private static java.util.Properties oneBatchInFlight() {
-    java.util.Properties p = kafka.clientProperties();
+    java.util.Properties p = KAFKA.get().clientProperties();
     p.setProperty("max.in.flight.requests.per.connection", "1");
     return p;
   }

@@ -34,10 +34,8 @@ import org.ecgstream.model.data.LabelledWindow;
 import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.scoring.ScoringEngine;
-import org.ecgstream.playground.embedded.EmbeddedKafka;
 import org.ecgstream.schemas.BeatScore;
 import org.ecgstream.schemas.DeadLetter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,7 +53,8 @@ class FaultInjectionITCase {
 
   static final int PATIENTS = 6;
   static final int BEATS = 12;
-  private static EmbeddedKafka kafka;
+  @RegisterExtension
+  static final KafkaBroker KAFKA = new KafkaBroker();
   private static String model;
   private static ReplayPlan healthy;
   /** Normal beats for the faulty device itself, none shared with the healthy patients. */
@@ -63,20 +62,12 @@ class FaultInjectionITCase {
 
   @BeforeAll
   static void start() {
-    kafka = EmbeddedKafka.start();
     model = ShippedData.find(java.nio.file.Path.of("model-training", "models", "ecg5000-autoencoder.zip")).toString();
     Scorer scorer = Scorer.load(java.nio.file.Path.of(model), ScoringEngine.FUSED, 1);
     Dataset data = DatasetReader.read(ShippedData.ecg5000());
     List<LabelledWindow> normals = scorer.metadata().dataset().split(data).testNormal();
     healthy = ReplayPlan.roundRobin(normals.subList(0, PATIENTS * BEATS), PATIENTS, "patient-");
     spare = normals.subList(PATIENTS * BEATS, PATIENTS * BEATS + BEATS);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (kafka != null) {
-      kafka.close();
-    }
   }
 
   /** What a run left on the output topics, and the job's state at the end. */
@@ -187,7 +178,7 @@ class FaultInjectionITCase {
                       java.util.function.BiConsumer<KafkaProducer<byte[], byte[]>, String> faulty) throws Exception {
     String run = UUID.randomUUID().toString();
     Map<String, String> m = new HashMap<>(Map.ofEntries(
-        Map.entry("bootstrap.servers", kafka.bootstrapServers()),
+        Map.entry("bootstrap.servers", KAFKA.get().bootstrapServers()),
         Map.entry("topic.samples", "samples-" + run), Map.entry("topic.scores", "scores-" + run),
         Map.entry("topic.alerts", "alerts-" + run), Map.entry("topic.dead-letters", "dead-" + run),
         Map.entry("group.id", "job-" + run), Map.entry("transactional.id.prefix", "tx-" + run),
@@ -195,19 +186,19 @@ class FaultInjectionITCase {
         Map.entry("transaction.timeout.ms", "60000"), Map.entry("parallelism", "2")));
     m.putAll(settings);
     JobConfig c = JobConfig.fromMap(m, k -> null);
-    kafka.createTopics(4, c.samplesTopic(), c.scoresTopic(), c.alertsTopic(), c.deadLettersTopic());
+    KAFKA.get().createTopics(4, c.samplesTopic(), c.scoresTopic(), c.alertsTopic(), c.deadLettersTopic());
     Configuration conf = new Configuration();
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
     EcgAnomalyJob.build(env, c, JobEnds.kafka(c), UnaryOperator.identity());
     JobClient job = env.executeAsync("faults-" + run);
     FaultySources.SEND_FAILURES.clear();
-    Properties producerProps = kafka.clientProperties();
+    Properties producerProps = KAFKA.get().clientProperties();
     // One batch in flight per partition: a retried first batch to a new topic may not overtake later ones.
     producerProps.setProperty("max.in.flight.requests.per.connection", "1");
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(producerProps);
-         var scores = new CommittedTopicReader<>(kafka.clientProperties(), c.scoresTopic(), BeatScore.class);
-         var dead = new CommittedTopicReader<>(kafka.clientProperties(), c.deadLettersTopic(), DeadLetter.class)) {
+         var scores = new CommittedTopicReader<>(KAFKA.get().clientProperties(), c.scoresTopic(), BeatScore.class);
+         var dead = new CommittedTopicReader<>(KAFKA.get().clientProperties(), c.deadLettersTopic(), DeadLetter.class)) {
       long origin = origin();
       Consumer<Integer> half = h -> healthy.bySource().values().forEach(beats ->
           FaultySources.send(producer, c.samplesTopic(), beats.subList(h * BEATS / 2, (h + 1) * BEATS / 2), origin));

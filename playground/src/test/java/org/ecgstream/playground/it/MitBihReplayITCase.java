@@ -26,11 +26,8 @@ import org.ecgstream.model.rpeak.DetectionScore;
 import org.ecgstream.model.wfdb.Annotation;
 import org.ecgstream.model.wfdb.WfdbRecord;
 import org.ecgstream.playground.demo.RecordSummary;
-import org.ecgstream.playground.embedded.EmbeddedKafka;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.BeatScore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,19 +46,8 @@ class MitBihReplayITCase {
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
       .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void start() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension
+  static final KafkaBroker KAFKA = new KafkaBroker();
 
   @Test
   void shouldScoreTheBeatsOfContinuousRecordsAtTheirRPeaks() throws Exception {
@@ -69,7 +55,7 @@ class MitBihReplayITCase {
         WfdbRecord.read(ShippedData.mitdb(), "208"));
     String run = UUID.randomUUID().toString();
     JobConfig c = JobConfig.fromMap(Map.ofEntries(
-        Map.entry("bootstrap.servers", kafka.bootstrapServers()),
+        Map.entry("bootstrap.servers", KAFKA.get().bootstrapServers()),
         Map.entry("topic.samples", "samples-" + run), Map.entry("topic.scores", "scores-" + run),
         Map.entry("topic.alerts", "alerts-" + run), Map.entry("topic.dead-letters", "dead-" + run),
         Map.entry("group.id", "job-" + run), Map.entry("transactional.id.prefix", "tx-" + run),
@@ -80,7 +66,7 @@ class MitBihReplayITCase {
         Map.entry("parallelism", "2"), Map.entry("beats", "r-peak"),
         // The replay ends; a few silent seconds later each monitor's last beat is cut.
         Map.entry("state.ttl.ms", "3000")), k -> null);
-    kafka.createTopics(2, c.samplesTopic(), c.scoresTopic(), c.alertsTopic(), c.deadLettersTopic());
+    KAFKA.get().createTopics(2, c.samplesTopic(), c.scoresTopic(), c.alertsTopic(), c.deadLettersTopic());
     Configuration conf = new Configuration();
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -88,8 +74,8 @@ class MitBihReplayITCase {
     JobClient job = env.executeAsync("mitdb-" + run);
     int annotated = records.stream().mapToInt(r -> r.beats().size()).sum();
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(oneBatchInFlight());
-         var scores = new CommittedTopicReader<>(kafka.clientProperties(), c.scoresTopic(), BeatScore.class);
-         var alerts = new CommittedTopicReader<>(kafka.clientProperties(), c.alertsTopic(), Alert.class)) {
+         var scores = new CommittedTopicReader<>(KAFKA.get().clientProperties(), c.scoresTopic(), BeatScore.class);
+         var alerts = new CommittedTopicReader<>(KAFKA.get().clientProperties(), c.alertsTopic(), Alert.class)) {
       ReplayPlan plan = ReplayPlan.ofRecords(records, List.of("mitdb-100", "mitdb-208"), new int[] {0}, 360, 0);
       new ArchiveReplayer(producer, c.samplesTopic(), 36, 1000, false, "seconds")
           .replay(plan, System.currentTimeMillis(), System.out);
@@ -150,7 +136,7 @@ class MitBihReplayITCase {
 
   /** One batch in flight per partition: a retried first batch to a new topic may not overtake later ones. */
   private static java.util.Properties oneBatchInFlight() {
-    java.util.Properties p = kafka.clientProperties();
+    java.util.Properties p = KAFKA.get().clientProperties();
     p.setProperty("max.in.flight.requests.per.connection", "1");
     return p;
   }

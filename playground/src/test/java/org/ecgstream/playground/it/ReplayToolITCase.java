@@ -14,42 +14,31 @@ import java.util.stream.Collectors;
 import org.ecgstream.job.io.CommittedTopicReader;
 import org.ecgstream.job.replay.ReplayTool;
 import org.ecgstream.model.data.ShippedData;
-import org.ecgstream.playground.embedded.EmbeddedKafka;
 import org.ecgstream.schemas.SampleFrame;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReplayToolITCase {
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void start() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    kafka.close();
-  }
+  @RegisterExtension
+  static final KafkaBroker KAFKA = new KafkaBroker();
 
   @Test
   void shouldProduceEveryBeatAsConsecutiveFramesPerPatient() {
-    kafka.createTopics(2, "replay-a");
+    KAFKA.get().createTopics(2, "replay-a");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream old = System.out;
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     int code;
     try {
-      code = ReplayTool.execute("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "replay-a", "--patients", "3",
+      code = ReplayTool.execute("--bootstrap-servers", KAFKA.get().bootstrapServers(), "--topic", "replay-a", "--patients", "3",
           "--limit", "20", "--pace", "max", "--frame-samples", "35");
     } finally {
       System.setOut(old);
     }
     assertThat(code).isZero();
     assertThat(out.toString()).contains("replayed 20 beats of 3 patients (80 frames, 2800 samples)");
-    try (var reader = new CommittedTopicReader<>(kafka.clientProperties(), "replay-a", SampleFrame.class)) {
+    try (var reader = new CommittedTopicReader<>(KAFKA.get().clientProperties(), "replay-a", SampleFrame.class)) {
       List<SampleFrame> frames = reader.readAtLeast(80, Duration.ofSeconds(30));
       assertThat(frames).hasSize(80);
       Map<String, List<SampleFrame>> bySource = frames.stream().collect(Collectors.groupingBy(SampleFrame::getSourceId));
@@ -67,11 +56,11 @@ class ReplayToolITCase {
 
   @Test
   void shouldContinueEachPatientsStreamAfterAnEarlierReplay() {
-    kafka.createTopics(1, "replay-b");
-    int code = quietly(() -> ReplayTool.execute("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "replay-b",
+    KAFKA.get().createTopics(1, "replay-b");
+    int code = quietly(() -> ReplayTool.execute("--bootstrap-servers", KAFKA.get().bootstrapServers(), "--topic", "replay-b",
         "--patients", "2", "--from", "6", "--limit", "4", "--pace", "max", "--frame-samples", "140"));
     assertThat(code).isZero();
-    try (var reader = new CommittedTopicReader<>(kafka.clientProperties(), "replay-b", SampleFrame.class)) {
+    try (var reader = new CommittedTopicReader<>(KAFKA.get().clientProperties(), "replay-b", SampleFrame.class)) {
       List<SampleFrame> frames = reader.readAtLeast(4, Duration.ofSeconds(30));
       // Archive beats 6..9 dealt to 2 patients who already sent 3 beats each: their 4th and 5th.
       Map<String, List<Long>> seqs = frames.stream().collect(Collectors.groupingBy(SampleFrame::getSourceId,
@@ -84,16 +73,16 @@ class ReplayToolITCase {
 
   @Test
   void shouldReplayARecordFasterThanRealTimeWithoutStampingAnyFrameAheadOfItsSending() {
-    kafka.createTopics(1, "replay-c");
+    KAFKA.get().createTopics(1, "replay-c");
     long before = System.currentTimeMillis();
-    int code = quietly(() -> ReplayTool.execute("--bootstrap-servers", kafka.bootstrapServers(), "--topic", "replay-c",
+    int code = quietly(() -> ReplayTool.execute("--bootstrap-servers", KAFKA.get().bootstrapServers(), "--topic", "replay-c",
         "--wfdb", ShippedData.mitdb().resolve("100").toString(), "--seconds", "10", "--speed", "5",
         "--frame-samples", "36"));
     long after = System.currentTimeMillis();
     assertThat(code).isZero();
     // 10 s of signal at 5x: about 2 s to send, event times at the record's own 360 Hz.
     assertThat(after - before).isGreaterThanOrEqualTo(1_900);
-    try (var reader = new CommittedTopicReader<>(kafka.clientProperties(), "replay-c", SampleFrame.class)) {
+    try (var reader = new CommittedTopicReader<>(KAFKA.get().clientProperties(), "replay-c", SampleFrame.class)) {
       List<SampleFrame> frames = reader.readAtLeast(100, Duration.ofSeconds(30));
       assertThat(frames).hasSize(100);
       assertThat(frames).allSatisfy(f -> assertThat(f.getSamplePeriodMicros()).isEqualTo(2777));
@@ -112,7 +101,7 @@ class ReplayToolITCase {
     PrintStream old = System.err;
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
-      assertThat(ReplayTool.execute("--bootstrap-servers", kafka.bootstrapServers(), "--patients", "4", "--from", "6"))
+      assertThat(ReplayTool.execute("--bootstrap-servers", KAFKA.get().bootstrapServers(), "--patients", "4", "--from", "6"))
           .isEqualTo(1);
     } finally {
       System.setErr(old);
@@ -137,7 +126,7 @@ class ReplayToolITCase {
     PrintStream old = System.err;
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
-      assertThat(ReplayTool.execute("--bootstrap-servers", kafka.bootstrapServers(), "--data", bad.toString())).isEqualTo(1);
+      assertThat(ReplayTool.execute("--bootstrap-servers", KAFKA.get().bootstrapServers(), "--data", bad.toString())).isEqualTo(1);
     } finally {
       System.setErr(old);
     }

@@ -22,35 +22,24 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.ecgstream.job.io.TopicValues;
 import org.ecgstream.job.replay.ArchiveReplayer;
 import org.ecgstream.job.tail.TopicTail;
-import org.ecgstream.playground.embedded.EmbeddedKafka;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.AlertKind;
 import org.ecgstream.schemas.AvroBytes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The tail tool against a real in-JVM broker: alerts decoded to readable lines or JSON with every
  * field, also those of the previous release; a broken record reported, not fatal.
  */
 class TopicTailITCase {
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void start() {
-    kafka = EmbeddedKafka.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    kafka.close();
-  }
+  @RegisterExtension
+  static final KafkaBroker KAFKA = new KafkaBroker();
 
   @Test
   void shouldPrintAlertsAsLinesOrJsonAndSkipARecordThatDoesNotDecode() throws Exception {
-    kafka.createTopics(1, "ecg.alerts");
-    try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(kafka.clientProperties())) {
+    KAFKA.get().createTopics(1, "ecg.alerts");
+    try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(KAFKA.get().clientProperties())) {
       producer.send(new ProducerRecord<>("ecg.alerts", AvroBytes.encode(opened()))).get();
       producer.send(new ProducerRecord<>("ecg.alerts", new byte[] {1, 2, 3})).get();
       producer.send(new ProducerRecord<>("ecg.alerts", AvroBytes.encode(closed()))).get();
@@ -112,7 +101,7 @@ class TopicTailITCase {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     String[] all = new String[args.length + 2];
     all[0] = "--bootstrap-servers";
-    all[1] = kafka.bootstrapServers();
+    all[1] = KAFKA.get().bootstrapServers();
     System.arraycopy(args, 0, all, 2, args.length);
     int code = TopicTail.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), all);
