@@ -43,9 +43,11 @@ public final class ModelFile {
   /**
    * The newest format this build writes and reads. Format 2 added the error score
    * ({@link ModelMetadata#errorScore()}) and the architecture's variant; a reconstruction model
-   * scored by its summed loss is still written as format 1, which releases before it read.
+   * scored by its summed loss is still written as format 1, which releases before it read. Format 3
+   * added the latent-target variant, whose errors are not in the input's units; only its models
+   * are written as format 3, so that format-2 readers refuse them by their version.
    */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
   static final String METADATA = "metadata.json";
   static final String NETWORK = "network.bin";
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -183,7 +185,9 @@ public final class ModelFile {
           + " features, the architecture " + meta.architecture().features());
     }
     ErrorScore score = meta.score();
-    int window = meta.architecture().windowLength() * meta.architecture().features();
+    Architecture a = meta.architecture();
+    // A latent-target model's errors are one per step (see ScoreBatch).
+    int window = a.windowLength() * (a.variant().rebuildsInput() ? a.features() : 1);
     if (!score.isSum() && score.from() + score.mean().length != window) {
       throw new ModelFileException(path + " is inconsistent: its error score was fitted on windows of "
           + (score.from() + score.mean().length) + " values, the architecture has " + window);
@@ -209,7 +213,7 @@ public final class ModelFile {
         {AutoencoderFactory.ENCODER_2, a.hidden(), a.embedding()},
         {AutoencoderFactory.DECODER_1, a.embedding(), a.embedding()},
         {AutoencoderFactory.DECODER_2, a.embedding(), a.hidden()},
-        {AutoencoderFactory.OUTPUT, a.hidden(), a.features()}};
+        {AutoencoderFactory.OUTPUT, a.hidden(), a.outputWidth()}};
     int layers = conditional ? AutoencoderFactory.CONDITIONAL_OUTPUT + 1 : AutoencoderFactory.OUTPUT + 1;
     if (net.getnLayers() != layers) {
       throw new ModelFileException(path + ": network has " + net.getnLayers() + " layers, the metadata's architecture "

@@ -70,7 +70,7 @@ public record ModelMetadata(int formatVersion, String modelVersion, String creat
   ModelMetadata withNetwork(String sha256, String version) {
     // The oldest format that holds these facts, so that older readers still load summed-loss models.
     boolean format1 = score().isSum() && architecture.variant() == Variant.RECONSTRUCTION;
-    int format = format1 ? 1 : ModelFile.FORMAT_VERSION;
+    int format = format1 ? 1 : architecture.variant() == Variant.LATENT ? 3 : 2;
     return new ModelMetadata(format, version, createdAt, architecture, loss, threshold, normalizer,
         dataset, training, metrics, sha256, score().isSum() ? null : errorScore);
   }

@@ -97,7 +97,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     List<Subject> subjects = new ArrayList<>();
     if (model != null) {
       var b = ModelFile.load(model);
-      if (!b.architecture().variant().dl4jRuns() && variants == null) {
+      if (!b.architecture().variant().dl4jScores() && variants == null) {
         throw new IllegalArgumentException("the engine table compares DL4J with the fused engine, and DL4J cannot "
             + "run the conditional decoder of " + b.metadata().modelVersion() + "; time the variants with --variants");
       }
@@ -321,7 +321,8 @@ final class BenchmarkCommand implements Callable<Integer> {
   private record ScoringGraph(OnnxRuntimeModel model) implements ReconstructionEngine, AutoCloseable {
     @Override
     public float[] reconstruct(float[] windows, int batch) {
-      return model.run(windows, batch).get(OnnxExport.RECONSTRUCTION);
+      java.util.Map<String, float[]> out = model.run(windows, batch);
+      return out.getOrDefault(OnnxExport.RECONSTRUCTION, out.get(OnnxExport.LATENT_RECONSTRUCTION));
     }
 
     @Override

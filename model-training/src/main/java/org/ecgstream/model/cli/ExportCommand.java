@@ -40,8 +40,13 @@ final class ExportCommand implements Callable<Integer> {
         Files.size(out), OnnxExport.OPSET, bundle.metadata().modelVersion(), a.windowLength(), a.features(), a.embedding());
     System.out.printf("input   %s: float [batch, %d, %d], windows time-major in original units%n", OnnxExport.INPUT,
         a.windowLength(), a.features());
-    System.out.printf("output  %s: float [batch, %d, %d], in original units%n", OnnxExport.RECONSTRUCTION,
-        a.windowLength(), a.features());
+    if (a.variant().rebuildsInput()) {
+      System.out.printf("output  %s: float [batch, %d, %d], in original units%n", OnnxExport.RECONSTRUCTION,
+          a.windowLength(), a.features());
+    } else {
+      System.out.printf("output  %s, %s: float [batch, %d, %d], the first encoder layer's outputs and their "
+          + "rebuilding%n", OnnxExport.LATENT_TARGET, OnnxExport.LATENT_RECONSTRUCTION, a.windowLength(), a.outputWidth());
+    }
     System.out.printf("output  %s: float [batch], %s (%s loss); anomalous when > %s (threshold)%n",
         OnnxExport.LOSS, bundle.metadata().score().describe(), bundle.metadata().loss(), bundle.threshold().value());
     return 0;

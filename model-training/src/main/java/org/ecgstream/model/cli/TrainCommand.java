@@ -110,8 +110,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--architecture", defaultValue = "PREDICTION", description = "RECONSTRUCTION (the encoder "
         + "reads the whole window, the decoder rebuilds it), PREDICTION (the encoder reads the first half, the "
         + "decoder predicts the second), COMPOSITE (the encoder reads the first half, the decoder rebuilds it "
-        + "and predicts the second) or CONDITIONAL (a decoder started from the encoder's state rebuilds the window "
-        + "backwards from its own previous outputs; pair it with --score MAHALANOBIS) (default: ${DEFAULT-VALUE}).")
+        + "and predicts the second), CONDITIONAL (a decoder started from the encoder's state rebuilds the window "
+        + "backwards from its own previous outputs; pair it with --score MAHALANOBIS) or LATENT (a reconstruction "
+        + "autoencoder is trained first; its first layer is frozen and the decoder rebuilds that layer's outputs) "
+        + "(default: ${DEFAULT-VALUE}).")
     Variant architecture;
 
     @Option(names = "--score", defaultValue = "SUM", description = "How a window's errors become its thresholded "

@@ -4,7 +4,8 @@ package org.ecgstream.model.nn;
  * The shape of the LSTM autoencoder: window length, features per time step, embedding size E and
  * what the decoder produces ({@link Variant}). Encoder LSTM(features→2E) → LSTM(2E→E) over the
  * {@link #encoderSteps()} first steps, last hidden state repeated over the {@link #decoderSteps()};
- * decoder LSTM(E→E) → LSTM(E→2E) → time-distributed linear back to the features.
+ * decoder LSTM(E→E) → LSTM(E→2E) → time-distributed linear back to the features (for the
+ * latent-target variant, to the first encoder layer's 2E outputs: {@link #outputWidth()}).
  *
  * @param variant null (in model files written before variants) means {@link Variant#RECONSTRUCTION}
  */
@@ -24,6 +25,11 @@ public record Architecture(int windowLength, int features, int embedding, Varian
 
   public int hidden() {
     return 2 * embedding;
+  }
+
+  /** Values per step the decoder's output layer produces: the features, or 2E for {@link Variant#LATENT}. */
+  public int outputWidth() {
+    return variant.rebuildsInput() ? features : hidden();
   }
 
   /** Steps the encoder reads, from the window's first. */

@@ -40,7 +40,7 @@ public final class AutoencoderFactory {
         .layer(REPEAT, new RepeatVector.Builder(a.decoderSteps()).dataFormat(RNNFormat.NCW).build())
         .layer(DECODER_1, lstm(e, e))
         .layer(DECODER_2, lstm(e, a.hidden()))
-        .layer(OUTPUT, output(loss, a.hidden(), a.features()))
+        .layer(OUTPUT, output(loss, a.hidden(), a.outputWidth()))
         .setInputType(InputType.recurrent(a.features(), a.encoderSteps(), RNNFormat.NCW))
         .build();
     MultiLayerNetwork net = new MultiLayerNetwork(conf);

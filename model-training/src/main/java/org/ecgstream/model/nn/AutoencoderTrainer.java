@@ -13,6 +13,9 @@ import org.ecgstream.model.nn.backprop.BackpropFitter;
  * Trains the autoencoder on normal windows with mini-batches, keeps the weights of the epoch with
  * the lowest validation loss, and stops after {@code patience} epochs without improvement.
  * Losses reported here are the network's objective: the per-window loss sum in normalised units.
+ * The latent-target variant trains in two stages: a reconstruction autoencoder of the same size,
+ * then the latent model started from its LSTMs (see {@link Variant#LATENT}); its history is the
+ * second stage's, its time both stages'.
  */
 public final class AutoencoderTrainer {
   /** One epoch's losses and duration. */
@@ -40,27 +43,61 @@ public final class AutoencoderTrainer {
     LabelledWindow first = train.get(0);
     Architecture arch = new Architecture(first.length(), first.features(), cfg.embedding(), cfg.variant());
     FeatureNormalizer norm = FeatureNormalizer.fit(train);
+    float[] trainData = normalised(train, arch, norm);
+    float[] validationData = normalised(validation, arch, norm);
     MultiLayerNetwork net = AutoencoderFactory.create(arch, cfg.loss(), cfg.learningRate(), cfg.seed());
+    if (arch.variant() != Variant.LATENT) {
+      return fit(net, arch, norm, trainData, validationData, cfg, engine, progress, 0);
+    }
+    if (engine != Engine.BACKPROP) {
+      throw new IllegalArgumentException("the latent-target variant trains with --engine BACKPROP only: DL4J's fit "
+          + "cannot freeze its first layer nor take that layer's outputs as targets");
+    }
+    progress.println("latent target, stage 1 of 2: the reconstruction autoencoder whose first layer gives the targets");
+    Architecture pretrained = new Architecture(arch.windowLength(), arch.features(), arch.embedding(),
+        Variant.RECONSTRUCTION);
+    Result stage1 = fit(AutoencoderFactory.create(pretrained, cfg.loss(), cfg.learningRate(), cfg.seed()), pretrained,
+        norm, trainData, validationData, cfg, engine, progress, 0);
+    // Its encoder and decoder LSTMs start the latent model; the output layer (2E wide) starts afresh.
+    for (String key : STAGE_ONE_KEYS) {
+      net.setParam(key, stage1.network().getParam(key).dup());
+    }
+    progress.println("latent target, stage 2 of 2: rebuilding the frozen first layer's outputs");
+    return fit(net, arch, norm, trainData, validationData, cfg, engine, progress, stage1.seconds());
+  }
 
+  /** The LSTM parameters the latent-target model takes from its reconstruction autoencoder. */
+  private static final List<String> STAGE_ONE_KEYS = List.of("0_W", "0_RW", "0_b", "1_W", "1_RW", "1_b", "3_W", "3_RW",
+      "3_b", "4_W", "4_RW", "4_b");
+
+  private static float[] normalised(List<LabelledWindow> windows, Architecture arch, FeatureNormalizer norm) {
     int window = arch.windowLength() * arch.features();
-    float[] trainData = new float[train.size() * window];
-    for (int i = 0; i < train.size(); i++) {
-      WindowTensors.writeNormalised(train.get(i).values(), 0, arch.windowLength(), arch.features(), norm, trainData, i * window);
+    float[] data = new float[windows.size() * window];
+    for (int i = 0; i < windows.size(); i++) {
+      WindowTensors.writeNormalised(windows.get(i).values(), 0, arch.windowLength(), arch.features(), norm, data,
+          i * window);
     }
-    float[] validationData = new float[validation.size() * window];
-    for (int i = 0; i < validation.size(); i++) {
-      WindowTensors.writeNormalised(validation.get(i).values(), 0, arch.windowLength(), arch.features(), norm,
-          validationData, i * window);
-    }
+    return data;
+  }
+
+  /**
+   * The epochs of one network: mini-batches in a seeded order, the best validation epoch kept,
+   * early stop. {@code earlierSeconds} (a previous stage's) is added to the result's time.
+   */
+  private static Result fit(MultiLayerNetwork net, Architecture arch, FeatureNormalizer norm, float[] trainData,
+                            float[] validationData, TrainingConfig cfg, Engine engine, PrintStream progress,
+                            double earlierSeconds) {
+    int window = arch.windowLength() * arch.features();
+    int trainSize = trainData.length / window;
     BatchFitter fitter = engine == Engine.BACKPROP
         ? new BackpropFitter(net, arch, cfg.loss(), cfg.learningRate()) : new Dl4jFitter(net, arch);
 
     Random shuffle = new Random(cfg.seed());
-    int[] order = new int[train.size()];
+    int[] order = new int[trainSize];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    int batches = (train.size() + cfg.batchSize() - 1) / cfg.batchSize();
+    int batches = (trainSize + cfg.batchSize() - 1) / cfg.batchSize();
     List<Epoch> history = new ArrayList<>();
     double bestLoss = Double.POSITIVE_INFINITY;
     int bestEpoch = 0;
@@ -81,8 +118,8 @@ public final class AutoencoderTrainer {
         lossSum += fitter.fit(batch, n) * n;
         bar.update(b + 1, String.format("loss %.4f", lossSum / (from + n)));
       }
-      double trainLoss = lossSum / train.size();
-      double validationLoss = fitter.meanLoss(validationData, validation.size());
+      double trainLoss = lossSum / trainSize;
+      double validationLoss = fitter.meanLoss(validationData, validationData.length / window);
       double seconds = (System.nanoTime() - epochStart) / 1e9;
       history.add(new Epoch(epoch, trainLoss, validationLoss, seconds));
       boolean improved = validationLoss < bestLoss;
@@ -100,7 +137,8 @@ public final class AutoencoderTrainer {
         break;
       }
     }
-    return new Result(fitter.best(), norm, List.copyOf(history), bestEpoch, (System.nanoTime() - start) / 1e9);
+    return new Result(fitter.best(), norm, List.copyOf(history), bestEpoch,
+        earlierSeconds + (System.nanoTime() - start) / 1e9);
   }
 
   private static void shuffle(int[] a, Random r) {

@@ -13,9 +13,10 @@ final class Dl4jFitter implements BatchFitter {
   private INDArray best;
 
   Dl4jFitter(MultiLayerNetwork net, Architecture arch) {
-    if (!arch.variant().dl4jRuns()) {
-      throw new IllegalArgumentException("the DL4J training engine cannot train the CONDITIONAL variant (DL4J has no "
-          + "layer whose decoder starts from another layer's state); train it with --engine BACKPROP");
+    if (!arch.variant().dl4jTrains()) {
+      throw new IllegalArgumentException("the DL4J training engine cannot train the " + arch.variant() + " variant ("
+          + (arch.variant().dl4jScores() ? "its first layer is frozen and its outputs are the targets"
+              : "DL4J has no layer whose decoder starts from another layer's state") + "); train it with --engine BACKPROP");
     }
     this.net = net;
     this.arch = arch;

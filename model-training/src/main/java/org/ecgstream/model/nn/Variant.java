@@ -17,21 +17,42 @@ package org.ecgstream.model.nn;
  *       scoring (Malhotra et al. 2016, "LSTM-based Encoder-Decoder for Multi-sensor Anomaly
  *       Detection"; pair it with {@code --score MAHALANOBIS} for the paper's score). DL4J has no
  *       layer that feeds its output back: only the fused engine scores it.
+ *   <li>{@link #LATENT}: the latent-target autoencoder. The encoder reads the whole window and the
+ *       decoder rebuilds the first encoder layer's outputs (2E values per step) instead of the
+ *       input. That layer is taken from a reconstruction autoencoder trained first and then frozen:
+ *       a target the optimiser could move would let it make every window trivially easy to rebuild
+ *       (a constant first layer). Its errors are in that layer's units, not the input's: the model
+ *       has no reconstruction of the window, its loss is summed over the latent values, and its
+ *       per-step error is the sum over a step's latent values.
  * </ul>
  */
 public enum Variant {
   RECONSTRUCTION,
   PREDICTION,
   COMPOSITE,
-  CONDITIONAL;
+  CONDITIONAL,
+  LATENT;
 
   /**
-   * Whether DL4J's own network can run this variant (train it with {@code fit}, score it with
-   * {@code output}); the conditional decoder starts from another layer's state and reads its own
-   * outputs, which DL4J's layers cannot express.
+   * Whether DL4J's own network can score this variant ({@code output}, {@code feedForward}); the
+   * conditional decoder starts from another layer's state and reads its own outputs, which DL4J's
+   * layers cannot express.
    */
-  public boolean dl4jRuns() {
+  public boolean dl4jScores() {
     return this != CONDITIONAL;
+  }
+
+  /**
+   * Whether DL4J's {@code fit} can train this variant: not the conditional decoder, and not the
+   * latent-target model, whose first layer is frozen and whose targets are that layer's outputs.
+   */
+  public boolean dl4jTrains() {
+    return dl4jScores() && this != LATENT;
+  }
+
+  /** Whether the decoder's output is the input's values (every variant but {@link #LATENT}). */
+  public boolean rebuildsInput() {
+    return this != LATENT;
   }
 
   /** Steps the encoder reads from the start of a window of {@code length}. */

@@ -49,7 +49,9 @@ import org.nd4j.shade.protobuf.ByteString;
  *       model's metadata properties carry).</li>
  * </ul>
  * {@link #networkGraph} is the network alone, normalised windows in and out ([batch, time,
- * features]): the same operators without the normaliser and the loss.
+ * features]): the same operators without the normaliser and the loss. The latent-target variant's
+ * scoring graph has {@value #LATENT_TARGET} and {@value #LATENT_RECONSTRUCTION} in place of
+ * {@value #RECONSTRUCTION} (see {@link #latentScoring}).
  *
  * <p>DL4J's LSTM parameters are W [inputs, 4H], RW [H, 4H] and b [1, 4H] with the gate blocks in the
  * order cell input (g, tanh), forget, output, input; ONNX's LSTM wants W [1, 4H, inputs], R [1, 4H,
@@ -61,6 +63,9 @@ public final class OnnxExport {
   public static final String INPUT = "windows";
   public static final String RECONSTRUCTION = "reconstruction";
   public static final String LOSS = "loss";
+  /** The latent-target variant's outputs in place of {@value #RECONSTRUCTION}: see {@link #latentScoring}. */
+  public static final String LATENT_TARGET = "latent_target";
+  public static final String LATENT_RECONSTRUCTION = "latent_reconstruction";
   public static final int OPSET = 13;
   /** IR version 7 (May 2020), the first that opset 13 may be used with. */
   static final long IR_VERSION = 7;
@@ -100,16 +105,16 @@ public final class OnnxExport {
     g.floats("std", new long[] {a.features()}, norm.std());
     g.node("Sub", List.of(INPUT, "mean"), "centred");
     g.node("Div", List.of("centred", "std"), "normalised");
+    if (!a.variant().rebuildsInput()) {
+      return latentScoring(g, net, a, loss, score, metadata);
+    }
     network(g, net, a, "normalised", "normalised_reconstruction");
     g.node("Mul", List.of("normalised_reconstruction", "std"), "scaled");
     g.node("Add", List.of("scaled", "mean"), RECONSTRUCTION);
     g.node("Sub", List.of(INPUT, RECONSTRUCTION), "error");
     String scoreDoc;
     if (score.isSum()) {
-      g.node(loss == LossKind.L1 ? "Abs" : "Mul", loss == LossKind.L1 ? List.of("error") : List.of("error", "error"),
-          "elementwise_loss");
-      g.ints("window_axes", 1, 2);
-      g.node("ReduceSum", List.of("elementwise_loss", "window_axes"), LOSS, Map.of("keepdims", 0L));
+      summedLoss(g, loss);
       scoreDoc = loss + " loss summed over its values in original units";
     } else {
       mahalanobis(g, a, score);
@@ -123,6 +128,45 @@ public final class OnnxExport {
         + "): normalises the windows, reconstructs them and returns the reconstruction in original units and each window's "
         + scoreDoc + ".";
     return g.model(doc, metadata);
+  }
+
+  /**
+   * The latent-target variant's scoring graph: the first encoder layer's outputs (Transposed to
+   * [batch, time, 2E]: {@value #LATENT_TARGET}) against the decoder's rebuilding of them
+   * ({@value #LATENT_RECONSTRUCTION}); the loss over their difference, or the Mahalanobis score of
+   * its per-step sums of absolute values. No reconstruction of the window: the model has none.
+   */
+  private static Onnx.ModelProto latentScoring(GraphBuilder g, MultiLayerNetwork net, Architecture a, LossKind loss,
+                                               ErrorScore score, Map<String, String> metadata) {
+    network(g, net, a, "normalised", LATENT_RECONSTRUCTION);
+    g.node("Transpose", List.of("encoder_1"), LATENT_TARGET, Map.of("perm", new long[] {1, 0, 2}));
+    g.node("Sub", List.of(LATENT_TARGET, LATENT_RECONSTRUCTION), "error");
+    String scoreDoc;
+    if (score.isSum()) {
+      summedLoss(g, loss);
+      scoreDoc = loss + " loss summed over its steps and latent values";
+    } else {
+      g.node("Abs", List.of("error"), "abs_error");
+      g.ints("latent_axis", 2);
+      g.node("ReduceSum", List.of("abs_error", "latent_axis"), "error_vector", Map.of("keepdims", 0L));
+      whitenedScore(g, "error_vector", score);
+      scoreDoc = "squared Mahalanobis distance of its per-step absolute latent errors from the normal windows'";
+    }
+    int h = a.outputWidth();
+    g.output(LATENT_TARGET, "the first encoder layer's outputs, [batch, time, 2E]", "batch", a.windowLength(), h);
+    g.output(LATENT_RECONSTRUCTION, "the decoder's rebuilding of them, [batch, time, 2E]", "batch", a.windowLength(), h);
+    g.output(LOSS, "the window's " + scoreDoc + "; anomalous when above the threshold", "batch");
+    return g.model("Latent-target LSTM autoencoder (window " + a.windowLength() + ", " + a.features()
+        + " feature(s), E = " + a.embedding() + "): normalises the windows, rebuilds the first encoder layer's outputs "
+        + "and returns both and each window's " + scoreDoc + ".", metadata);
+  }
+
+  /** The loss from node "error": |error| (L1) or error² (L2) summed over each window ([batch, time, values]). */
+  private static void summedLoss(GraphBuilder g, LossKind loss) {
+    g.node(loss == LossKind.L1 ? "Abs" : "Mul", loss == LossKind.L1 ? List.of("error") : List.of("error", "error"),
+        "elementwise_loss");
+    g.ints("window_axes", 1, 2);
+    g.node("ReduceSum", List.of("elementwise_loss", "window_axes"), LOSS, Map.of("keepdims", 0L));
   }
 
   /**
@@ -144,6 +188,11 @@ public final class OnnxExport {
       g.node("Slice", List.of(vector, "error_starts", "error_ends", "error_axis"), "error_produced");
       vector = "error_produced";
     }
+    whitenedScore(g, vector, score);
+  }
+
+  /** {@value #LOSS} from the error vectors [batch, d] in node {@code vector}: |L⁻¹ (e − mean)|². */
+  private static void whitenedScore(GraphBuilder g, String vector, ErrorScore score) {
     int m = score.mean().length;
     g.floats("error_mean", new long[] {m}, score.mean());
     g.node("Sub", List.of(vector, "error_mean"), "error_centred");
@@ -158,8 +207,9 @@ public final class OnnxExport {
   public static Onnx.ModelProto networkGraph(MultiLayerNetwork net, Architecture a) {
     GraphBuilder g = new GraphBuilder(a, "normalised windows, time-major: [batch, time, features]");
     network(g, net, a, INPUT, RECONSTRUCTION);
-    g.output(RECONSTRUCTION, "the reconstruction, normalised, [batch, time, features]", "batch", a.windowLength(),
-        a.features());
+    g.output(RECONSTRUCTION, "the reconstruction, normalised, [batch, time, features] (for the latent-target "
+        + "variant, the first encoder layer's outputs as rebuilt, [batch, time, 2E])", "batch", a.windowLength(),
+        a.outputWidth());
     return g.model("LSTM autoencoder network (window " + a.windowLength() + ", E = " + a.embedding()
         + ") on normalised windows, without the normaliser and the loss.", Map.of());
   }
@@ -193,12 +243,13 @@ public final class OnnxExport {
     lstm(g, p, AutoencoderFactory.DECODER_2, a.hidden(), "decoder_1", "decoder_2");
     INDArray w = p.get(AutoencoderFactory.OUTPUT + "_W").castTo(DataType.FLOAT);
     INDArray b = p.get(AutoencoderFactory.OUTPUT + "_b").castTo(DataType.FLOAT);
-    if (w.rows() != a.hidden() || w.columns() != a.features()) {
+    int width = a.outputWidth();
+    if (w.rows() != a.hidden() || w.columns() != width) {
       throw new IllegalArgumentException("output layer W is " + w.shapeInfoToString() + ", expected [" + a.hidden() + ", "
-          + a.features() + "]");
+          + width + "]");
     }
-    g.floats("output_W", new long[] {a.hidden(), a.features()}, flatten(w.toFloatMatrix()));
-    g.floats("output_b", new long[] {a.features()}, b.toFloatVector());
+    g.floats("output_W", new long[] {a.hidden(), width}, flatten(w.toFloatMatrix()));
+    g.floats("output_b", new long[] {width}, b.toFloatVector());
     g.node("MatMul", List.of("decoder_2", "output_W"), "output_product");
     g.node("Add", List.of("output_product", "output_b"), "output_time_major");
     if (a.firstDecodedStep() == 0) {

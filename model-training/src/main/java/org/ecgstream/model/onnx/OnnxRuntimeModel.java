@@ -82,7 +82,9 @@ public final class OnnxRuntimeModel implements ReconstructionEngine, AutoCloseab
   public float[] reconstruct(float[] normalised, int batch) {
     float[] timeMajor = features == 1 ? normalised : transpose(normalised, batch, features, length);
     float[] y = run(timeMajor, batch).get(OnnxExport.RECONSTRUCTION);
-    return features == 1 ? y : transpose(y, batch, length, features);
+    // The features, or for a latent-target model the first layer's 2E outputs.
+    int width = y.length / (batch * length);
+    return width == 1 ? y : transpose(y, batch, length, width);
   }
 
   /** Swaps the two inner axes of [batch][rows][cols]. */

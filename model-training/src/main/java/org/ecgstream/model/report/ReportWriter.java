@@ -45,7 +45,10 @@ public final class ReportWriter {
     }
     Plots.writePng(dir.resolve("loss-histogram.png"), histogramChart(losses, m.threshold()));
     Plots.writePng(dir.resolve("roc.png"), rocChart(losses, m.rocAuc()));
-    Plots.writePng(dir.resolve("reconstructions.png"), SHOWN, reconstructionCharts(split, scorer));
+    if (meta.architecture().variant().rebuildsInput()) {
+      // A latent-target model rebuilds its first layer's outputs, not the beat: nothing to draw over it.
+      Plots.writePng(dir.resolve("reconstructions.png"), SHOWN, reconstructionCharts(split, scorer));
+    }
     List<XYChart> classMeans = classMeanCharts(data);
     Plots.writePng(dir.resolve("class-means.png"), Math.min(3, classMeans.size()), classMeans);
     Path report = dir.resolve("report.md");
@@ -103,7 +106,10 @@ public final class ReportWriter {
       s.append("![loss per epoch](loss-history.png)\n\n");
     }
     s.append("![loss histograms](loss-histogram.png)\n\n![ROC curve](roc.png)\n\n");
-    s.append("![reconstructions](reconstructions.png)\n\n![class means](class-means.png)\n");
+    if (meta.architecture().variant().rebuildsInput()) {
+      s.append("![reconstructions](reconstructions.png)\n\n");
+    }
+    s.append("![class means](class-means.png)\n");
     return s.toString();
   }
 
@@ -257,6 +263,8 @@ public final class ReportWriter {
           + "rebuilding them and predicting the rest", f, h, e, a.encoderSteps(), e, e, h, f);
       case CONDITIONAL -> String.format(Locale.ROOT, "encoder %d→%d→%d, conditional decoder %d→%d→%d from its last "
           + "state rebuilding the window backwards from its own outputs", f, h, e, f, e, f);
+      case LATENT -> String.format(Locale.ROOT, "encoder %d→%d→%d (first layer frozen from a reconstruction "
+          + "autoencoder), decoder %d→%d→%d→%d rebuilding that layer's outputs", f, h, e, e, e, h, h);
     };
   }
 }

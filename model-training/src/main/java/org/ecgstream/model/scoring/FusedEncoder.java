@@ -46,6 +46,14 @@ final class FusedEncoder {
     return second.run(sc.xw2, false, n, steps, null, gemvMaxBatch);
   }
 
+  /**
+   * The last {@link #encode}'s first-layer outputs, time-major [steps * n, 2E] (row s * n + b is
+   * window b at step s); valid until the next call.
+   */
+  FloatPointer firstLayerOutputs() {
+    return scratch.h1;
+  }
+
   /** The last {@link #encode}'s final cell state, [n, E] row-major; valid until the next call. */
   float[] lastCell() {
     return second.lastCell();

@@ -42,7 +42,10 @@ public final class FusedLstmEngine implements ReconstructionEngine {
   static final int GEMV_MAX_BATCH = 8;
 
   private final int length;
-  private final int features;
+  /** Values per step the output layer produces: the features, or 2E for the latent-target variant. */
+  private final int outWidth;
+  /** Whether the decoder rebuilds the first encoder layer's outputs ({@link Variant#LATENT}). */
+  private final boolean latent;
   /** The window's first step the decoder stands for (see {@link Architecture}). */
   private final int firstDecoded;
   private final FusedEncoder encoder;
@@ -72,7 +75,8 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     }
     this.gemvMaxBatch = gemvMaxBatch;
     this.length = a.windowLength();
-    this.features = a.features();
+    this.outWidth = a.outputWidth();
+    this.latent = a.variant() == Variant.LATENT;
     this.firstDecoded = a.firstDecodedStep();
     Map<String, INDArray> p = net.paramTable();
     encoder = new FusedEncoder(p, a);
@@ -124,25 +128,36 @@ public final class FusedLstmEngine implements ReconstructionEngine {
 
   @Override
   public float[] reconstruct(float[] normalised, int batch, float[] embeddings) {
-    float[] out = new float[batch * features * length];
+    return reconstruct(normalised, batch, embeddings, null);
+  }
+
+  @Override
+  public float[] reconstruct(float[] normalised, int batch, float[] embeddings, float[] targets) {
+    if (targets != null && !latent) {
+      throw new IllegalArgumentException("only a latent-target model has targets");
+    }
+    float[] out = new float[batch * outWidth * length];
     for (int from = 0; from < batch; from += CHUNK_SIZE) {
       int n = Math.min(CHUNK_SIZE, batch - from);
-      reconstructChunk(normalised, from, n, out, embeddings);
+      reconstructChunk(normalised, from, n, out, embeddings, targets);
     }
     return out;
   }
 
-  private void reconstructChunk(float[] in, int from, int n, float[] out, float[] embeddings) {
+  private void reconstructChunk(float[] in, int from, int n, float[] out, float[] embeddings, float[] targets) {
     FusedLstmProfile prof = profile;
     int t = length;
     int td = length - firstDecoded;
-    int f = features;
+    int f = outWidth;
     Buffers buf = buffers(n);
     FloatPointer embedding = encoder.encode(in, from, n, gemvMaxBatch, prof);
     int e = encoder.second.hidden;
     if (embeddings != null) {
       // [n, E], row-major: window b's embedding is row b.
       embedding.position(0).get(embeddings, from * e, n * e);
+    }
+    if (targets != null) {
+      latentTargets(n, from, targets, buf);
     }
     // The first decoder layer sees the embedding at every step: one projection for all of them.
     int rows = td * n;
@@ -158,10 +173,10 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     }
     float[] y = buf.yj;
     buf.y.get(y, 0, rows * f);
-    for (int b = 0; b < n; b++) {
+    // Context steps the decoder does not produce come back as they went in (the output is then the features).
+    for (int b = 0; firstDecoded > 0 && b < n; b++) {
       int base = (from + b) * f * t;
       for (int j = 0; j < f; j++) {
-        // Context steps the decoder does not produce come back as they went in.
         System.arraycopy(in, base + j * t, out, base + j * t, firstDecoded);
       }
     }
@@ -176,6 +191,21 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     if (prof != null) {
       prof.lap(FusedLstmProfile.EnginePart.OUTPUT_COPY, lap);
       prof.countBatch();
+    }
+  }
+
+  /** The encoder's first-layer outputs, time-major, into {@code targets} as [batch][2E][time]. */
+  private void latentTargets(int n, int from, float[] targets, Buffers buf) {
+    int w = outWidth;
+    float[] h1 = buf.yj;
+    encoder.firstLayerOutputs().position(0).get(h1, 0, length * n * w);
+    for (int b = 0; b < n; b++) {
+      int base = (from + b) * w * length;
+      for (int u = 0; u < w; u++) {
+        for (int s = 0; s < length; s++) {
+          targets[base + u * length + s] = h1[(s * n + b) * w + u];
+        }
+      }
     }
   }
 
@@ -215,12 +245,12 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     Buffers(int n) {
       this.capacity = n;
       long rows = (long) length * n;
-      yj = new float[(int) rows * features];
+      yj = new float[(int) rows * outWidth];
       xw1 = new FloatPointer(4L * n * dec1.hidden);
       xw2 = new FloatPointer(rows * 4 * dec2.hidden);
       d1 = new FloatPointer(rows * dec1.hidden);
       d2 = new FloatPointer(rows * dec2.hidden);
-      y = new FloatPointer(rows * features);
+      y = new FloatPointer(rows * outWidth);
     }
   }
 }

@@ -20,6 +20,20 @@ public interface ReconstructionEngine {
     return reconstruct(normalised, batch);
   }
 
+  /**
+   * As {@link #reconstruct(float[], int, float[])}, for a latent-target model
+   * ({@link org.ecgstream.model.nn.Variant#LATENT}): the returned output is then the decoder's
+   * rebuilding of the first encoder layer's outputs, [batch][2E][time], and {@code targets} (when
+   * not null) receives those outputs, the values it is compared with, in the same layout. For the
+   * other variants {@code targets} must be null.
+   */
+  default float[] reconstruct(float[] normalised, int batch, float[] embeddings, float[] targets) {
+    if (targets != null) {
+      throw new UnsupportedOperationException(name() + " does not score latent-target models");
+    }
+    return reconstruct(normalised, batch, embeddings);
+  }
+
   /** A short name for logs and benchmarks. */
   String name();
 }

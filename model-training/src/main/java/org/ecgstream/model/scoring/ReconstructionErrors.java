@@ -47,4 +47,29 @@ public final class ReconstructionErrors {
       lossSum[i] = sum;
     }
   }
+
+  /**
+   * A latent-target model's errors: its output against its targets (both [batch][width][time],
+   * the first encoder layer's units, no normaliser).
+   *
+   * @param stepErrors out: per window and step, the absolute errors summed over the step's {@code width} values
+   * @param lossSum out: per window, the loss summed over its steps and values
+   */
+  public static void computeLatent(float[] decoded, float[] targets, int batch, int length, int width, LossKind loss,
+                                   float[] stepErrors, double[] lossSum) {
+    for (int i = 0; i < batch; i++) {
+      double sum = 0;
+      for (int t = 0; t < length; t++) {
+        float step = 0;
+        for (int u = 0; u < width; u++) {
+          int k = (i * width + u) * length + t;
+          float err = targets[k] - decoded[k];
+          step += Math.abs(err);
+          sum += loss.of(err);
+        }
+        stepErrors[i * length + t] = step;
+      }
+      lossSum[i] = sum;
+    }
+  }
 }

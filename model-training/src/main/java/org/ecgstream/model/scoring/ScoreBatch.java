@@ -8,8 +8,15 @@ import java.util.Arrays;
  * by the window's values), per-time-step
  * absolute errors and the reconstruction (both time-major and in original units, like the input)
  * and the anomaly decision at the model's threshold; when asked for, each window's embedding.
+ *
+ * <p>A latent-target model ({@link org.ecgstream.model.nn.Variant#LATENT}) rebuilds its first
+ * encoder layer's outputs, not the window: its batch has no reconstruction (null), and its errors
+ * are one value per step ({@code errorsPerStep} 1), the absolute errors summed over the step's
+ * latent values, in that layer's units.
+ *
+ * @param errorsPerStep values per step in {@code absErrors}: the features, or 1 for a latent-target model
  */
-public record ScoreBatch(int size, int length, int features, double[] lossSum, float[] absErrors,
+public record ScoreBatch(int size, int length, int features, int errorsPerStep, double[] lossSum, float[] absErrors,
                          float[] reconstruction, boolean[] anomalous, double threshold, float[] embeddings) {
 
   public double loss(int i) {
@@ -24,19 +31,22 @@ public record ScoreBatch(int size, int length, int features, double[] lossSum, f
   /** Absolute reconstruction error of window {@code i}, summed over features, per time step. */
   public float[] stepErrors(int i) {
     float[] out = new float[length];
-    int base = i * length * features;
+    int base = i * length * errorsPerStep;
     for (int t = 0; t < length; t++) {
       float s = 0;
-      for (int f = 0; f < features; f++) {
-        s += absErrors[base + t * features + f];
+      for (int f = 0; f < errorsPerStep; f++) {
+        s += absErrors[base + t * errorsPerStep + f];
       }
       out[t] = s;
     }
     return out;
   }
 
-  /** The reconstruction of window {@code i}, time-major. */
+  /** The reconstruction of window {@code i}, time-major; null for a latent-target model, which has none. */
   public float[] reconstruction(int i) {
+    if (reconstruction == null) {
+      return null;
+    }
     int w = length * features;
     return Arrays.copyOfRange(reconstruction, i * w, (i + 1) * w);
   }

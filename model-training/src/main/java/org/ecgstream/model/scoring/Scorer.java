@@ -97,25 +97,46 @@ public final class Scorer {
       WindowTensors.writeNormalised(windows, i * window, length, features, norm, normalised, i * window);
     }
     float[] input = normalised.length == batch * window ? normalised : Arrays.copyOf(normalised, batch * window);
-    float[] embeddings = embed ? new float[batch * meta.architecture().embedding()] : null;
+    Architecture a = meta.architecture();
+    float[] embeddings = embed ? new float[batch * a.embedding()] : null;
+    double[] losses = new double[batch];
+    if (!a.variant().rebuildsInput()) {
+      float[] targets = new float[batch * a.outputWidth() * length];
+      float[] decoded = engine.reconstruct(input, batch, embeddings, targets);
+      float[] stepErrors = new float[batch * length];
+      ReconstructionErrors.computeLatent(decoded, targets, batch, length, a.outputWidth(), meta.loss(), stepErrors,
+          losses);
+      // One error per step, already in the layer's own units: nothing to divide by.
+      applyErrorScore(stepErrors, batch, 1, new float[] {1f}, losses);
+      return decided(new ScoreBatch(batch, length, features, 1, losses, stepErrors, null, new boolean[batch],
+          meta.threshold().value(), embeddings));
+    }
     float[] reconstruction = engine.reconstruct(input, batch, embeddings);
     float[] restored = new float[batch * window];
     float[] absErrors = new float[batch * window];
-    double[] losses = new double[batch];
     ReconstructionErrors.compute(windows, reconstruction, batch, length, features, norm, meta.loss(), restored,
-        absErrors, losses, meta.architecture().firstDecodedStep());
+        absErrors, losses, a.firstDecodedStep());
+    applyErrorScore(absErrors, batch, features, norm.std(), losses);
+    return decided(new ScoreBatch(batch, length, features, features, losses, absErrors, restored, new boolean[batch],
+        meta.threshold().value(), embeddings));
+  }
+
+  /** Replaces the summed losses by the model's error score of the errors, unless that is the sum. */
+  private void applyErrorScore(float[] absErrors, int batch, int perStep, float[] std, double[] losses) {
     ErrorScore errorScore = meta.score();
     if (!errorScore.isSum()) {
       for (int i = 0; i < batch; i++) {
-        losses[i] = errorScore.score(absErrors, i, length, features, norm.std(), losses[i]);
+        losses[i] = errorScore.score(absErrors, i, length, perStep, std, losses[i]);
       }
     }
-    boolean[] anomalous = new boolean[batch];
-    for (int i = 0; i < batch; i++) {
-      anomalous[i] = meta.threshold().isAnomalous(losses[i]);
+  }
+
+  /** Sets each window's decision at the model's threshold. */
+  private ScoreBatch decided(ScoreBatch b) {
+    for (int i = 0; i < b.size(); i++) {
+      b.anomalous()[i] = meta.threshold().isAnomalous(b.loss(i));
     }
-    return new ScoreBatch(batch, length, features, losses, absErrors, restored, anomalous, meta.threshold().value(),
-        embeddings);
+    return b;
   }
 
   /** Scores labelled windows in batches of at most {@code maxBatch}; returns their losses in order. */
@@ -123,11 +144,15 @@ public final class Scorer {
     return eachWindow(windows, maxBatch, false, ScoreBatch::loss).stream().mapToDouble(Double::doubleValue).toArray();
   }
 
-  /** The absolute errors of each labelled window (time-major, original units), in batches of at most {@code maxBatch}. */
+  /**
+   * The absolute errors of each labelled window (time-major, original units; for a latent-target
+   * model one per step, see {@link ScoreBatch}), in batches of at most {@code maxBatch}.
+   */
   public List<float[]> absErrors(List<LabelledWindow> windows, int maxBatch) {
-    int window = length * features;
-    return eachWindow(windows, maxBatch, false,
-        (b, i) -> Arrays.copyOfRange(b.absErrors(), i * window, (i + 1) * window));
+    return eachWindow(windows, maxBatch, false, (b, i) -> {
+      int window = length * b.errorsPerStep();
+      return Arrays.copyOfRange(b.absErrors(), i * window, (i + 1) * window);
+    });
   }
 
   /** The encoder's embedding of each labelled window, in order, scored in batches of at most {@code maxBatch}. */

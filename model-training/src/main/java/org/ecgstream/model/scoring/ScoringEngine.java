@@ -12,6 +12,6 @@ public enum ScoringEngine {
    * the conditional variant, which DL4J cannot run.
    */
   public static ScoringEngine reference(org.ecgstream.model.nn.Architecture a) {
-    return a.variant().dl4jRuns() ? DL4J : FUSED;
+    return a.variant().dl4jScores() ? DL4J : FUSED;
   }
 }

@@ -80,9 +80,12 @@ public final class TrainingProtocol {
       // Fitted on the training windows: the validation windows stay unseen for the threshold.
       Scorer sum = Scorer.of(bundle, ScoringEngine.reference(bundle.architecture()));
       // Over the steps the model produces: a prediction model's context steps never have an error.
+      Architecture a = bundle.architecture();
+      // A latent-target model's errors are one per step, in its first layer's units (see ScoreBatch).
+      boolean latent = !a.variant().rebuildsInput();
       ErrorScore fitted = ErrorScore.fitMahalanobis(sum.absErrors(split.train(), HeldOutLosses.BATCH),
-          data.features(), bundle.normalizer().std(), o.score().shrinkage(),
-          bundle.architecture().firstDecodedStep() * data.features());
+          latent ? 1 : data.features(), latent ? new float[] {1f} : bundle.normalizer().std(), o.score().shrinkage(),
+          a.firstDecodedStep() * data.features());
       bundle = bundle.withMetadata(bundle.metadata().withErrorScore(fitted));
       progress.printf("error score: %s%n", fitted.describe());
     }

@@ -98,10 +98,10 @@ class ModelFileTest {
   void newerFormatVersionIsRejectedWithTheReason() throws IOException {
     Map<String, byte[]> e = entries(SmallModel.file());
     String json = new String(e.get(ModelFile.METADATA), StandardCharsets.UTF_8)
-        .replaceFirst("\"formatVersion\" : 1", "\"formatVersion\" : 3");
+        .replaceFirst("\"formatVersion\" : 1", "\"formatVersion\" : 4");
     e.put(ModelFile.METADATA, json.getBytes(StandardCharsets.UTF_8));
-    Path f = zip("v3.zip", e);
-    assertThatThrownBy(() -> ModelFile.load(f)).hasMessageContaining("format version 3; this build reads versions 1 to 2")
+    Path f = zip("v4.zip", e);
+    assertThatThrownBy(() -> ModelFile.load(f)).hasMessageContaining("format version 4; this build reads versions 1 to 3")
         .hasMessageContaining("newer release");
   }
 

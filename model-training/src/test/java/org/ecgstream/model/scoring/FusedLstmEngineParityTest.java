@@ -67,6 +67,51 @@ public class FusedLstmEngineParityTest {
     }
   }
 
+  /**
+   * The latent-target variant: the output is the first layer's outputs as rebuilt (2E per step),
+   * and the targets are that layer's outputs, both as DL4J's network computes them.
+   */
+  @ParameterizedTest(name = "window {0}, {1} feature(s), E = {2}, batch {3}")
+  @CsvSource({"24, 1, 4, 7", "31, 2, 8, 130", "140, 1, 32, 3"})
+  void latentTargetModelsMatchDl4jOutputsAndTargets(int window, int features, int embedding, int batch) {
+    Nd4jRuntime.ensureStarted();
+    Architecture a = new Architecture(window, features, embedding, Variant.LATENT);
+    assertThat(a.outputWidth()).isEqualTo(2 * embedding);
+    MultiLayerNetwork net = AutoencoderFactory.create(a, LossKind.L1, 1e-3, window * 11L + embedding);
+    assertParity(net, a, batch, 31);
+    float[] x = gaussian(batch * features * window, 37);
+    int size = batch * a.outputWidth() * window;
+    float[] expectedTargets = new float[size];
+    float[] expected = new Dl4jEngine(net, a).reconstruct(x, batch, null, expectedTargets);
+    float[] targets = new float[size];
+    float[] fused = new FusedLstmEngine(net, a).reconstruct(x, batch, null, targets);
+    assertWithin(fused, expected, "latent output");
+    assertWithin(targets, expectedTargets, "latent targets");
+    assertThat(largest(targets)).as("targets are not trivially zero").isGreaterThan(0.05);
+    // The targets are the first layer's outputs: what DL4J's network gives at that layer.
+    org.nd4j.linalg.api.ndarray.INDArray in = org.nd4j.linalg.factory.Nd4j.create(x, new long[] {batch, features, window},
+        'c');
+    float[] layer0 = net.feedForwardToLayer(AutoencoderFactory.ENCODER_1, in, false).get(1).dup('c').data().asFloat();
+    assertWithin(targets, layer0, "first layer's outputs");
+  }
+
+  private static float[] gaussian(int size, long seed) {
+    Random r = new Random(seed);
+    float[] x = new float[size];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (r.nextGaussian() * 1.5);
+    }
+    return x;
+  }
+
+  private static double largest(float[] values) {
+    double spread = 0;
+    for (float v : values) {
+      spread = Math.max(spread, Math.abs(v));
+    }
+    return spread;
+  }
+
   @Test
   void rationalTanhIsWithinAFewUlpOfMathTanhEverywhere() {
     double worst = 0;

@@ -29,6 +29,8 @@ public final class SmallModel {
     if (outcome == null) {
       try {
         Path dir = Files.createTempDirectory("small-model");
+        // Shared until the JVM ends, so removed then: every test run would otherwise leave one behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
         dataFile = SyntheticBeats.writeUcr(dir.resolve("synthetic.txt"), 400, 60, 7);
         modelFile = dir.resolve("small.zip");
         outcome = TrainingProtocol.run(options(dataFile, 11), modelFile, new PrintStream(PrintStream.nullOutputStream()));
@@ -37,6 +39,14 @@ public final class SmallModel {
       }
     }
     return outcome;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Best effort at exit: a temporary directory left behind is harmless.
+    }
   }
 
   public static TrainOptions options(Path data, long seed) {

@@ -8,14 +8,16 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.nn.Variant;
 
 /**
  * The autoencoder of {@link AutoencoderFactory}, its loss and its gradients, computed directly:
  * LSTM(features→2E) → LSTM(2E→E) over the encoder's steps, last step → repeated over the
  * decoder's → LSTM(E→E) → LSTM(E→2E) → linear, compared with the window's steps the decoder
- * stands for (all of them, or the predicted ones: {@link org.ecgstream.model.nn.Variant}). The
- * parameters are the DL4J network's, by its keys and shapes, so a network trained here is saved
- * and scored as any other.
+ * stands for (all of them, or the predicted ones: {@link org.ecgstream.model.nn.Variant}), or
+ * for the latent-target variant with the first layer's outputs, that layer frozen (its gradients
+ * stay zero, so Adam leaves it as it is). The parameters are the DL4J network's, by its keys and
+ * shapes, so a network trained here is saved and scored as any other.
  */
 public final class AutoencoderBackprop extends ModelBackprop {
   /** The network's parameter keys, in the order of {@link #params()}. */
@@ -43,7 +45,12 @@ public final class AutoencoderBackprop extends ModelBackprop {
   @Override
   public double loss(float[] windows, int n) {
     forward(windows, n);
-    return meanLoss(decoded, target, arch.firstDecodedStep() * n * arch.features(), n);
+    return meanLoss(decoded, target, targetOffset(n), n);
+  }
+
+  /** Where the decoder's first step's target is in {@link #target}. */
+  private int targetOffset(int n) {
+    return arch.firstDecodedStep() * n * arch.outputWidth();
   }
 
   @Override
@@ -52,14 +59,16 @@ public final class AutoencoderBackprop extends ModelBackprop {
     zero(grads);
     int t = arch.encoderSteps();
     int e = arch.embedding();
-    float[] dh4 = outputBackward(decoded, target, arch.firstDecodedStep() * n * arch.features(), n, layers[3].out,
-        arch.hidden(), OUTPUT_W, grads);
+    float[] dh4 = outputBackward(decoded, target, targetOffset(n), n, layers[3].out, arch.hidden(), OUTPUT_W, grads);
     float[] dh3 = backward(layers[3], 9, dh4, grads, true, null);
     float[] dEmb = backward(layers[2], 6, dh3, grads, true, null);
     float[] dh2 = new float[t * n * e];
     System.arraycopy(dEmb, 0, dh2, (t - 1) * n * e, n * e);
-    float[] dh1 = backward(layers[1], 3, dh2, grads, true, null);
-    backward(layers[0], 0, dh1, grads, false, null);
+    boolean frozenFirst = arch.variant() == Variant.LATENT;
+    float[] dh1 = backward(layers[1], 3, dh2, grads, !frozenFirst, null);
+    if (!frozenFirst) {
+      backward(layers[0], 0, dh1, grads, false, null);
+    }
     return value;
   }
 
@@ -78,9 +87,11 @@ public final class AutoencoderBackprop extends ModelBackprop {
     int enc = arch.encoderSteps();
     int dec = arch.decoderSteps();
     // Time-major: the encoder reads the first enc steps' rows; the decoder's rows match the last dec steps'.
-    target = timeMajor(windows, n, arch.windowLength(), f);
-    float[] encoderInput = enc == arch.windowLength() ? target : java.util.Arrays.copyOf(target, enc * n * f);
+    float[] x = timeMajor(windows, n, arch.windowLength(), f);
+    float[] encoderInput = enc == arch.windowLength() ? x : java.util.Arrays.copyOf(x, enc * n * f);
     float[] h1 = layers[0].forward(encoderInput, false, n, enc, params[0], params[1], params[2]);
+    // The latent-target model rebuilds the first layer's outputs: constants here, that layer being frozen.
+    target = arch.variant().rebuildsInput() ? x : h1;
     float[] h2 = layers[1].forward(h1, false, n, enc, params[3], params[4], params[5]);
     float[] emb = new float[n * e];
     System.arraycopy(h2, (enc - 1) * n * e, emb, 0, n * e);

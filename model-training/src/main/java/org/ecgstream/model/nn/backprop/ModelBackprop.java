@@ -16,8 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * A network's loss and gradients computed directly, on the DL4J network's parameters (copied in by
  * their keys, written back), for {@link BackpropFitter}. Windows are laid out as the network's
  * input: window k's feature f at step t is {@code windows[(k * features + f) * T + t]}. The loss is
- * DL4J's for its output layer: per window, the sum over the decoded steps and features of |error|
- * (L1) or error² / features (L2, DL4J's MSE), averaged over the batch. (DL4J's own gradient is that
+ * DL4J's for its output layer: per window, the sum over the decoded steps and output values (the
+ * features, or {@link Architecture#outputWidth()}) of |error| (L1) or error² / width (L2, DL4J's
+ * MSE), averaged over the batch. (DL4J's own gradient is that
  * of the batch's sum; its updater divides it by the batch size.) Not thread-safe.
  */
 public abstract class ModelBackprop {
@@ -79,7 +80,7 @@ public abstract class ModelBackprop {
 
   /** The output layer: {@code rows} hidden states of width {@code width} times W plus b. */
   final float[] output(float[] states, int rows, int width, int w) {
-    int f = arch.features();
+    int f = arch.outputWidth();
     float[] y = new float[rows * f];
     for (int r = 0; r < rows; r++) {
       System.arraycopy(params[w + 1], 0, y, r * f, f);
@@ -91,7 +92,7 @@ public abstract class ModelBackprop {
   /** The mean loss of {@code n} windows' outputs against the target rows from {@code offset}. */
   final double meanLoss(float[] decoded, float[] target, int offset, int n) {
     double total = 0;
-    int f = arch.features();
+    int f = arch.outputWidth();
     for (int q = 0; q < decoded.length; q++) {
       double d = decoded[q] - target[offset + q];
       total += loss == LossKind.L1 ? Math.abs(d) : d * d / f;
@@ -105,7 +106,7 @@ public abstract class ModelBackprop {
    */
   final float[] outputBackward(float[] decoded, float[] target, int offset, int n, float[] states, int width, int w,
                                float[][] grads) {
-    int f = arch.features();
+    int f = arch.outputWidth();
     int rows = decoded.length / f;
     float[] dy = new float[rows * f];
     for (int q = 0; q < dy.length; q++) {
