@@ -26,6 +26,15 @@ import org.ecgstream.job.records.RawRecord;
 import org.ecgstream.job.replay.FrameSlicer;
 import org.ecgstream.job.replay.PlannedBeat;
 import org.ecgstream.job.replay.ReplayPlan;
+import org.ecgstream.model.bundle.ModelBundle;
+import org.ecgstream.model.bundle.ModelFile;
+import org.ecgstream.model.bundle.ModelMetadata;
+import org.ecgstream.model.nn.Architecture;
+import org.ecgstream.model.nn.AutoencoderFactory;
+import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.nn.Variant;
+import org.ecgstream.model.scoring.ScoreBatch;
+import org.ecgstream.model.threshold.ThresholdSelector;
 import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.data.LabelledWindow;
 import org.ecgstream.model.data.ShippedData;
@@ -40,6 +49,7 @@ import org.ecgstream.schemas.SampleFrame;
 import org.ecgstream.schemas.SampleFrameWire;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole job graph on a MiniCluster with its ends swapped: samples from a bounded source, every
@@ -153,6 +163,60 @@ class EcgAnomalyJobEndsITCase {
             .isCloseTo(expected[i], within(1e-4f));
       }
     });
+  }
+
+  /**
+   * A latent-target model (format 3): its scores are its own errors, rebuilding its first encoder
+   * layer's outputs, with per-step segment errors of that layer; the job gives what the offline
+   * scorer gives. Random weights are enough: this is the job's handling of the model, not its skill.
+   */
+  @Test
+  void aLatentTargetModelsBeatsAreScoredWithItsOwnErrorsAsOffline(@TempDir Path dir) throws Exception {
+    ModelBundle shipped = ModelFile.load(ShippedData.find(Path.of("model-training", "models",
+        "ecg5000-autoencoder.zip")));
+    Architecture a = new Architecture(140, 1, 8, Variant.LATENT);
+    ModelMetadata meta = new ModelMetadata(ModelFile.FORMAT_VERSION, null, shipped.metadata().createdAt(), a,
+        LossKind.L1, ThresholdSelector.fixed(0), shipped.normalizer(), null, null, null, null, null);
+    ModelBundle latent = new ModelBundle(AutoencoderFactory.create(a, LossKind.L1, 1e-3, 5), meta);
+    NormalSplit split = shipped.metadata().dataset().split(DatasetReader.read(ShippedData.ecg5000()));
+    ReplayPlan plan = new ReplayPlan.Builder(140, 1).addAll("p1", split.testNormal().subList(0, 5))
+        .addAll("p2", split.abnormal().subList(0, 5)).build();
+    Scorer untuned = Scorer.of(latent, ScoringEngine.FUSED);
+    double[] losses = plan.all().stream().mapToDouble(beat -> untuned.score(beat.values(), 1).loss(0)).sorted().toArray();
+    // A threshold between the losses, so that the decisions are not all the same.
+    Path model = dir.resolve("latent.zip");
+    ModelFile.save(latent.withMetadata(meta.withThreshold(ThresholdSelector.fixed(losses[losses.length / 2]))), model,
+        "latent");
+    Scorer scorer = Scorer.load(model, ScoringEngine.FUSED, 1);
+    assertThat(scorer.metadata().formatVersion()).isEqualTo(3);
+
+    Map<String, ScoreBatch> offline = new HashMap<>();
+    List<RawRecord> records = new ArrayList<>();
+    for (PlannedBeat beat : plan.all()) {
+      offline.put(beat.sourceId() + "/" + beat.firstSequence(), scorer.score(beat.values(), 1));
+      for (SampleFrame f : FrameSlicer.frames(beat, 1, 35, START, PERIOD_MICROS)) {
+        records.add(raw(f.getEventTimeMillis(), f.getSourceId(), SampleFrameWire.encode(f)));
+      }
+    }
+    List<BeatScore> scores = run(model, records, Map.of()).scores().received();
+    assertThat(scores).hasSize(10);
+    assertThat(scores).anySatisfy(s -> assertThat(s.getAnomalous()).isTrue())
+        .anySatisfy(s -> assertThat(s.getAnomalous()).isFalse());
+    for (BeatScore s : scores) {
+      ScoreBatch expected = offline.get(s.getSourceId() + "/" + s.getFirstSequence());
+      assertThat(s.getLoss()).isCloseTo(expected.loss(0), within(1e-5 * expected.loss(0)));
+      assertThat(s.getAnomalous()).isEqualTo(expected.isAnomalous(0));
+      // Seven equal segments of the beat: the mean of its per-step latent errors in each.
+      float[] steps = expected.stepErrors(0);
+      assertThat(s.getSegmentErrors()).hasSize(7);
+      for (int seg = 0; seg < 7; seg++) {
+        double sum = 0;
+        for (int t = seg * 140 / 7; t < (seg + 1) * 140 / 7; t++) {
+          sum += steps[t];
+        }
+        assertThat(s.getSegmentErrors().get(seg)).as("segment %d", seg).isCloseTo((float) (sum / 20), within(1e-3f));
+      }
+    }
   }
 
   record Outputs(CollectingSink<BeatScore> scores, CollectingSink<Alert> alerts, CollectingSink<DeadLetter> deadLetters) {}
