@@ -7,6 +7,7 @@ import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.console.ProgressBar;
 import org.ecgstream.model.data.LabelledWindow;
+import org.ecgstream.model.nn.backprop.AutoencoderBackprop;
 import org.ecgstream.model.nn.backprop.BackpropFitter;
 
 /**
@@ -18,6 +19,10 @@ import org.ecgstream.model.nn.backprop.BackpropFitter;
  * second stage's, its time both stages'.
  */
 public final class AutoencoderTrainer {
+  /** The parameters the latent-target model takes from its reconstruction autoencoder: all but the output layer's. */
+  private static final List<String> STAGE_ONE_KEYS = AutoencoderBackprop.KEYS.stream()
+      .filter(k -> !k.startsWith(AutoencoderFactory.OUTPUT + "_")).toList();
+
   /** One epoch's losses and duration. */
   public record Epoch(int epoch, double trainLoss, double validationLoss, double seconds) {}
 
@@ -65,10 +70,6 @@ public final class AutoencoderTrainer {
     progress.println("latent target, stage 2 of 2: rebuilding the frozen first layer's outputs");
     return fit(net, arch, norm, trainData, validationData, cfg, engine, progress, stage1.seconds());
   }
-
-  /** The LSTM parameters the latent-target model takes from its reconstruction autoencoder. */
-  private static final List<String> STAGE_ONE_KEYS = List.of("0_W", "0_RW", "0_b", "1_W", "1_RW", "1_b", "3_W", "3_RW",
-      "3_b", "4_W", "4_RW", "4_b");
 
   private static float[] normalised(List<LabelledWindow> windows, Architecture arch, FeatureNormalizer norm) {
     int window = arch.windowLength() * arch.features();
