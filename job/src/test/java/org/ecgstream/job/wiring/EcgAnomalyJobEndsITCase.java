@@ -29,18 +29,18 @@ import org.ecgstream.job.replay.ReplayPlan;
 import org.ecgstream.model.bundle.ModelBundle;
 import org.ecgstream.model.bundle.ModelFile;
 import org.ecgstream.model.bundle.ModelMetadata;
+import org.ecgstream.model.data.DatasetReader;
+import org.ecgstream.model.data.LabelledWindow;
+import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.LossKind;
 import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.scoring.ScoreBatch;
-import org.ecgstream.model.threshold.ThresholdSelector;
-import org.ecgstream.model.data.DatasetReader;
-import org.ecgstream.model.data.LabelledWindow;
-import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.scoring.ScoringEngine;
 import org.ecgstream.model.split.NormalSplit;
+import org.ecgstream.model.threshold.ThresholdSelector;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.AlertKind;
 import org.ecgstream.schemas.BeatScore;
@@ -205,6 +205,8 @@ class EcgAnomalyJobEndsITCase {
     for (BeatScore s : scores) {
       ScoreBatch expected = offline.get(s.getSourceId() + "/" + s.getFirstSequence());
       assertThat(s.getLoss()).isCloseTo(expected.loss(0), within(1e-5 * expected.loss(0)));
+      // Over the 140 steps' 2E = 16 latent values.
+      assertThat(s.getLossMean()).isCloseTo(s.getLoss() / (140 * 16), within(1e-9 * s.getLoss()));
       assertThat(s.getAnomalous()).isEqualTo(expected.isAnomalous(0));
       // Seven equal segments of the beat: the mean of its per-step latent errors in each.
       float[] steps = expected.stepErrors(0);

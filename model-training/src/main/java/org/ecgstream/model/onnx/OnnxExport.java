@@ -146,6 +146,10 @@ public final class OnnxExport {
       summedLoss(g, loss);
       scoreDoc = loss + " loss summed over its steps and latent values";
     } else {
+      if (score.from() != 0) {
+        throw new IllegalArgumentException("a latent-target model's error score covers every step, not from value "
+            + score.from());
+      }
       g.node("Abs", List.of("error"), "abs_error");
       g.ints("latent_axis", 2);
       g.node("ReduceSum", List.of("abs_error", "latent_axis"), "error_vector", Map.of("keepdims", 0L));

@@ -46,8 +46,15 @@ public final class ReportWriter {
     Plots.writePng(dir.resolve("loss-histogram.png"), histogramChart(losses, m.threshold()));
     Plots.writePng(dir.resolve("roc.png"), rocChart(losses, m.rocAuc()));
     if (meta.architecture().variant().rebuildsInput()) {
-      // A latent-target model rebuilds its first layer's outputs, not the beat: nothing to draw over it.
       Plots.writePng(dir.resolve("reconstructions.png"), SHOWN, reconstructionCharts(split, scorer));
+    } else {
+      // A latent-target model rebuilds its first layer's outputs, not the beat: nothing to draw over
+      // it, and an earlier model's drawing in this folder would mislead.
+      try {
+        Files.deleteIfExists(dir.resolve("reconstructions.png"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     List<XYChart> classMeans = classMeanCharts(data);
     Plots.writePng(dir.resolve("class-means.png"), Math.min(3, classMeans.size()), classMeans);

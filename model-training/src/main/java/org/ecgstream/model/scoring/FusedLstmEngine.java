@@ -173,7 +173,8 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     }
     float[] y = buf.yj;
     buf.y.get(y, 0, rows * f);
-    // Context steps the decoder does not produce come back as they went in (the output is then the features).
+    // Context steps the decoder does not produce come back as they went in. Only variants that
+    // rebuild the input have them, so the output's width f is then the input's features.
     for (int b = 0; firstDecoded > 0 && b < n; b++) {
       int base = (from + b) * f * t;
       for (int j = 0; j < f; j++) {

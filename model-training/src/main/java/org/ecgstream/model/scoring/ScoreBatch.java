@@ -14,6 +14,7 @@ import java.util.Arrays;
  * are one value per step ({@code errorsPerStep} 1), the absolute errors summed over the step's
  * latent values, in that layer's units.
  *
+ * @param features values per step the loss covers: the input's features, or 2E for a latent-target model
  * @param errorsPerStep values per step in {@code absErrors}: the features, or 1 for a latent-target model
  */
 public record ScoreBatch(int size, int length, int features, int errorsPerStep, double[] lossSum, float[] absErrors,
@@ -23,7 +24,10 @@ public record ScoreBatch(int size, int length, int features, int errorsPerStep, 
     return lossSum[i];
   }
 
-  /** The score divided by the window's number of values (for a summed loss, its mean). */
+  /**
+   * The score divided by the number of values it covers per window (for a summed loss, its mean):
+   * the window's, or for a latent-target model its first layer's outputs over the window.
+   */
   public double lossMean(int i) {
     return lossSum[i] / (length * features);
   }

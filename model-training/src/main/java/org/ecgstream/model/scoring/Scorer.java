@@ -108,7 +108,7 @@ public final class Scorer {
           losses);
       // One error per step, already in the layer's own units: nothing to divide by.
       applyErrorScore(stepErrors, batch, 1, new float[] {1f}, losses);
-      return decided(new ScoreBatch(batch, length, features, 1, losses, stepErrors, null, new boolean[batch],
+      return decided(new ScoreBatch(batch, length, a.outputWidth(), 1, losses, stepErrors, null, new boolean[batch],
           meta.threshold().value(), embeddings));
     }
     float[] reconstruction = engine.reconstruct(input, batch, embeddings);

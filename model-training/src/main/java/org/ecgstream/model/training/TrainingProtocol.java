@@ -83,9 +83,9 @@ public final class TrainingProtocol {
       Architecture a = bundle.architecture();
       // A latent-target model's errors are one per step, in its first layer's units (see ScoreBatch).
       boolean latent = !a.variant().rebuildsInput();
-      ErrorScore fitted = ErrorScore.fitMahalanobis(sum.absErrors(split.train(), HeldOutLosses.BATCH),
-          latent ? 1 : data.features(), latent ? new float[] {1f} : bundle.normalizer().std(), o.score().shrinkage(),
-          a.firstDecodedStep() * data.features());
+      int perStep = latent ? 1 : data.features();
+      ErrorScore fitted = ErrorScore.fitMahalanobis(sum.absErrors(split.train(), HeldOutLosses.BATCH), perStep,
+          latent ? new float[] {1f} : bundle.normalizer().std(), o.score().shrinkage(), a.firstDecodedStep() * perStep);
       bundle = bundle.withMetadata(bundle.metadata().withErrorScore(fitted));
       progress.printf("error score: %s%n", fitted.describe());
     }

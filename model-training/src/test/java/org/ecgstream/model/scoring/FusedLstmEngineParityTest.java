@@ -83,10 +83,20 @@ public class FusedLstmEngineParityTest {
     int size = batch * a.outputWidth() * window;
     float[] expectedTargets = new float[size];
     float[] expected = new Dl4jEngine(net, a).reconstruct(x, batch, null, expectedTargets);
+    float[] expectedEmbeddings = new float[batch * embedding];
+    new Dl4jEngine(net, a).reconstruct(x, batch, expectedEmbeddings, new float[size]);
+    FusedLstmEngine engine = new FusedLstmEngine(net, a);
     float[] targets = new float[size];
-    float[] fused = new FusedLstmEngine(net, a).reconstruct(x, batch, null, targets);
+    float[] embeddings = new float[batch * embedding];
+    float[] fused = engine.reconstruct(x, batch, embeddings, targets);
     assertWithin(fused, expected, "latent output");
     assertWithin(targets, expectedTargets, "latent targets");
+    assertWithin(embeddings, expectedEmbeddings, "embeddings beside the targets");
+    // Again after another batch size: the targets come from scratch memory the engine reuses.
+    engine.reconstruct(x, (batch + 1) / 2, null, new float[(batch + 1) / 2 * a.outputWidth() * window]);
+    float[] again = new float[size];
+    assertWithin(engine.reconstruct(x, batch, null, again), expected, "latent output, after another batch size");
+    assertWithin(again, expectedTargets, "latent targets, after another batch size");
     assertThat(largest(targets)).as("targets are not trivially zero").isGreaterThan(0.05);
     // The targets are the first layer's outputs: what DL4J's network gives at that layer.
     org.nd4j.linalg.api.ndarray.INDArray in = org.nd4j.linalg.factory.Nd4j.create(x, new long[] {batch, features, window},

@@ -18,6 +18,7 @@ import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.onnx.OnnxExport;
 import org.ecgstream.model.onnx.OnnxExportParityTest;
 import org.ecgstream.model.onnx.OnnxRuntimeModel;
+import org.ecgstream.model.report.ReportWriter;
 import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.scoring.ScoreBatch;
 import org.ecgstream.model.scoring.Scorer;
@@ -44,7 +45,7 @@ class LatentVariantTest {
   }
 
   @Test
-  void trainsOnTheFrozenFirstLayerOfTheReconstructionModelAndScoresItsOwnErrors() {
+  void trainsOnTheFrozenFirstLayerOfTheReconstructionModelAndScoresItsOwnErrors() throws java.io.IOException {
     Path model = dir.resolve("latent.zip");
     TrainingProtocol.Outcome o = TrainingProtocol.run(options(AutoencoderTrainer.Engine.BACKPROP, ErrorScoreChoice.SUM),
         model, QUIET);
@@ -82,6 +83,8 @@ class LatentVariantTest {
     assertThat(b.reconstruction(0)).isNull();
     assertThat(b.errorsPerStep()).isEqualTo(1);
     for (int i = 0; i < some.size(); i++) {
+      // The mean over the values the loss covers: 2E latent values per step.
+      assertThat(b.lossMean(i)).isCloseTo(b.loss(i) / (length * 8), within(1e-9 * b.loss(i)));
       double steps = 0;
       for (float e : b.stepErrors(i)) {
         steps += e;
@@ -101,6 +104,17 @@ class LatentVariantTest {
     try (OnnxRuntimeModel ort = new OnnxRuntimeModel(OnnxExport.scoringGraph(loaded).toByteArray(), length, 1, 1)) {
       OnnxExportParityTest.assertScoringParity(ort, fused, some);
     }
+
+    // Its report draws no reconstruction, and removes one an earlier model left in the folder.
+    Path report = dir.resolve("report");
+    java.nio.file.Files.createDirectories(report);
+    java.nio.file.Files.writeString(report.resolve("reconstructions.png"), "an earlier model's");
+    Path md = ReportWriter.write(report, loaded.metadata(), loaded.metadata().metrics(), o.dataset(), o.split(),
+        o.losses(), fused);
+    assertThat(report.resolve("reconstructions.png")).doesNotExist();
+    assertThat(report.resolve("roc.png")).exists();
+    assertThat(java.nio.file.Files.readString(md)).doesNotContain("reconstructions.png")
+        .contains("rebuilding that layer's outputs");
   }
 
   @Test

@@ -10,12 +10,15 @@ final class AdamSteps {
   private static final double EPSILON = 1e-8;
 
   private final double learningRate;
+  /** Parameters left as they are, whatever their gradients (see {@link ModelBackprop#frozen()}). */
+  private final boolean[] frozen;
   private final float[][] m;
   private final float[][] v;
   private int iteration;
 
-  AdamSteps(float[][] params, double learningRate) {
+  AdamSteps(float[][] params, boolean[] frozen, double learningRate) {
     this.learningRate = learningRate;
+    this.frozen = frozen.clone();
     m = new float[params.length][];
     v = new float[params.length][];
     for (int i = 0; i < params.length; i++) {
@@ -33,6 +36,9 @@ final class AdamSteps {
     float b2 = (float) BETA2;
     float eps = (float) EPSILON;
     for (int p = 0; p < params.length; p++) {
+      if (frozen[p]) {
+        continue;
+      }
       float[] w = params[p];
       float[] g = grads[p];
       float[] mp = m[p];

@@ -72,6 +72,16 @@ public final class AutoencoderBackprop extends ModelBackprop {
     return value;
   }
 
+  @Override
+  public boolean[] frozen() {
+    boolean[] f = super.frozen();
+    if (arch.variant() == Variant.LATENT) {
+      // The first layer's W, RW and b: its outputs are the targets.
+      f[0] = f[1] = f[2] = true;
+    }
+    return f;
+  }
+
   /** Gradients by key, for comparing with DL4J's. */
   public static Map<String, float[]> byKey(float[][] grads) {
     Map<String, float[]> m = new LinkedHashMap<>();

@@ -27,7 +27,7 @@ public final class BackpropFitter implements BatchFitter {
     this.arch = arch;
     this.model = arch.variant() == Variant.CONDITIONAL ? ConditionalBackprop.of(net, arch, loss)
         : AutoencoderBackprop.of(net, arch, loss);
-    this.adam = new AdamSteps(model.params(), learningRate);
+    this.adam = new AdamSteps(model.params(), model.frozen(), learningRate);
     this.grads = model.newGradients();
   }
 

@@ -42,6 +42,14 @@ public abstract class ModelBackprop {
     return params;
   }
 
+  /**
+   * Which parameters training must leave as they are (by index in {@link #params()}): none, but
+   * for the latent-target model's first layer. Their gradients are zero too.
+   */
+  public boolean[] frozen() {
+    return new boolean[params.length];
+  }
+
   /** New zeroed arrays shaped like the parameters. */
   public final float[][] newGradients() {
     float[][] g = new float[params.length][];

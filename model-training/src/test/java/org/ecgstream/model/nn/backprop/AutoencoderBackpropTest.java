@@ -54,7 +54,7 @@ class AutoencoderBackpropTest {
         got[i] *= n;
       }
       if (latent && key.startsWith(AutoencoderFactory.ENCODER_1 + "_")) {
-        // Frozen: DL4J's network knows nothing of it, the backward pass must leave it alone.
+        // Frozen: DL4J's fit would train it (its labels are constants to it); the backward pass must leave it alone.
         assertThat(got).as("frozen %s", key).containsOnly(0f);
         continue;
       }
