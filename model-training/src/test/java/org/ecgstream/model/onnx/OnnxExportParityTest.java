@@ -49,7 +49,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 public class OnnxExportParityTest {
   static final double ABSOLUTE = 1e-5;
-  static final double RELATIVE = 1e-5;
+  public static final double RELATIVE = 1e-5;
   /**
    * The Mahalanobis score whitens the errors: a step whose normal errors barely vary multiplies a
    * reconstruction difference of 1e-6 by the inverse of that spread, so the score agrees to a
@@ -114,12 +114,7 @@ public class OnnxExportParityTest {
   void smallTrainedModelScoresAsTheFusedEngine(int batch) {
     ModelBundle bundle = SmallModel.outcome().bundle();
     assertThat(bundle.architecture().embedding()).isEqualTo(4);
-    List<LabelledWindow> windows = DatasetReader.read(SmallModel.data()).windows().subList(0, batch);
-    Architecture a = bundle.architecture();
-    try (OnnxRuntimeModel ort = new OnnxRuntimeModel(OnnxExport.scoringGraph(bundle).toByteArray(), a.windowLength(),
-        a.features(), 1)) {
-      assertScoringParity(ort, Scorer.of(bundle, ScoringEngine.FUSED), windows);
-    }
+    assertExportScoresAsFused(bundle, batch, RELATIVE);
   }
 
   /** The small model scored by the Mahalanobis distance of its errors: the whitening nodes. */
@@ -177,6 +172,19 @@ public class OnnxExportParityTest {
         assertWithin(network.reconstruct(normalised, windows.size()),
             FusedLstmEngine.forModel(net, a).reconstruct(normalised, windows.size()), "network graph, 3 features");
       }
+    }
+  }
+
+  /**
+   * The small test data's first {@code count} windows scored by {@code bundle}'s exported scoring
+   * graph in ONNX Runtime and by the fused scorer, compared as {@link #assertScoringParity} does.
+   */
+  public static void assertExportScoresAsFused(ModelBundle bundle, int count, double relative) {
+    List<LabelledWindow> windows = DatasetReader.read(SmallModel.data()).windows().subList(0, count);
+    Architecture a = bundle.architecture();
+    try (OnnxRuntimeModel ort = new OnnxRuntimeModel(OnnxExport.scoringGraph(bundle).toByteArray(), a.windowLength(),
+        a.features(), 1)) {
+      assertScoringParity(ort, Scorer.of(bundle, ScoringEngine.FUSED), windows, relative);
     }
   }
 

@@ -9,19 +9,15 @@ import java.nio.file.Path;
 import java.util.List;
 import org.ecgstream.model.bundle.ModelBundle;
 import org.ecgstream.model.bundle.ModelFile;
-import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.data.LabelledWindow;
 import org.ecgstream.model.nn.AutoencoderTrainer;
 import org.ecgstream.model.nn.TrainingConfig;
 import org.ecgstream.model.nn.Variant;
-import org.ecgstream.model.onnx.OnnxExport;
 import org.ecgstream.model.onnx.OnnxExportParityTest;
-import org.ecgstream.model.onnx.OnnxRuntimeModel;
 import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.scoring.ScoringEngine;
 import org.ecgstream.model.testing.SmallModel;
-import org.ecgstream.model.testing.SyntheticBeats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,12 +57,7 @@ class ConditionalVariantTest {
     for (int i = 0; i < held.size(); i++) {
       assertThat(again[i]).isCloseTo(o.losses().validation()[i], within(1e-6 * again[i]));
     }
-    List<LabelledWindow> some = DatasetReader.read(SmallModel.data()).windows().subList(0, 16);
-    try (OnnxRuntimeModel ort = new OnnxRuntimeModel(OnnxExport.scoringGraph(loaded).toByteArray(),
-        SyntheticBeats.LENGTH, 1, 1)) {
-      OnnxExportParityTest.assertScoringParity(ort, Scorer.of(loaded, ScoringEngine.FUSED), some,
-          OnnxExportParityTest.MAHALANOBIS_RELATIVE);
-    }
+    OnnxExportParityTest.assertExportScoresAsFused(loaded, 16, OnnxExportParityTest.MAHALANOBIS_RELATIVE);
     assertThatThrownBy(() -> Scorer.load(model, ScoringEngine.DL4J, 1))
         .hasMessageContaining("cannot score the CONDITIONAL variant");
   }

@@ -124,12 +124,7 @@ class LatentVariantTest {
         new ErrorScoreChoice(ErrorScore.Kind.MAHALANOBIS, 0.5)), model, QUIET);
     ModelBundle loaded = ModelFile.load(model);
     assertThat(loaded.metadata().score().mean()).hasSize(SyntheticBeats.LENGTH);
-    List<LabelledWindow> some = DatasetReader.read(SmallModel.data()).windows().subList(0, 8);
-    try (OnnxRuntimeModel ort = new OnnxRuntimeModel(OnnxExport.scoringGraph(loaded).toByteArray(),
-        SyntheticBeats.LENGTH, 1, 1)) {
-      OnnxExportParityTest.assertScoringParity(ort, Scorer.of(loaded, ScoringEngine.FUSED), some,
-          OnnxExportParityTest.MAHALANOBIS_RELATIVE);
-    }
+    OnnxExportParityTest.assertExportScoresAsFused(loaded, 8, OnnxExportParityTest.MAHALANOBIS_RELATIVE);
   }
 
   @Test

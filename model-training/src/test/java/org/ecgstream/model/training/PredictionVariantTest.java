@@ -24,9 +24,7 @@ import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.data.LabelledWindow;
 import org.ecgstream.model.nn.TrainingConfig;
 import org.ecgstream.model.nn.Variant;
-import org.ecgstream.model.onnx.OnnxExport;
 import org.ecgstream.model.onnx.OnnxExportParityTest;
-import org.ecgstream.model.onnx.OnnxRuntimeModel;
 import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.scoring.ScoreBatch;
 import org.ecgstream.model.scoring.Scorer;
@@ -92,11 +90,7 @@ class PredictionVariantTest {
   @Test
   void exportsToOnnxWithTheSameScores() {
     ModelBundle loaded = ModelFile.load(model);
-    List<LabelledWindow> windows = DatasetReader.read(SmallModel.data()).windows().subList(0, 16);
-    try (OnnxRuntimeModel ort = new OnnxRuntimeModel(OnnxExport.scoringGraph(loaded).toByteArray(),
-        SyntheticBeats.LENGTH, 1, 1)) {
-      OnnxExportParityTest.assertScoringParity(ort, Scorer.of(loaded, ScoringEngine.FUSED), windows);
-    }
+    OnnxExportParityTest.assertExportScoresAsFused(loaded, 16, OnnxExportParityTest.RELATIVE);
   }
 
   /**
@@ -117,12 +111,7 @@ class PredictionVariantTest {
     assertThat(score.from()).isEqualTo(SyntheticBeats.LENGTH / 2);
     assertThat(score.mean()).hasSize(SyntheticBeats.LENGTH / 2);
     assertThat(score.shrinkage()).isZero();
-    List<LabelledWindow> windows = DatasetReader.read(SmallModel.data()).windows().subList(0, 16);
-    try (OnnxRuntimeModel ort = new OnnxRuntimeModel(OnnxExport.scoringGraph(loaded).toByteArray(),
-        SyntheticBeats.LENGTH, 1, 1)) {
-      OnnxExportParityTest.assertScoringParity(ort, Scorer.of(loaded, ScoringEngine.FUSED), windows,
-          OnnxExportParityTest.MAHALANOBIS_RELATIVE);
-    }
+    OnnxExportParityTest.assertExportScoresAsFused(loaded, 16, OnnxExportParityTest.MAHALANOBIS_RELATIVE);
   }
 
   @Test
