@@ -49,8 +49,13 @@ public record ModelMetadata(int formatVersion, String modelVersion, String creat
   }
 
   /** How training went: hyper-parameters, the epoch kept and the loss history. */
+  /**
+   * @param firstStage for the latent-target variant, where its first stage (the reconstruction
+   *     autoencoder whose first layer it rebuilds) came from; its epochs and history are the second
+   *     stage's. Null otherwise, and in files written before it.
+   */
   public record TrainingInfo(TrainingConfig config, int epochsRun, int bestEpoch, double seconds,
-                             int threads, List<AutoencoderTrainer.Epoch> history) {}
+                             int threads, List<AutoencoderTrainer.Epoch> history, String firstStage) {}
 
   public ModelMetadata withMetrics(EvaluationMetrics m) {
     return new ModelMetadata(formatVersion, modelVersion, createdAt, architecture, loss, threshold, normalizer,

@@ -37,6 +37,9 @@ final class InspectCommand implements Callable<Integer> {
     if (m.training() != null) {
       System.out.printf("training   %s; %d epochs, kept %d, %.0f s%n", m.training().config(), m.training().epochsRun(),
           m.training().bestEpoch(), m.training().seconds());
+      if (m.training().firstStage() != null) {
+        System.out.printf("           first stage %s%n", m.training().firstStage());
+      }
     }
     if (m.metrics() != null) {
       System.out.printf("metrics    ROC AUC %.4f, PR AUC %.4f, F1 %.4f; balanced %d/%d normal, %d/%d abnormal%n",

@@ -49,6 +49,11 @@ final class SeedsCommand implements Callable<Integer> {
       + "writing the models to --out-dir: one set of trainings compared under several scores.")
   Path networksFrom;
 
+  @Option(names = "--first-stages-from", description = "For --architecture LATENT: take each seed's first stage "
+      + "from the reconstruction model of that seed in this directory (a seeds study of RECONSTRUCTION with the "
+      + "same data and E) instead of training it again.")
+  Path firstStagesFrom;
+
   @Option(names = "--summary", description = "Markdown file for the summary table (default: <out-dir>/seeds.md).")
   Path summary;
 
@@ -64,7 +69,8 @@ final class SeedsCommand implements Callable<Integer> {
     for (long seed : splitSeeds) {
       System.out.printf("== split seed %d%n", seed);
       Path model = outDir.resolve("split-seed-" + seed + ".zip");
-      TrainOptions options = p.options("seed" + seed, seed);
+      TrainOptions options = p.options("seed" + seed, seed,
+          firstStagesFrom == null ? null : firstStagesFrom.resolve(model.getFileName()));
       if (networksFrom != null) {
         Path trained = networksFrom.resolve(model.getFileName());
         sameTraining(trained, options);

@@ -38,9 +38,14 @@ final class TrainCommand implements Callable<Integer> {
       defaultValue = "ecg5000-ae")
   String name;
 
+  @Option(names = "--first-stage", description = "For --architecture LATENT: take the first stage (the "
+      + "reconstruction autoencoder whose first layer is frozen) from this model file instead of training it; it "
+      + "must have this run's window, features and E and have been trained on the same data and split.")
+  Path firstStage;
+
   @Override
   public Integer call() {
-    TrainingProtocol.Outcome o = TrainingProtocol.run(p.options(name, p.splitSeed), out, System.out);
+    TrainingProtocol.Outcome o = TrainingProtocol.run(p.options(name, p.splitSeed, firstStage), out, System.out);
     Path dir = report != null ? report : out.toAbsolutePath().getParent().resolve("report");
     Path md = ReportWriter.write(dir, o.bundle().metadata(), o.bundle().metadata().metrics(), o.dataset(), o.split(),
         o.losses(), Scorer.of(o.bundle(), ScoringEngine.reference(o.bundle().architecture())));
@@ -126,11 +131,16 @@ final class TrainCommand implements Callable<Integer> {
     double shrinkage;
 
     TrainOptions options(String name, long splitSeed) {
+      return options(name, splitSeed, null);
+    }
+
+    /** As above, the latent-target variant's first stage taken from model file {@code firstStage} unless null. */
+    TrainOptions options(String name, long splitSeed, Path firstStage) {
       List<Path> files = data == null || data.isEmpty() ? ShippedData.ecg5000() : data;
       return new TrainOptions(files, normalLabel, validationFraction, testFraction, splitSeed,
           new TrainingConfig(embedding, loss, learningRate, batch, epochs, patience, seed, architecture),
           ThresholdChoice.parse(threshold), labelledValidation, name, threads, engine,
-          score == ErrorScore.Kind.SUM ? ErrorScoreChoice.SUM : new ErrorScoreChoice(score, shrinkage));
+          score == ErrorScore.Kind.SUM ? ErrorScoreChoice.SUM : new ErrorScoreChoice(score, shrinkage), firstStage);
     }
   }
 }

@@ -26,9 +26,13 @@ public final class AutoencoderTrainer {
   /** One epoch's losses and duration. */
   public record Epoch(int epoch, double trainLoss, double validationLoss, double seconds) {}
 
-  /** The trained network (best epoch's weights) and how it got there. */
+  /**
+   * The trained network (best epoch's weights) and how it got there.
+   *
+   * @param firstStage for the latent-target variant, where its first stage came from, in words; null otherwise
+   */
   public record Result(MultiLayerNetwork network, FeatureNormalizer normalizer, List<Epoch> history,
-                       int bestEpoch, double seconds) {}
+                       int bestEpoch, double seconds, String firstStage) {}
 
   private AutoencoderTrainer() {}
 
@@ -42,6 +46,16 @@ public final class AutoencoderTrainer {
 
   public static Result train(List<LabelledWindow> train, List<LabelledWindow> validation, TrainingConfig cfg,
                              Engine engine, PrintStream progress) {
+    return train(train, validation, cfg, engine, null, progress);
+  }
+
+  /**
+   * As above; for the latent-target variant, {@code firstStage} (when not null) is its already
+   * trained reconstruction autoencoder, trained on these windows with this normalisation, and only
+   * the second stage runs.
+   */
+  public static Result train(List<LabelledWindow> train, List<LabelledWindow> validation, TrainingConfig cfg,
+                             Engine engine, FirstStage firstStage, PrintStream progress) {
     if (train.isEmpty() || validation.isEmpty()) {
       throw new IllegalArgumentException("need training and validation windows");
     }
@@ -52,24 +66,42 @@ public final class AutoencoderTrainer {
     float[] validationData = normalised(validation, arch, norm);
     MultiLayerNetwork net = AutoencoderFactory.create(arch, cfg.loss(), cfg.learningRate(), cfg.seed());
     if (arch.variant() != Variant.LATENT) {
-      return fit(net, arch, norm, trainData, validationData, cfg, engine, progress, 0);
+      if (firstStage != null) {
+        throw new IllegalArgumentException("a first stage is for the latent-target variant, not " + arch.variant());
+      }
+      return fit(net, arch, norm, trainData, validationData, cfg, engine, progress, 0, null);
     }
     if (engine != Engine.BACKPROP) {
       throw new IllegalArgumentException("the latent-target variant trains with --engine BACKPROP only: DL4J's fit "
           + "cannot freeze its first layer nor take that layer's outputs as targets");
     }
-    progress.println("latent target, stage 1 of 2: the reconstruction autoencoder whose first layer gives the targets");
-    Architecture pretrained = new Architecture(arch.windowLength(), arch.features(), arch.embedding(),
-        Variant.RECONSTRUCTION);
-    Result stage1 = fit(AutoencoderFactory.create(pretrained, cfg.loss(), cfg.learningRate(), cfg.seed()), pretrained,
-        norm, trainData, validationData, cfg, engine, progress, 0);
+    double earlier = 0;
+    if (firstStage == null) {
+      progress.println("latent target, stage 1 of 2: the reconstruction autoencoder whose first layer gives the targets");
+      Architecture pretrained = new Architecture(arch.windowLength(), arch.features(), arch.embedding(),
+          Variant.RECONSTRUCTION);
+      Result stage1 = fit(AutoencoderFactory.create(pretrained, cfg.loss(), cfg.learningRate(), cfg.seed()),
+          pretrained, norm, trainData, validationData, cfg, engine, progress, 0, null);
+      earlier = stage1.seconds();
+      firstStage = new FirstStage(stage1.network(), String.format(java.util.Locale.ROOT,
+          "trained in this run: %d epochs, epoch %d kept, %.0f s", stage1.history().size(), stage1.bestEpoch(),
+          stage1.seconds()));
+    } else {
+      progress.println("latent target: stage 1 " + firstStage.description());
+    }
     // Its encoder and decoder LSTMs start the latent model; the output layer (2E wide) starts afresh.
     for (String key : STAGE_ONE_KEYS) {
-      net.setParam(key, stage1.network().getParam(key).dup());
+      net.setParam(key, firstStage.network().getParam(key).dup());
     }
     progress.println("latent target, stage 2 of 2: rebuilding the frozen first layer's outputs");
-    return fit(net, arch, norm, trainData, validationData, cfg, engine, progress, stage1.seconds());
+    return fit(net, arch, norm, trainData, validationData, cfg, engine, progress, earlier, firstStage.description());
   }
+
+  /**
+   * The latent-target variant's first stage: a reconstruction autoencoder of the same window,
+   * features and E, and where it came from, in words (kept in the model file).
+   */
+  public record FirstStage(MultiLayerNetwork network, String description) {}
 
   private static float[] normalised(List<LabelledWindow> windows, Architecture arch, FeatureNormalizer norm) {
     int window = arch.windowLength() * arch.features();
@@ -87,7 +119,7 @@ public final class AutoencoderTrainer {
    */
   private static Result fit(MultiLayerNetwork net, Architecture arch, FeatureNormalizer norm, float[] trainData,
                             float[] validationData, TrainingConfig cfg, Engine engine, PrintStream progress,
-                            double earlierSeconds) {
+                            double earlierSeconds, String firstStage) {
     int window = arch.windowLength() * arch.features();
     int trainSize = trainData.length / window;
     BatchFitter fitter = engine == Engine.BACKPROP
@@ -139,7 +171,7 @@ public final class AutoencoderTrainer {
       }
     }
     return new Result(fitter.best(), norm, List.copyOf(history), bestEpoch,
-        earlierSeconds + (System.nanoTime() - start) / 1e9);
+        earlierSeconds + (System.nanoTime() - start) / 1e9, firstStage);
   }
 
   private static void shuffle(int[] a, Random r) {

@@ -87,6 +87,10 @@ public final class ReportWriter {
               + "in %.0f s with %d thread(s); kept epoch %d.%n%n", t.config().learningRate(), t.config().batchSize(),
           t.config().maxEpochs(), t.config().patience(), t.config().seed(), t.epochsRun(), t.seconds(), t.threads(),
           t.bestEpoch()));
+      if (t.firstStage() != null) {
+        s.append("Those epochs are the second stage's; the first stage (the reconstruction autoencoder whose first "
+            + "layer is frozen) was ").append(t.firstStage()).append(".\n\n");
+      }
     }
     s.append("Threshold: ").append(meta.threshold().describe()).append(". A window is abnormal when its loss is above it.\n\n");
     s.append("## Held-out test windows\n\n");

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import org.ecgstream.model.bundle.ModelBundle;
 import org.ecgstream.model.bundle.ModelFile;
 import org.ecgstream.model.bundle.ModelMetadata;
@@ -14,6 +15,8 @@ import org.ecgstream.model.eval.EvaluationMetrics;
 import org.ecgstream.model.eval.Evaluator;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderTrainer;
+import org.ecgstream.model.nn.FeatureNormalizer;
+import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.scoring.Nd4jRuntime;
 import org.ecgstream.model.scoring.Scorer;
@@ -41,8 +44,10 @@ public final class TrainingProtocol {
         data.sha256().substring(0, 12), o.normalLabel(), split.train().size(), split.validation().size(),
         split.testNormal().size(), split.abnormal().size());
 
+    AutoencoderTrainer.FirstStage firstStage = o.firstStage() == null ? null
+        : firstStage(o.firstStage(), data, o, FeatureNormalizer.fit(split.train()));
     AutoencoderTrainer.Result trained = AutoencoderTrainer.train(split.train(), split.validation(), o.training(),
-        o.engine(), progress);
+        o.engine(), firstStage, progress);
     Architecture arch = new Architecture(data.length(), data.features(), o.training().embedding(),
         o.training().variant());
     ModelMetadata.DatasetInfo datasetInfo = new ModelMetadata.DatasetInfo(
@@ -50,12 +55,44 @@ public final class TrainingProtocol {
         o.normalLabel(), o.validationFraction(), o.testFraction(), o.splitSeed(), split.train().size(),
         split.validation().size(), split.testNormal().size(), split.abnormal().size());
     ModelMetadata.TrainingInfo trainingInfo = new ModelMetadata.TrainingInfo(o.training(), trained.history().size(),
-        trained.bestEpoch(), trained.seconds(), o.threads(), trained.history());
+        trained.bestEpoch(), trained.seconds(), o.threads(), trained.history(), trained.firstStage());
     // A placeholder threshold until the validation losses exist; replaced below before saving.
     ModelMetadata meta = new ModelMetadata(ModelFile.FORMAT_VERSION, null,
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), arch, o.training().loss(),
         ThresholdSelector.fixed(0), trained.normalizer(), datasetInfo, trainingInfo, null, null, null);
     return finish(new ModelBundle(trained.network(), meta), data, split, o, modelOut, progress);
+  }
+
+  /**
+   * The reconstruction autoencoder of model file {@code file} as a latent-target run's first stage,
+   * refused unless it is one of this run's size, trained on the same data and split (so its first
+   * layer saw windows normalised as this run's will be).
+   */
+  private static AutoencoderTrainer.FirstStage firstStage(Path file, Dataset data, TrainOptions o,
+                                                          FeatureNormalizer norm) {
+    if (o.training().variant() != Variant.LATENT) {
+      throw new IllegalArgumentException("a first stage (" + file + ") is for --architecture LATENT, not "
+          + o.training().variant());
+    }
+    ModelBundle b = ModelFile.load(file);
+    Architecture a = b.architecture();
+    String why = null;
+    if (a.variant() != Variant.RECONSTRUCTION) {
+      why = "it is a " + a.variant() + " model, not a RECONSTRUCTION one";
+    } else if (a.windowLength() != data.length() || a.features() != data.features()
+        || a.embedding() != o.training().embedding()) {
+      why = "its windows are " + a.windowLength() + "x" + a.features() + " with E = " + a.embedding() + ", this run's "
+          + data.length() + "x" + data.features() + " with E = " + o.training().embedding();
+    } else if (b.metadata().dataset() == null || !b.metadata().dataset().sha256().equals(data.sha256())) {
+      why = "it was not trained on this data (sha256 " + data.sha256().substring(0, 12) + "…)";
+    } else if (!Arrays.equals(b.normalizer().mean(), norm.mean()) || !Arrays.equals(b.normalizer().std(), norm.std())) {
+      why = "it was trained on another split (its normaliser differs from this run's: split seed "
+          + b.metadata().dataset().splitSeed() + ", this run's " + o.splitSeed() + ")";
+    }
+    if (why != null) {
+      throw new IllegalArgumentException("cannot take the first stage from " + file + ": " + why);
+    }
+    return new AutoencoderTrainer.FirstStage(b.network(), "taken from model " + b.metadata().modelVersion());
   }
 
   /**

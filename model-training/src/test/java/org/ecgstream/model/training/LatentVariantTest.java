@@ -37,11 +37,16 @@ class LatentVariantTest {
   Path dir;
 
   private static TrainOptions options(AutoencoderTrainer.Engine engine, ErrorScoreChoice score) {
+    return options(Variant.LATENT, SmallModel.options(SmallModel.data(), 11).splitSeed(), engine, score, null);
+  }
+
+  private static TrainOptions options(Variant variant, long splitSeed, AutoencoderTrainer.Engine engine,
+                                      ErrorScoreChoice score, Path firstStage) {
     TrainOptions base = SmallModel.options(SmallModel.data(), 11);
     TrainingConfig c = base.training();
     return new TrainOptions(base.files(), base.normalLabel(), base.validationFraction(), base.testFraction(),
-        base.splitSeed(), new TrainingConfig(c.embedding(), c.loss(), c.learningRate(), c.batchSize(), c.maxEpochs(),
-        c.patience(), c.seed(), Variant.LATENT), base.threshold(), null, "latent", 1, engine, score);
+        splitSeed, new TrainingConfig(c.embedding(), c.loss(), c.learningRate(), c.batchSize(), c.maxEpochs(),
+        c.patience(), c.seed(), variant), base.threshold(), null, "latent", 1, engine, score, firstStage);
   }
 
   @Test
@@ -114,7 +119,8 @@ class LatentVariantTest {
     assertThat(report.resolve("reconstructions.png")).doesNotExist();
     assertThat(report.resolve("roc.png")).exists();
     assertThat(java.nio.file.Files.readString(md)).doesNotContain("reconstructions.png")
-        .contains("rebuilding that layer's outputs");
+        .contains("rebuilding that layer's outputs").contains("the first stage (the reconstruction autoencoder whose "
+            + "first layer is frozen) was trained in this run: ");
   }
 
   @Test
@@ -125,6 +131,43 @@ class LatentVariantTest {
     ModelBundle loaded = ModelFile.load(model);
     assertThat(loaded.metadata().score().mean()).hasSize(SyntheticBeats.LENGTH);
     OnnxExportParityTest.assertExportScoresAsFused(loaded, 8, OnnxExportParityTest.MAHALANOBIS_RELATIVE);
+  }
+
+  /**
+   * A first stage taken from a reconstruction model file of the same split gives the model that
+   * training both stages gives (stage one is that same training), and says where it came from.
+   */
+  @Test
+  void takesItsFirstStageFromAReconstructionModelOfTheSameSplit() {
+    long split = SmallModel.options(SmallModel.data(), 11).splitSeed();
+    ModelBundle both = TrainingProtocol.run(options(Variant.LATENT, split, AutoencoderTrainer.Engine.BACKPROP,
+        ErrorScoreChoice.SUM, null), dir.resolve("both.zip"), QUIET).bundle();
+    ModelBundle taken = TrainingProtocol.run(options(Variant.LATENT, split, AutoencoderTrainer.Engine.BACKPROP,
+        ErrorScoreChoice.SUM, SmallModel.file()), dir.resolve("taken.zip"), QUIET).bundle();
+    assertThat(taken.network().params().equalsWithEps(both.network().params(), 0)).isTrue();
+    assertThat(both.metadata().training().firstStage()).startsWith("trained in this run: ");
+    assertThat(taken.metadata().training().firstStage())
+        .isEqualTo("taken from model " + SmallModel.outcome().bundle().metadata().modelVersion());
+    assertThat(taken.metadata().training().seconds()).isLessThan(both.metadata().training().seconds());
+    assertThat(ModelFile.load(dir.resolve("taken.zip")).metadata().training().firstStage())
+        .isEqualTo(taken.metadata().training().firstStage());
+  }
+
+  @Test
+  void refusesAFirstStageThatIsNotThisRunsReconstructionModel() {
+    long split = SmallModel.options(SmallModel.data(), 11).splitSeed();
+    Path latent = dir.resolve("latent.zip");
+    TrainingProtocol.run(options(AutoencoderTrainer.Engine.BACKPROP, ErrorScoreChoice.SUM), latent, QUIET);
+    assertThatThrownBy(() -> TrainingProtocol.run(options(Variant.LATENT, split, AutoencoderTrainer.Engine.BACKPROP,
+        ErrorScoreChoice.SUM, latent), dir.resolve("x.zip"), QUIET))
+        .hasMessageContaining("cannot take the first stage from").hasMessageContaining("it is a LATENT model");
+    assertThatThrownBy(() -> TrainingProtocol.run(options(Variant.LATENT, split + 1, AutoencoderTrainer.Engine.BACKPROP,
+        ErrorScoreChoice.SUM, SmallModel.file()), dir.resolve("x.zip"), QUIET))
+        .hasMessageContaining("trained on another split").hasMessageContaining("split seed " + split);
+    assertThatThrownBy(() -> TrainingProtocol.run(options(Variant.PREDICTION, split, AutoencoderTrainer.Engine.BACKPROP,
+        ErrorScoreChoice.SUM, SmallModel.file()), dir.resolve("x.zip"), QUIET))
+        .hasMessageContaining("is for --architecture LATENT, not PREDICTION");
+    assertThat(dir.resolve("x.zip")).doesNotExist();
   }
 
   @Test
