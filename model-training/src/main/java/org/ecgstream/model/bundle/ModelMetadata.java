@@ -57,6 +57,17 @@ public record ModelMetadata(int formatVersion, String modelVersion, String creat
   public record TrainingInfo(TrainingConfig config, int epochsRun, int bestEpoch, double seconds,
                              int threads, List<AutoencoderTrainer.Epoch> history, String firstStage) {}
 
+  /**
+   * The error score in words; for the latent-target model's summed loss, naming the values it sums,
+   * which are not the window's.
+   */
+  public String describeScore() {
+    if (score().isSum() && !architecture.variant().rebuildsInput()) {
+      return "loss summed over the first encoder layer's outputs over the window (the latent-target model's units)";
+    }
+    return score().describe();
+  }
+
   public ModelMetadata withMetrics(EvaluationMetrics m) {
     return new ModelMetadata(formatVersion, modelVersion, createdAt, architecture, loss, threshold, normalizer,
         dataset, training, m, networkSha256, errorScore);

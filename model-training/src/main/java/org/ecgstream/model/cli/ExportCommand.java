@@ -48,7 +48,7 @@ final class ExportCommand implements Callable<Integer> {
           + "rebuilding%n", OnnxExport.LATENT_TARGET, OnnxExport.LATENT_RECONSTRUCTION, a.windowLength(), a.outputWidth());
     }
     System.out.printf("output  %s: float [batch], %s (%s loss); anomalous when > %s (threshold)%n",
-        OnnxExport.LOSS, bundle.metadata().score().describe(), bundle.metadata().loss(), bundle.threshold().value());
+        OnnxExport.LOSS, bundle.metadata().describeScore(), bundle.metadata().loss(), bundle.threshold().value());
     return 0;
   }
 }

@@ -28,7 +28,7 @@ final class InspectCommand implements Callable<Integer> {
     System.out.printf("model      %s (format %d, created %s)%n", m.modelVersion(), m.formatVersion(), m.createdAt());
     System.out.printf("network    %s, window %d x %d feature(s), E = %d, loss %s%n", a.variant(), a.windowLength(),
         a.features(), a.embedding(), m.loss());
-    System.out.printf("score      %s%n", m.score().describe());
+    System.out.printf("score      %s%n", m.describeScore());
     System.out.printf("threshold  %s%n", m.threshold().describe());
     if (m.dataset() != null) {
       System.out.printf("dataset    %s, %d windows, sha256 %s%n", String.join(", ", m.dataset().files()),

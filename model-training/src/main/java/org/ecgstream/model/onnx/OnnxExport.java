@@ -90,7 +90,7 @@ public final class OnnxExport {
     props.put("ecg.threshold", Double.toString(m.threshold().value()));
     props.put("ecg.threshold_rule", m.threshold().describe());
     props.put("ecg.anomalous_when", "loss > threshold");
-    props.put("ecg.score", m.score().describe());
+    props.put("ecg.score", m.describeScore());
     return scoringGraph(bundle.network(), m.architecture(), m.normalizer(), m.loss(), m.score(), props);
   }
 

@@ -73,7 +73,7 @@ public final class ReportWriter {
     var a = meta.architecture();
     s.append(String.format(Locale.ROOT, "Model: LSTM autoencoder, window %d x %d feature(s), E = %d, %s; %s loss; "
         + "scored by the %s.%n%n", a.windowLength(), a.features(), a.embedding(), layers(a), meta.loss(),
-        meta.score().describe()));
+        meta.describeScore()));
     var d = meta.dataset();
     if (d != null) {
       s.append(String.format(Locale.ROOT, "Data: %s (%d windows, sha256 `%s`). Normal label %d. Split seed %d: train %d, "

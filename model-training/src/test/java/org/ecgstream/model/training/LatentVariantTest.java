@@ -57,6 +57,8 @@ class LatentVariantTest {
     ModelBundle loaded = ModelFile.load(model);
     assertThat(loaded.metadata().formatVersion()).as("format-2 readers must refuse it by its version").isEqualTo(3);
     assertThat(loaded.architecture().variant()).isEqualTo(Variant.LATENT);
+    assertThat(loaded.metadata().describeScore()).isEqualTo("loss summed over the first encoder layer's outputs over "
+        + "the window (the latent-target model's units)");
     assertThat(loaded.network().getParam(AutoencoderFactory.OUTPUT + "_W").shape()).containsExactly(8, 8);
 
     // Stage one is the small reconstruction model itself (same data, configuration and seeds), and
