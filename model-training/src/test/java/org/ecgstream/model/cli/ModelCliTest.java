@@ -42,6 +42,49 @@ class ModelCliTest {
     System.setErr(oldErr);
   }
 
+  /**
+   * The latent-target variant from the command line: trained on the small model as its first
+   * stage, then scored (loss mean over its 2E latent values per step), evaluated with a report
+   * and inspected.
+   */
+  @Test
+  void aLatentTargetModelTrainsFromAFirstStageAndIsScoredEvaluatedAndInspected() throws Exception {
+    Path latent = dir.resolve("latent.zip");
+    String data = SmallModel.data().toString();
+    int code = ModelCli.execute("train", "--data", data, "--architecture", "LATENT", "--first-stage",
+        SmallModel.file().toString(), "--embedding", "4", "--lr", "0.01", "--batch", "32", "--epochs", "30",
+        "--patience", "5", "--seed", "11", "--validation-fraction", "0.1", "--test-fraction", "0.05",
+        "--split-seed", "42", "--threshold", "p99", "--out", latent.toString(), "--report",
+        dir.resolve("train-report").toString(), "--name", "latent");
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("latent target: stage 1 taken from model small-");
+
+    Path scores = dir.resolve("scores.csv");
+    assertThat(ModelCli.execute("score", "--model", latent.toString(), "--input", data, "--output", scores.toString()))
+        .as(err.toString()).isZero();
+    List<String> lines = Files.readAllLines(scores);
+    assertThat(lines.get(0)).isEqualTo("id,label,loss_sum,loss_mean,anomalous");
+    assertThat(lines).hasSize(DatasetReader.read(SmallModel.data()).size() + 1);
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      // 24 steps of 2E = 8 latent values.
+      assertThat(Double.parseDouble(f[3])).isCloseTo(Double.parseDouble(f[2]) / (24 * 8),
+          org.assertj.core.data.Offset.offset(2e-6));
+    }
+
+    Path report = dir.resolve("report");
+    assertThat(ModelCli.execute("evaluate", "--model", latent.toString(), "--data", data, "--report", report.toString()))
+        .as(err.toString()).isZero();
+    assertThat(report.resolve("report.md")).exists();
+    assertThat(report.resolve("reconstructions.png")).doesNotExist();
+
+    out.reset();
+    assertThat(ModelCli.execute("inspect", "--model", latent.toString())).as(err.toString()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("network    LATENT")
+        .contains("score      loss summed over the first encoder layer's outputs over the window")
+        .contains("first stage taken from model small-");
+  }
+
   @Test
   void evaluateJsonPrintsTheMetricsStoredAtTraining() throws Exception {
     Path model = SmallModel.file();
