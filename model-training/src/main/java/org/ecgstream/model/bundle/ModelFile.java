@@ -9,11 +9,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -61,9 +58,9 @@ public final class ModelFile {
   }
 
   /**
-   * Writes the bundle to {@code path} through a temporary file and an atomic rename, so a crash
-   * never leaves a half-written model where the job would load it. Returns the metadata as stored
-   * (with the network's hash and the model version filled in).
+   * Writes the bundle to {@code path} whole or not at all ({@link WholeFile}), so a crash never
+   * leaves a half-written model where the job would load it. Returns the metadata as stored (with
+   * the network's hash and the model version filled in).
    */
   public static ModelMetadata save(ModelBundle bundle, Path path, String name) {
     try {
@@ -72,37 +69,19 @@ public final class ModelFile {
       byte[] weights = network.toByteArray();
       String sha = sha256(weights);
       ModelMetadata meta = bundle.metadata().withNetwork(sha, name + "-" + sha.substring(0, 12));
-      Path dir = path.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".model-", ".tmp");
-      try {
-        try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
-          zip.putNextEntry(new ZipEntry(METADATA));
-          zip.write(JSON.writeValueAsBytes(meta));
-          zip.closeEntry();
-          zip.putNextEntry(new ZipEntry(NETWORK));
-          zip.write(weights);
-          zip.closeEntry();
-        }
-        readableByAll(tmp);
-        try {
-          Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      WholeFile.write(path, out -> {
+        ZipOutputStream zip = new ZipOutputStream(out);
+        zip.putNextEntry(new ZipEntry(METADATA));
+        zip.write(JSON.writeValueAsBytes(meta));
+        zip.closeEntry();
+        zip.putNextEntry(new ZipEntry(NETWORK));
+        zip.write(weights);
+        zip.closeEntry();
+        zip.finish();
+      });
       return meta;
     } catch (IOException e) {
       throw new ModelFileException("cannot write model file " + path + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** Temporary files are private; a model file is read by task managers running as other users. */
-  private static void readableByAll(Path file) throws IOException {
-    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
   }
 
@@ -186,8 +165,7 @@ public final class ModelFile {
     }
     ErrorScore score = meta.score();
     Architecture a = meta.architecture();
-    // A latent-target model's errors are one per step (see ScoreBatch).
-    int window = a.windowLength() * (a.variant().rebuildsInput() ? a.features() : 1);
+    int window = a.windowLength() * a.errorsPerStep();
     if (!score.isSum() && score.from() + score.mean().length != window) {
       throw new ModelFileException(path + " is inconsistent: its error score was fitted on windows of "
           + (score.from() + score.mean().length) + " values, the architecture has " + window);

@@ -2,15 +2,15 @@ package org.ecgstream.model.cli;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.zip.GZIPOutputStream;
+import org.ecgstream.model.bundle.WholeFile;
 import org.ecgstream.model.data.LabelledWindow;
 import org.ecgstream.model.wfdb.WfdbBeats;
 import picocli.CommandLine.Command;
@@ -42,36 +42,26 @@ final class BeatsCsvCommand implements Callable<Integer> {
     if (normalEvery < 1) {
       throw new IllegalArgumentException("--normal-every must be at least 1, got " + normalEvery);
     }
-    int written = 0;
-    int normals = 0;
-    Path parent = out.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, ".beats-", ".tmp");
-    try {
-      try (OutputStream file = Files.newOutputStream(tmp);
-           OutputStream body = out.toString().endsWith(".gz") ? new GZIPOutputStream(file) : file;
-           BufferedWriter w = new BufferedWriter(new OutputStreamWriter(body, StandardCharsets.UTF_8))) {
-        w.write(header(leads));
-        for (Path record : records) {
-          int seen = 0;
-          for (LabelledWindow beat : WfdbBeats.read(record, leads)) {
-            if (beat.label() == 1 && seen++ % normalEvery != 0) {
-              continue;
-            }
-            normals += beat.label() == 1 ? 1 : 0;
-            write(w, beat);
-            written++;
-          }
+    List<LabelledWindow> kept = new ArrayList<>();
+    for (Path record : records) {
+      int seen = 0;
+      for (LabelledWindow beat : WfdbBeats.read(record, leads)) {
+        if (beat.label() != 1 || seen++ % normalEvery == 0) {
+          kept.add(beat);
         }
       }
-      if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-        // Temporary files are private; the data set is not.
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      }
-      Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
+    WholeFile.write(out, file -> {
+      try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(
+          out.toString().endsWith(".gz") ? new GZIPOutputStream(file) : file, StandardCharsets.UTF_8))) {
+        w.write(header(leads));
+        for (LabelledWindow beat : kept) {
+          write(w, beat);
+        }
+      }
+    });
+    int written = kept.size();
+    long normals = kept.stream().filter(b -> b.label() == 1).count();
     System.out.printf("%d beats (%d normal) of %d lead(s) written to %s%n", written, normals, leads, out);
     return 0;
   }

@@ -32,6 +32,14 @@ public record Architecture(int windowLength, int features, int embedding, Varian
     return variant.rebuildsInput() ? features : hidden();
   }
 
+  /**
+   * Error values per step a scored window has: one per feature, or for {@link Variant#LATENT} one,
+   * its errors summed over the step's 2E latent values (they are not in the input's units).
+   */
+  public int errorsPerStep() {
+    return variant.rebuildsInput() ? features : 1;
+  }
+
   /** Steps the encoder reads, from the window's first. */
   public int encoderSteps() {
     return variant.encoderSteps(windowLength);

@@ -6,7 +6,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Converts time-major windows into DL4J's recurrent layout [batch, features, time], normalised.
+ * Converts time-major windows into DL4J's recurrent layout [batch, features, time], normalised,
+ * and batches in that layout into the step-by-step rows the LSTM passes work on.
  */
 public final class WindowTensors {
   private WindowTensors() {}
@@ -20,6 +21,21 @@ public final class WindowTensors {
       writeNormalised(windows.get(i).values(), 0, t, f, norm, flat, i * t * f);
     }
     return Nd4j.create(flat, new long[] {n, f, t}, 'c');
+  }
+
+  /**
+   * Windows {@code from} to {@code from + n} of {@code in} ([batch][features][length]), their first
+   * {@code steps} steps, into {@code x} time-major: row s*n + b holds window b's features at step s.
+   */
+  public static void timeMajor(float[] in, int from, int n, int length, int steps, int features, float[] x) {
+    for (int b = 0; b < n; b++) {
+      int base = (from + b) * features * length;
+      for (int j = 0; j < features; j++) {
+        for (int s = 0; s < steps; s++) {
+          x[(s * n + b) * features + j] = in[base + j * length + s];
+        }
+      }
+    }
   }
 
   /**

@@ -3,9 +3,7 @@ package org.ecgstream.model.onnx;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +13,7 @@ import onnx.Onnx;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.bundle.ModelBundle;
 import org.ecgstream.model.bundle.ModelMetadata;
+import org.ecgstream.model.bundle.WholeFile;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.FeatureNormalizer;
@@ -220,15 +219,7 @@ public final class OnnxExport {
 
   /** Writes the model to {@code file} through a temporary file, so a crash never leaves half of one. */
   public static void write(Onnx.ModelProto model, Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, ".onnx-", ".tmp");
-    try {
-      Files.write(tmp, model.toByteArray());
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    WholeFile.write(file, model::writeTo);
   }
 
   /** Adds the network's nodes from {@code in} ([batch, time, features]) to {@code out} (same shape). */

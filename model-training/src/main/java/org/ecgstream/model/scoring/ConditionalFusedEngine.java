@@ -33,7 +33,7 @@ public final class ConditionalFusedEngine implements ReconstructionEngine {
   private final INDArray outW;
   private final FloatPointer outWp;
   private final float[] outB;
-  private Buffers buffers;
+  private final ScratchMemory<Buffers> buffers = new ScratchMemory<>(Buffers::new);
 
   public ConditionalFusedEngine(MultiLayerNetwork net, Architecture a) {
     if (a.variant() != Variant.CONDITIONAL) {
@@ -91,7 +91,7 @@ public final class ConditionalFusedEngine implements ReconstructionEngine {
     int t = length;
     int f = features;
     int e = embedding;
-    Buffers buf = buffers(n);
+    Buffers buf = buffers.atLeast(n);
     FloatPointer last = encoder.encode(in, from, n, FusedLstmLayer.CALIBRATED, null);
     float[] hLast = new float[n * e];
     last.position(0).get(hLast, 0, n * e);
@@ -99,10 +99,10 @@ public final class ConditionalFusedEngine implements ReconstructionEngine {
     if (embeddings != null) {
       System.arraycopy(hLast, 0, embeddings, from * e, n * e);
     }
-    // Decoder step 0's state is the encoder's; steps 1..t-1 come from the folded recurrence.
-    buf.hLast.put(hLast, 0, n * e);
+    // Decoder step 0's state is the encoder's; steps 1..t-1 come from the folded recurrence. The
+    // encoder's native last state stays as it is until the next encode: step 0's output reads it.
     decoder.run(buf.zeros, true, n, t - 1, buf.states, FusedLstmLayer.CALIBRATED, hLast, cLast);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, f, e, 1f, buf.hLast, e, outWp, f, 0f, buf.y, f);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, f, e, 1f, last.position(0), e, outWp, f, 0f, buf.y, f);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (t - 1) * n, f, e, 1f, buf.states, e, outWp, f, 0f,
         buf.yRest, f);
     float[] y = buf.yj;
@@ -120,30 +120,19 @@ public final class ConditionalFusedEngine implements ReconstructionEngine {
     }
   }
 
-  private Buffers buffers(int n) {
-    if (buffers == null || buffers.capacity < n) {
-      buffers = new Buffers(n);
-    }
-    return buffers;
-  }
-
-  /** Native and Java scratch memory for up to {@code capacity} windows, kept between calls. */
+  /** Native and Java scratch memory (see {@link ScratchMemory}). */
   private final class Buffers {
-    final int capacity;
     final float[] yj;
     final FloatPointer zeros;
-    final FloatPointer hLast;
     final FloatPointer states;
     final FloatPointer y;
     final FloatPointer yRest;
 
     Buffers(int n) {
-      capacity = n;
       long rows = (long) length * n;
       yj = new float[(int) rows * features];
       zeros = new FloatPointer(4L * n * embedding);
       zeros.fill(0);
-      hLast = new FloatPointer((long) n * embedding);
       states = new FloatPointer(rows * embedding);
       y = new FloatPointer((long) n * features);
       yRest = new FloatPointer(rows * features);

@@ -4,6 +4,7 @@ import java.util.Map;
 import org.bytedeco.javacpp.FloatPointer;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
+import org.ecgstream.model.nn.WindowTensors;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,7 +18,7 @@ final class FusedEncoder {
   private final int length;
   private final int features;
   private final int steps;
-  private Scratch scratch;
+  private final ScratchMemory<Scratch> scratch = new ScratchMemory<>(Scratch::new);
 
   FusedEncoder(Map<String, INDArray> params, Architecture a) {
     first = new FusedLstmLayer(params, AutoencoderFactory.ENCODER_1);
@@ -34,8 +35,8 @@ final class FusedEncoder {
    */
   FloatPointer encode(float[] in, int from, int n, int gemvMaxBatch, FusedLstmProfile prof) {
     long lap = prof == null ? 0 : System.nanoTime();
-    Scratch sc = scratch(n);
-    FusedLstmEngine.timeMajor(in, from, n, length, steps, features, sc.xj);
+    Scratch sc = scratch.atLeast(n);
+    WindowTensors.timeMajor(in, from, n, length, steps, features, sc.xj);
     sc.x.put(sc.xj, 0, steps * n * features);
     if (prof != null) {
       prof.lap(FusedLstmProfile.EnginePart.INPUT, lap);
@@ -51,7 +52,7 @@ final class FusedEncoder {
    * window b at step s); valid until the next call.
    */
   FloatPointer firstLayerOutputs() {
-    return scratch.h1;
+    return scratch.last().h1;
   }
 
   /** The last {@link #encode}'s final cell state, [n, E] row-major; valid until the next call. */
@@ -59,17 +60,8 @@ final class FusedEncoder {
     return second.lastCell();
   }
 
-  private Scratch scratch(int n) {
-    // Sized for the largest chunk so far: the streaming job's batches vary in size.
-    if (scratch == null || scratch.capacity < n) {
-      scratch = new Scratch(n);
-    }
-    return scratch;
-  }
-
   /** The time-major input (Java and native), both layers' input projections and the first layer's outputs. */
   private final class Scratch {
-    final int capacity;
     final float[] xj;
     final FloatPointer x;
     final FloatPointer xw1;
@@ -77,7 +69,6 @@ final class FusedEncoder {
     final FloatPointer h1;
 
     Scratch(int n) {
-      capacity = n;
       long rows = (long) steps * n;
       xj = new float[(int) rows * features];
       x = new FloatPointer(rows * features);

@@ -56,7 +56,7 @@ public final class FusedLstmEngine implements ReconstructionEngine {
   private final FloatPointer outWp;
   private final float[] outB;
   private final int gemvMaxBatch;
-  private Buffers buffers;
+  private final ScratchMemory<Buffers> buffers = new ScratchMemory<>(Buffers::new);
   /** Set while the benchmark profiles this engine; null otherwise. */
   private FusedLstmProfile profile;
 
@@ -149,7 +149,7 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     int t = length;
     int td = length - firstDecoded;
     int f = outWidth;
-    Buffers buf = buffers(n);
+    Buffers buf = buffers.atLeast(n);
     FloatPointer embedding = encoder.encode(in, from, n, gemvMaxBatch, prof);
     int e = encoder.second.hidden;
     if (embeddings != null) {
@@ -210,32 +210,8 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     }
   }
 
-  /**
-   * Windows {@code from} to {@code from + n} of {@code in} ([batch][features][length]), their first
-   * {@code steps} steps, into {@code x} time-major: row s*n + b holds window b's features at step s.
-   */
-  static void timeMajor(float[] in, int from, int n, int length, int steps, int features, float[] x) {
-    for (int b = 0; b < n; b++) {
-      int base = (from + b) * features * length;
-      for (int j = 0; j < features; j++) {
-        for (int s = 0; s < steps; s++) {
-          x[(s * n + b) * features + j] = in[base + j * length + s];
-        }
-      }
-    }
-  }
-
-  private Buffers buffers(int n) {
-    // Sized for the largest chunk so far: the streaming job's batches vary in size.
-    if (buffers == null || buffers.capacity < n) {
-      buffers = new Buffers(n);
-    }
-    return buffers;
-  }
-
-  /** The decoder's projection, hidden-sequence and output memory for up to {@code capacity} windows, kept between calls. */
+  /** The decoder's projection, hidden-sequence and output memory (see {@link ScratchMemory}). */
   private final class Buffers {
-    final int capacity;
     final float[] yj;
     final FloatPointer xw1;
     final FloatPointer xw2;
@@ -244,7 +220,6 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     final FloatPointer y;
 
     Buffers(int n) {
-      this.capacity = n;
       long rows = (long) length * n;
       yj = new float[(int) rows * outWidth];
       xw1 = new FloatPointer(4L * n * dec1.hidden);

@@ -32,7 +32,7 @@ final class FusedLstmLayer {
   private final FloatPointer wp;
   private final FloatPointer rwp;
   private final float[] bias;
-  private Scratch scratch;
+  private final ScratchMemory<Scratch> scratch = new ScratchMemory<>(Scratch::new);
   /** Set while the benchmark profiles the engine; null otherwise. */
   FusedLstmProfile.Layer profile;
   /** {@link #run}'s {@code gemvMaxBatch} that asks it to time both recurrent products and keep the faster. */
@@ -97,7 +97,7 @@ final class FusedLstmLayer {
                    float[] h0, float[] c0) {
     int h = hidden;
     int g4 = 4 * h;
-    Scratch sc = scratch(n);
+    Scratch sc = scratch.atLeast(n);
     float[] z = sc.z;
     float[][] gate = sc.gate;
     float[] hj = sc.h;
@@ -180,7 +180,7 @@ final class FusedLstmLayer {
 
   /** The last {@link #run}'s final cell state, [n, H] row-major; valid until the next call. */
   float[] lastCell() {
-    return scratch.c;
+    return scratch.last().c;
   }
 
   /**
@@ -243,20 +243,8 @@ final class FusedLstmLayer {
     }
   }
 
-  private Scratch scratch(int n) {
-    // Sized for the largest batch so far: the streaming job's batches vary in size.
-    if (scratch == null || scratch.capacity < n) {
-      scratch = new Scratch(n);
-    }
-    return scratch;
-  }
-
-  /**
-   * Scratch memory for up to {@code capacity} windows, kept between calls: allocating native memory on
-   * every call made JavaCPP force garbage collections once the process held a lot of it.
-   */
+  /** Scratch memory for up to a number of windows (see {@link ScratchMemory}). */
   private final class Scratch {
-    final int capacity;
     final FloatPointer hPrev;
     final FloatPointer zRepeated;
     /** Each window's row of hPrev, for per-window matrix-vector products. */
@@ -269,7 +257,6 @@ final class FusedLstmLayer {
     final float[] bias;
 
     Scratch(int n) {
-      this.capacity = n;
       int g4 = 4 * hidden;
       hPrev = new FloatPointer((long) n * hidden);
       zRepeated = new FloatPointer((long) n * g4);

@@ -21,6 +21,8 @@ public final class Scorer {
   private final FeatureNormalizer norm;
   private final int length;
   private final int features;
+  /** What each error value is divided by for the error score: the feature's std, or 1 for latent errors. */
+  private final float[] errorScale;
   private float[] normalised = new float[0];
 
   private Scorer(ModelBundle bundle, ScoringEngine kind) {
@@ -29,6 +31,7 @@ public final class Scorer {
     this.length = a.windowLength();
     this.features = a.features();
     this.norm = bundle.normalizer();
+    this.errorScale = a.variant().rebuildsInput() ? norm.std() : new float[] {1f};
     this.engine = switch (kind) {
       case DL4J -> new Dl4jEngine(bundle.network(), a);
       case FUSED -> FusedLstmEngine.forModel(bundle.network(), a);
@@ -106,9 +109,9 @@ public final class Scorer {
       float[] stepErrors = new float[batch * length];
       ReconstructionErrors.computeLatent(decoded, targets, batch, length, a.outputWidth(), meta.loss(), stepErrors,
           losses);
-      // One error per step, already in the layer's own units: nothing to divide by.
-      applyErrorScore(stepErrors, batch, 1, new float[] {1f}, losses);
-      return decided(new ScoreBatch(batch, length, a.outputWidth(), 1, losses, stepErrors, null, new boolean[batch],
+      applyErrorScore(stepErrors, batch, losses);
+      return decided(new ScoreBatch(batch, length, a.outputWidth(), a.errorsPerStep(), losses, stepErrors, null,
+          new boolean[batch],
           meta.threshold().value(), embeddings));
     }
     float[] reconstruction = engine.reconstruct(input, batch, embeddings);
@@ -116,19 +119,28 @@ public final class Scorer {
     float[] absErrors = new float[batch * window];
     ReconstructionErrors.compute(windows, reconstruction, batch, length, features, norm, meta.loss(), restored,
         absErrors, losses, a.firstDecodedStep());
-    applyErrorScore(absErrors, batch, features, norm.std(), losses);
-    return decided(new ScoreBatch(batch, length, features, features, losses, absErrors, restored, new boolean[batch],
+    applyErrorScore(absErrors, batch, losses);
+    return decided(new ScoreBatch(batch, length, features, a.errorsPerStep(), losses, absErrors, restored,
+        new boolean[batch],
         meta.threshold().value(), embeddings));
   }
 
   /** Replaces the summed losses by the model's error score of the errors, unless that is the sum. */
-  private void applyErrorScore(float[] absErrors, int batch, int perStep, float[] std, double[] losses) {
+  private void applyErrorScore(float[] absErrors, int batch, double[] losses) {
     ErrorScore errorScore = meta.score();
     if (!errorScore.isSum()) {
       for (int i = 0; i < batch; i++) {
-        losses[i] = errorScore.score(absErrors, i, length, perStep, std, losses[i]);
+        losses[i] = errorScore.score(absErrors, i, length, meta.architecture().errorsPerStep(), errorScale, losses[i]);
       }
     }
+  }
+
+  /**
+   * What each of a window's error values is divided by before the error score sees it, by its
+   * place in the step: the features' standard deviations, or 1 for a latent-target model's errors.
+   */
+  public float[] errorScale() {
+    return errorScale.clone();
   }
 
   /** Sets each window's decision at the model's threshold. */

@@ -118,11 +118,8 @@ public final class TrainingProtocol {
       Scorer sum = Scorer.of(bundle, ScoringEngine.reference(bundle.architecture()));
       // Over the steps the model produces: a prediction model's context steps never have an error.
       Architecture a = bundle.architecture();
-      // A latent-target model's errors are one per step, in its first layer's units (see ScoreBatch).
-      boolean latent = !a.variant().rebuildsInput();
-      int perStep = latent ? 1 : data.features();
-      ErrorScore fitted = ErrorScore.fitMahalanobis(sum.absErrors(split.train(), HeldOutLosses.BATCH), perStep,
-          latent ? new float[] {1f} : bundle.normalizer().std(), o.score().shrinkage(), a.firstDecodedStep() * perStep);
+      ErrorScore fitted = ErrorScore.fitMahalanobis(sum.absErrors(split.train(), HeldOutLosses.BATCH),
+          a.errorsPerStep(), sum.errorScale(), o.score().shrinkage(), a.firstDecodedStep() * a.errorsPerStep());
       bundle = bundle.withMetadata(bundle.metadata().withErrorScore(fitted));
       progress.printf("error score: %s%n", fitted.describe());
     }

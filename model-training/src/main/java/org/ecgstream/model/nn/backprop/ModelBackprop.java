@@ -9,6 +9,7 @@ import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.LossKind;
+import org.ecgstream.model.nn.WindowTensors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -76,13 +77,7 @@ public abstract class ModelBackprop {
   /** The windows' values time-major: row {@code s * n + k} holds window k's features at step s. */
   static float[] timeMajor(float[] windows, int n, int steps, int features) {
     float[] x = new float[steps * n * features];
-    for (int k = 0; k < n; k++) {
-      for (int c = 0; c < features; c++) {
-        for (int s = 0; s < steps; s++) {
-          x[(s * n + k) * features + c] = windows[(k * features + c) * steps + s];
-        }
-      }
-    }
+    WindowTensors.timeMajor(windows, 0, n, steps, steps, features, x);
     return x;
   }
 
