@@ -199,8 +199,9 @@ start_taskmanager() {
   params=$(resource_params GET_TM_RESOURCE_PARAMS) || die "could not derive TaskManager memory; see $logs/bash-java-utils.err"
   jvm=$(sed -n 1p <<<"$params"); dyn=$(sed -n 2p <<<"$params")
   # One OpenMP thread per scorer: with the default (one per core) two scorers fight over the cores.
+  # The Vector API module lets the scorer run its fused engine on it (see BENCHMARKS.md).
   # shellcheck disable=SC2086
-  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 launch "taskmanager-$n" java $jvm $flink_jvm_opts \
+  OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 launch "taskmanager-$n" java $jvm $flink_jvm_opts --add-modules jdk.incubator.vector \
     -Dlog.file="$logs/taskmanager-$n.log" -Dlog4j.configurationFile="file:$conf/log4j.properties" \
     -cp "$flink_lib/*" org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$conf" \
     -D "taskmanager.resource-id=taskmanager-$n" $dyn

@@ -12,6 +12,7 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.ecgstream.job.records.Beat;
 import org.ecgstream.model.scoring.OpenBlasKernels;
+import org.ecgstream.model.scoring.VectorKernels;
 import org.ecgstream.model.scoring.ScoreBatch;
 import org.ecgstream.model.scoring.Scorer;
 import org.ecgstream.model.scoring.ScoringEngine;
@@ -63,6 +64,8 @@ public class BeatScoringOperator extends AbstractStreamOperator<BeatScore> imple
     super.open();
     scorer = Scorer.load(Path.of(modelPath), engine, threads);
     OpenBlasKernels.hint().ifPresent(LOG::warn);
+    LOG.info("Scoring model {} with the {} engine; the fused engine's kernels: {}", scorer.metadata().modelVersion(),
+        scorer.engineName(), VectorKernels.describe());
     modelVersion = scorer.metadata().modelVersion();
     batch = new ArrayList<>(maxBatch);
     flat = new float[maxBatch * scorer.windowLength() * scorer.features()];

@@ -22,6 +22,7 @@ import org.ecgstream.model.onnx.OnnxRuntimeModel;
 import org.ecgstream.model.scoring.ErrorScore;
 import org.ecgstream.model.scoring.Dl4jEngine;
 import org.ecgstream.model.scoring.FusedLstmEngine;
+import org.ecgstream.model.scoring.VectorKernels;
 import org.ecgstream.model.scoring.FusedLstmProfile;
 import org.ecgstream.model.scoring.Nd4jRuntime;
 import org.ecgstream.model.scoring.OpenBlasKernels;
@@ -69,7 +70,7 @@ final class BenchmarkCommand implements Callable<Integer> {
   boolean memory;
 
   @Option(names = "--profile",
-      description = "Instead: where the fused engine's time goes, part by part and layer by layer, at --batches "
+      description = "Instead: where the fused engine's time goes on OpenBLAS, part by part and layer by layer, at --batches "
           + "(up to " + FusedLstmEngine.CHUNK_SIZE + "), on the first of --threads.")
   boolean profile;
 
@@ -116,7 +117,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     if (profile) {
       return profile(subjects, ort);
     }
-    StringBuilder table = new StringBuilder(String.format("OpenBLAS kernels: %s%n%n", core == null
+    StringBuilder table = new StringBuilder(String.format("fused engine: %s%nOpenBLAS kernels: %s%n%n",
+        VectorKernels.describe(), core == null
         ? "chosen by OpenBLAS from the CPU model (" + OpenBlasKernels.VARIABLE + " unset)"
             + OpenBlasKernels.hint().map(h -> "; " + h).orElse("")
         : "forced to '" + core + "' by " + OpenBlasKernels.VARIABLE));
@@ -127,8 +129,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         : String.format("ONNX Runtime: not on the classpath, its columns are left out%n%n"));
     table.append(String.format(
         "| model | threads | batch | DL4J beats/s | fused beats/s | fused / DL4J | DL4J ms/batch | fused ms/batch "
-            + "| fused, GEMM only beats/s | fused, GEMV to batch 8 beats/s |%s RSS MB |%n"
-            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%s---:|%n",
+            + "| fused on OpenBLAS beats/s |%s RSS MB |%n"
+            + "|---|---:|---:|---:|---:|---:|---:|---:|---:|%s---:|%n",
         ort ? " ORT beats/s | fused / ORT | ORT ms/batch | ORT, scoring graph beats/s |" : "",
         ort ? "---:|---:|---:|---:|" : ""));
     System.out.print(table);
@@ -137,11 +139,10 @@ final class BenchmarkCommand implements Callable<Integer> {
       for (Subject s : subjects) {
         List<ReconstructionEngine> engines = new ArrayList<>();
         engines.add(new Dl4jEngine(s.net, s.arch));
+        // The fused engine as the scorer builds it (on the Vector API where the JVM allows), and
+        // on OpenBLAS, the way it ran before and still runs without the Vector API.
+        engines.add(FusedLstmEngine.forModel(s.net, s.arch));
         engines.add(new FusedLstmEngine(s.net, s.arch));
-        // The fused engine without its small-batch matrix-vector path, and with it up to batch 8
-        // whatever it costs (the rule before the choice was timed): what the timed choice buys.
-        engines.add(FusedLstmEngine.gemmOnly(s.net, s.arch));
-        engines.add(FusedLstmEngine.gemvUpTo8(s.net, s.arch));
         if (ort) {
           engines.addAll(OrtEngines.of(s, t));
         }
@@ -150,17 +151,16 @@ final class BenchmarkCommand implements Callable<Integer> {
           double d = median(ms[0]);
           double f = median(ms[1]);
           double g = median(ms[2]);
-          double v = median(ms[3]);
           String ortCells = "";
           if (ort) {
-            double o = median(ms[4]);
-            double os = median(ms[5]);
+            double o = median(ms[3]);
+            double os = median(ms[4]);
             ortCells = String.format(Locale.ROOT, " %.0f | %.2fx | %.2f | %.0f |", batch * 1000 / o, o / f, o,
                 batch * 1000 / os);
           }
-          String row = String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.1fx | %.2f | %.2f | %.0f | %.0f |%s %d |%n",
-              s.name, t, batch, batch * 1000 / d, batch * 1000 / f, d / f, d, f, batch * 1000 / g, batch * 1000 / v,
-              ortCells, rssMb("VmRSS"));
+          String row = String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.1fx | %.2f | %.2f | %.0f |%s %d |%n",
+              s.name, t, batch, batch * 1000 / d, batch * 1000 / f, d / f, d, f, batch * 1000 / g, ortCells,
+              rssMb("VmRSS"));
           table.append(row);
           System.out.print(row);
         }

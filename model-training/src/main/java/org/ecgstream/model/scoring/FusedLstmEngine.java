@@ -64,9 +64,16 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     this(net, a, FusedLstmLayer.CALIBRATED);
   }
 
-  /** The fused engine for a model of any variant: {@link ConditionalFusedEngine} for the conditional one. */
+  /**
+   * The fused engine for a model of any variant: {@link VectorLstmEngine} where
+   * {@link VectorKernels#usable()}, this one otherwise, and {@link ConditionalFusedEngine} for the
+   * conditional variant.
+   */
   public static ReconstructionEngine forModel(MultiLayerNetwork net, Architecture a) {
-    return a.variant() == Variant.CONDITIONAL ? new ConditionalFusedEngine(net, a) : new FusedLstmEngine(net, a);
+    if (a.variant() == Variant.CONDITIONAL) {
+      return new ConditionalFusedEngine(net, a);
+    }
+    return VectorKernels.usable() ? VectorKernels.engine(net, a) : new FusedLstmEngine(net, a);
   }
 
   private FusedLstmEngine(MultiLayerNetwork net, Architecture a, int gemvMaxBatch) {

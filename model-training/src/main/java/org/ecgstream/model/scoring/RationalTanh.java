@@ -9,16 +9,16 @@ package org.ecgstream.model.scoring;
  * loops calling {@link Math#exp} or {@link Math#tanh}.
  */
 public final class RationalTanh {
-  private static final float CLAMP = 9f;
-  private static final float P0 = 0.99999988f;
-  private static final float P1 = 0.13373196f;
-  private static final float P2 = 3.4865774e-3f;
-  private static final float P3 = 2.0471673e-5f;
-  private static final float P4 = 1.3183874e-8f;
-  private static final float Q1 = 0.46706492f;
-  private static final float Q2 = 2.5841968e-2f;
-  private static final float Q3 = 3.2713742e-4f;
-  private static final float Q4 = 7.7025459e-7f;
+  static final float CLAMP = 9f;
+  static final float P0 = 0.99999988f;
+  static final float P1 = 0.13373196f;
+  static final float P2 = 3.4865774e-3f;
+  static final float P3 = 2.0471673e-5f;
+  static final float P4 = 1.3183874e-8f;
+  static final float Q1 = 0.46706492f;
+  static final float Q2 = 2.5841968e-2f;
+  static final float Q3 = 3.2713742e-4f;
+  static final float Q4 = 7.7025459e-7f;
 
   private RationalTanh() {}
 

@@ -13,7 +13,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-/** The fast path must reconstruct exactly what DL4J's network does, for any size of model. */
+/**
+ * The fast paths (the fused engine on OpenBLAS, each of its product choices, and on the Vector
+ * API) must reconstruct exactly what DL4J's network does, for any size of model.
+ */
 public class FusedLstmEngineParityTest {
   static final double TOLERANCE = 1e-5;
 
@@ -85,12 +88,21 @@ public class FusedLstmEngineParityTest {
     float[] expected = new Dl4jEngine(net, a).reconstruct(x, batch, null, expectedTargets);
     float[] expectedEmbeddings = new float[batch * embedding];
     new Dl4jEngine(net, a).reconstruct(x, batch, expectedEmbeddings, new float[size]);
-    FusedLstmEngine engine = new FusedLstmEngine(net, a);
+    for (ReconstructionEngine engine : new ReconstructionEngine[] {new FusedLstmEngine(net, a), new VectorLstmEngine(net, a)}) {
+      assertLatentParity(engine, net, a, x, batch, expected, expectedTargets, expectedEmbeddings);
+    }
+  }
+
+  private static void assertLatentParity(ReconstructionEngine engine, MultiLayerNetwork net, Architecture a, float[] x,
+                                         int batch, float[] expected, float[] expectedTargets, float[] expectedEmbeddings) {
+    int window = a.windowLength();
+    int features = a.features();
+    int size = expectedTargets.length;
     float[] targets = new float[size];
-    float[] embeddings = new float[batch * embedding];
+    float[] embeddings = new float[batch * a.embedding()];
     float[] fused = engine.reconstruct(x, batch, embeddings, targets);
-    assertWithin(fused, expected, "latent output");
-    assertWithin(targets, expectedTargets, "latent targets");
+    assertWithin(fused, expected, engine.name() + ", latent output");
+    assertWithin(targets, expectedTargets, engine.name() + ", latent targets");
     assertWithin(embeddings, expectedEmbeddings, "embeddings beside the targets");
     // Again after another batch size: the targets come from scratch memory the engine reuses.
     engine.reconstruct(x, (batch + 1) / 2, null, new float[(batch + 1) / 2 * a.outputWidth() * window]);
@@ -154,7 +166,7 @@ public class FusedLstmEngineParityTest {
     // Each engine twice, with another batch size in between: scratch memory is reused, and
     // a state left over from an earlier call (cell, hidden) must not leak into the next.
     for (ReconstructionEngine engine : new ReconstructionEngine[] {new FusedLstmEngine(net, a), FusedLstmEngine.gemmOnly(net, a),
-        FusedLstmEngine.gemvUpTo8(net, a)}) {
+        FusedLstmEngine.gemvUpTo8(net, a), new VectorLstmEngine(net, a)}) {
       assertWithin(engine.reconstruct(x, batch), expected, engine.name() + ", first call");
       assertWithin(engine.reconstruct(x, batch), expected, engine.name() + ", second call");
       engine.reconstruct(x, (batch + 1) / 2);

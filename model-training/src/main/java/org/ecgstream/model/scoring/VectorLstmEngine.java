@@ -1,0 +1,183 @@
+package org.ecgstream.model.scoring;
+
+import java.util.Map;
+import jdk.incubator.vector.FloatVector;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ecgstream.model.nn.Architecture;
+import org.ecgstream.model.nn.AutoencoderFactory;
+import org.ecgstream.model.nn.Variant;
+import org.ecgstream.model.nn.WindowTensors;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The fused engine's structure ({@link FusedLstmEngine}: the encoder, a decoder whose first layer
+ * sees the same embedding at every step, one output layer) with every LSTM step done by
+ * {@link VectorLstmLayer}: all in Java arrays, no native memory, no BLAS. The two layers of the
+ * encoder, and of the decoder, go step by step together, so the second reads the first's new
+ * hidden state while it is still in cache. Every variant but the conditional one. One instance
+ * per thread.
+ *
+ * <p>It needs the JVM started with {@code --add-modules jdk.incubator.vector}; see
+ * the class comment of VectorLstmLayer.
+ */
+public final class VectorLstmEngine implements ReconstructionEngine {
+  private static final int L = VectorLstmLayer.S.length();
+
+  private final int length;
+  private final int features;
+  private final int steps;
+  private final int firstDecoded;
+  /** Values per step the output layer produces: the features, or 2E for the latent-target variant. */
+  private final int outWidth;
+  private final boolean latent;
+  private final VectorLstmLayer enc1;
+  private final VectorLstmLayer enc2;
+  private final VectorLstmLayer dec1;
+  private final VectorLstmLayer dec2;
+  /** The output layer's weights, [output][dec2.padded] (each output's column of W, zero-padded). */
+  private final float[] outW;
+  private final float[] outB;
+  private final ScratchMemory<Buffers> buffers = new ScratchMemory<>(Buffers::new);
+
+  public VectorLstmEngine(MultiLayerNetwork net, Architecture a) {
+    if (a.variant() == Variant.CONDITIONAL) {
+      throw new IllegalArgumentException("the conditional variant has its own fused engine (ConditionalFusedEngine)");
+    }
+    length = a.windowLength();
+    features = a.features();
+    steps = a.encoderSteps();
+    firstDecoded = a.firstDecodedStep();
+    outWidth = a.outputWidth();
+    latent = a.variant() == Variant.LATENT;
+    Map<String, org.nd4j.linalg.api.ndarray.INDArray> p = net.paramTable();
+    enc1 = layer(p, AutoencoderFactory.ENCODER_1, features);
+    enc2 = layer(p, AutoencoderFactory.ENCODER_2, enc1.padded);
+    dec1 = layer(p, AutoencoderFactory.DECODER_1, enc2.padded);
+    dec2 = layer(p, AutoencoderFactory.DECODER_2, dec1.padded);
+    float[][] w = p.get(AutoencoderFactory.OUTPUT + "_W").castTo(DataType.FLOAT).toFloatMatrix();
+    outW = new float[outWidth * dec2.padded];
+    for (int k = 0; k < w.length; k++) {
+      for (int j = 0; j < outWidth; j++) {
+        outW[j * dec2.padded + k] = w[k][j];
+      }
+    }
+    outB = p.get(AutoencoderFactory.OUTPUT + "_b").castTo(DataType.FLOAT).reshape(-1).toFloatVector();
+  }
+
+  private static VectorLstmLayer layer(Map<String, org.nd4j.linalg.api.ndarray.INDArray> p, int index,
+                                       int inputStride) {
+    return new VectorLstmLayer(p.get(index + "_W"), p.get(index + "_RW"), p.get(index + "_b"), inputStride);
+  }
+
+  @Override
+  public String name() {
+    return "fused (Vector API)";
+  }
+
+  @Override
+  public float[] reconstruct(float[] normalised, int batch) {
+    return reconstruct(normalised, batch, null);
+  }
+
+  @Override
+  public float[] reconstruct(float[] normalised, int batch, float[] embeddings) {
+    return reconstruct(normalised, batch, embeddings, null);
+  }
+
+  @Override
+  public float[] reconstruct(float[] normalised, int batch, float[] embeddings, float[] targets) {
+    if (targets != null && !latent) {
+      throw new IllegalArgumentException("only a latent-target model has targets");
+    }
+    float[] out = new float[batch * outWidth * length];
+    for (int from = 0; from < batch; from += FusedLstmEngine.CHUNK_SIZE) {
+      int n = Math.min(FusedLstmEngine.CHUNK_SIZE, batch - from);
+      reconstructChunk(normalised, from, n, out, embeddings, targets);
+    }
+    return out;
+  }
+
+  private void reconstructChunk(float[] in, int from, int n, float[] out, float[] embeddings, float[] targets) {
+    Buffers buf = buffers.atLeast(n);
+    WindowTensors.timeMajor(in, from, n, length, steps, features, buf.x);
+    enc1.run(buf.x, n, steps, buf.h1);
+    enc2.run(buf.h1, n, steps, buf.h2);
+    int p2 = enc2.padded;
+    int last = (steps - 1) * n * p2;
+    int e = enc2.hidden;
+    if (embeddings != null) {
+      for (int b = 0; b < n; b++) {
+        System.arraycopy(buf.h2, last + b * p2, embeddings, (from + b) * e, e);
+      }
+    }
+    if (targets != null) {
+      latentTargets(n, from, targets, buf);
+    }
+    int td = length - firstDecoded;
+    int q2 = dec2.padded;
+    // The first decoder layer sees the embedding at every step: one projection for all of them.
+    System.arraycopy(buf.h2, last, buf.embedding, 0, n * p2);
+    dec1.runRepeated(buf.embedding, n, td, buf.d1);
+    dec2.run(buf.d1, n, td, buf.d2);
+    // Context steps the decoder does not produce come back as they went in (only variants that
+    // rebuild the input have them, so the output's width is then the input's features).
+    for (int b = 0; firstDecoded > 0 && b < n; b++) {
+      int base = (from + b) * outWidth * length;
+      for (int j = 0; j < outWidth; j++) {
+        System.arraycopy(in, base + j * length, out, base + j * length, firstDecoded);
+      }
+    }
+    for (int s = 0; s < td; s++) {
+      for (int b = 0; b < n; b++) {
+        int row = (s * n + b) * q2;
+        int base = (from + b) * outWidth * length + firstDecoded + s;
+        for (int j = 0; j < outWidth; j++) {
+          out[base + j * length] = dot(buf.d2, row, outW, j * q2, q2) + outB[j];
+        }
+      }
+    }
+  }
+
+  /** The sum of {@code len} products (a multiple of the vector length). */
+  private static float dot(float[] a, int ao, float[] b, int bo, int len) {
+    FloatVector acc = FloatVector.zero(VectorLstmLayer.S);
+    for (int k = 0; k < len; k += L) {
+      acc = FloatVector.fromArray(VectorLstmLayer.S, a, ao + k).fma(FloatVector.fromArray(VectorLstmLayer.S, b, bo + k), acc);
+    }
+    return acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+  }
+
+  /** The encoder's first-layer outputs into {@code targets} as [batch][2E][time]. */
+  private void latentTargets(int n, int from, float[] targets, Buffers buf) {
+    int w = outWidth;
+    int p1 = enc1.padded;
+    for (int b = 0; b < n; b++) {
+      int base = (from + b) * w * length;
+      for (int u = 0; u < w; u++) {
+        for (int s = 0; s < length; s++) {
+          targets[base + u * length + s] = buf.h1[(s * n + b) * p1 + u];
+        }
+      }
+    }
+  }
+
+  /** Inputs and hidden sequences for up to a number of windows (see {@link ScratchMemory}). */
+  private final class Buffers {
+    final float[] x;
+    final float[] h1;
+    final float[] h2;
+    final float[] embedding;
+    final float[] d1;
+    final float[] d2;
+
+    Buffers(int n) {
+      int td = length - firstDecoded;
+      x = new float[steps * n * features];
+      h1 = new float[steps * n * enc1.padded];
+      h2 = new float[steps * n * enc2.padded];
+      embedding = new float[n * enc2.padded];
+      d1 = new float[td * n * dec1.padded];
+      d2 = new float[td * n * dec2.padded];
+    }
+  }
+}

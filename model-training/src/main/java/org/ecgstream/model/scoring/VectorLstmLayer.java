@@ -1,0 +1,366 @@
+package org.ecgstream.model.scoring;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One peephole-free LSTM layer of a trained DL4J network on Java's Vector API, over weights packed
+ * once, at load time, for the way they are used.
+ *
+ * <p>Why: with OpenBLAS each step's recurrent product is a GEMM that repacks the whole recurrent
+ * weight matrix on every call, and the gates then take three more passes over the pre-activations
+ * (see BENCHMARKS.md). Here the weights of 16 (the vector's lanes) hidden units' four gates are one
+ * panel of 4 vectors per weight row; a tile of four windows × one panel keeps its gates' sums in
+ * registers, and each step finishes the cell and output of those units right after its tile.
+ * Hidden units are padded to whole vectors with zero weights, whose states stay 0.
+ *
+ * <p>As in {@link FusedLstmLayer}: the input projections are products over many steps before
+ * the recurrence reads them; weights are in DL4J's gate order [g, f, o, i]; the sigmoid gates'
+ * weights are halved at load time, so every gate is tanh of its pre-activation and sigmoid(z) =
+ * (1 + tanh(z/2)) / 2. Pre-activation rows are {@link #width} floats, [panel][gate][lane]; hidden
+ * and cell rows {@link #padded}. Not thread-safe: its scratch memory belongs to the one engine that
+ * owns it.
+ */
+final class VectorLstmLayer {
+  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+
+  /** Real hidden units. */
+  final int hidden;
+  /** Hidden units padded to whole vectors: the width of every hidden and cell row. */
+  final int padded;
+  /** Width of the input rows {@link #project} reads (at least W's rows; the rest have zero weight). */
+  final int inputs;
+  /** Width of a pre-activation row: four gates of {@link #padded} units. */
+  final int width;
+  private final int panels;
+  /** [panel][input][gate][lane]. */
+  private final float[] inputWeights;
+  /** [panel][unit][gate][lane]. */
+  private final float[] recurrentWeights;
+  /** [panel][gate][lane]. */
+  private final float[] bias;
+  /** A tile's sums on their way out: four rows of one panel's four gates. */
+  private final float[] sums = new float[16 * L];
+  /** One window's sums for all panels, when it is not in a tile of four. */
+  private final float[] row;
+  private float[] cell = new float[0];
+  /** {@link #finish}'s tanh fractions: numerators and denominators of four gates. */
+  private final float[] fractionNum = new float[4 * L];
+  private final float[] fractionDen = new float[4 * L];
+  private float[] z = new float[0];
+
+  /**
+   * A layer from its weights in DL4J's layout (W [in, 4H], RW [H, 4H], b [4H]), reading input rows
+   * {@code inputStride} wide.
+   */
+  VectorLstmLayer(INDArray weights, INDArray recurrent, INDArray biases, int inputStride) {
+    float[][] w = weights.castTo(DataType.FLOAT).toFloatMatrix();
+    float[][] rw = recurrent.castTo(DataType.FLOAT).toFloatMatrix();
+    float[] b = biases.castTo(DataType.FLOAT).reshape(-1).toFloatVector();
+    hidden = rw.length;
+    int g4 = 4 * hidden;
+    if (rw[0].length != g4 || w[0].length != g4 || b.length != g4 || inputStride < w.length) {
+      throw new IllegalArgumentException("not a peephole-free LSTM layer: RW has " + rw.length + " x " + rw[0].length
+          + " values, W " + w.length + " x " + w[0].length + ", b " + b.length);
+    }
+    padded = (hidden + L - 1) / L * L;
+    panels = padded / L;
+    width = 4 * padded;
+    inputs = inputStride;
+    inputWeights = packed(w, inputs);
+    recurrentWeights = packed(rw, padded);
+    bias = packed(new float[][] {b}, 1);
+    row = new float[width];
+  }
+
+  /** Rows of gate weights (DL4J's layout, [row][gate * H + unit]), padded to {@code rows}, as panels. */
+  private float[] packed(float[][] gateRows, int rows) {
+    float[] into = new float[panels * rows * 4 * L];
+    for (int p = 0; p < panels; p++) {
+      for (int k = 0; k < gateRows.length; k++) {
+        for (int gate = 0; gate < 4; gate++) {
+          // Halved for the sigmoid gates (f, o, i): every gate is then a tanh.
+          float scale = gate == 0 ? 1f : 0.5f;
+          for (int lane = 0; lane < L && p * L + lane < hidden; lane++) {
+            into[((p * rows + k) * 4 + gate) * L + lane] = scale * gateRows[k][gate * hidden + p * L + lane];
+          }
+        }
+      }
+    }
+    return into;
+  }
+
+  /**
+   * Runs the layer over {@code t} steps of {@code n} windows from zero states: input rows
+   * {@code x[(s * n + b) * inputs ...]} (time-major), hidden states out to
+   * {@code out[(s * n + b) * padded ...]}.
+   */
+  void run(float[] x, int n, int t, float[] out) {
+    startCells(n);
+    // The input projections a few steps at a time, as many as keep them in cache until the
+    // recurrence reads them: all steps at once for one window (one pass over W instead of one per
+    // step), a few for many windows (all 140 would be megabytes, read back from memory).
+    int chunk = Math.max(1, Math.min(t, PROJECTED_FLOATS / (n * width)));
+    float[] z = projections(chunk * n);
+    for (int s = 0; s < t; s += chunk) {
+      int steps = Math.min(chunk, t - s);
+      project(x, s * n * inputs, steps * n, z);
+      recur(z, false, n, s, steps, out);
+    }
+  }
+
+  /**
+   * As {@link #run}, for an input that is the same at every step: one row per window,
+   * {@code x[b * inputs ...]}, projected once.
+   */
+  void runRepeated(float[] x, int n, int t, float[] out) {
+    startCells(n);
+    float[] z = projections(n);
+    project(x, 0, n, z);
+    recur(z, true, n, 0, t, out);
+  }
+
+  /** Floats of input projections kept between {@link #project} and {@link #recur}: 256 KB, an eighth of the L2 cache of the CPUs measured. */
+  private static final int PROJECTED_FLOATS = Integer.getInteger("pf", 64 * 1024);
+
+  private void startCells(int n) {
+    if (cell.length < n * padded) {
+      cell = new float[n * padded];
+    }
+    Arrays.fill(cell, 0, n * padded, 0f);
+  }
+
+  private float[] projections(int rows) {
+    if (z.length < rows * width) {
+      z = new float[rows * width];
+    }
+    return z;
+  }
+
+  /** {@code z[r * width ...]} = bias + {@code x[xo + r * inputs ...]} · W, for {@code rows} rows. */
+  private void project(float[] x, int xo, int rows, float[] z) {
+    int full = rows / 4 * 4;
+    for (int p = 0; p < panels; p++) {
+      int w = p * inputs * 4 * L;
+      for (int r = 0; r < full; r += 4) {
+        tile4(inputWeights, w, inputs, x, xo + r * inputs, inputs, bias, p * 4 * L, 0, z, r * width + p * 4 * L, width);
+      }
+      for (int r = full; r < rows; r++) {
+        tile1(inputWeights, w, inputs, x, xo + r * inputs, bias, p * 4 * L, z, r * width + p * 4 * L);
+      }
+    }
+  }
+
+  /**
+   * Steps {@code first} to {@code first + steps} of the recurrence: step s's pre-activations from
+   * the input are {@code z}'s rows for step s - first ([steps][n][width]), or, when
+   * {@code repeated}, its first n rows at every step.
+   */
+  private void recur(float[] z, boolean repeated, int n, int first, int steps, float[] out) {
+    float[] c = cell;
+    int full = n / 4 * 4;
+    for (int s = first; s < first + steps; s++) {
+      // Step 0 has no previous state: a product with no rows, the pre-activations as they are.
+      int k = s == 0 ? 0 : padded;
+      int ho = (s - 1) * n * padded;
+      int zo = repeated ? 0 : (s - first) * n * width;
+      int oo = s * n * padded;
+      for (int p = 0; p < panels; p++) {
+        int w = p * padded * 4 * L;
+        for (int b = 0; b < full; b += 4) {
+          tile4(recurrentWeights, w, k, out, ho + b * padded, padded, z, zo + b * width + p * 4 * L, width, sums, 0,
+              4 * L);
+          for (int i = 0; i < 4; i++) {
+            int u = (b + i) * padded + p * L;
+            finish(sums, i * 4 * L, c, u, out, oo + u, 1);
+          }
+        }
+      }
+      // Windows outside the tiles of four: one panel at a time into a row of sums, then one pass
+      // over the whole row to finish it.
+      for (int b = full; b < n; b++) {
+        for (int p = 0; p < panels; p++) {
+          tile1(recurrentWeights, p * padded * 4 * L, k, out, ho + b * padded, z, zo + b * width + p * 4 * L, row,
+              p * 4 * L);
+        }
+        finish(row, 0, c, b * padded, out, oo + b * padded, panels);
+      }
+    }
+  }
+
+  /** The last {@link #run}'s final cell state, [n][padded]; valid until the next call. */
+  float[] lastCell() {
+    return cell;
+  }
+
+  /**
+   * Four rows × one panel into {@code z[zo + r * zs ...]} ([gate][lane] each): base rows {@code base[bo + r * bs]}
+   * plus rows {@code v[vo + r * vs ...]} ({@code k} values each) times the panel's {@code k} weight
+   * rows at {@code wts[from]}. Sixteen sums in registers (of 32 with AVX-512); per weight row four
+   * loads and four broadcasts feed sixteen fused multiply-adds.
+   */
+  private void tile4(float[] wts, int from, int k, float[] v, int vo, int vs, float[] base, int bo, int bs,
+                     float[] z, int zo, int zs) {
+    FloatVector a0 = FloatVector.fromArray(S, base, bo);
+    FloatVector a1 = FloatVector.fromArray(S, base, bo + L);
+    FloatVector a2 = FloatVector.fromArray(S, base, bo + 2 * L);
+    FloatVector a3 = FloatVector.fromArray(S, base, bo + 3 * L);
+    FloatVector b0 = FloatVector.fromArray(S, base, bo + bs);
+    FloatVector b1 = FloatVector.fromArray(S, base, bo + bs + L);
+    FloatVector b2 = FloatVector.fromArray(S, base, bo + bs + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(S, base, bo + bs + 3 * L);
+    FloatVector c0 = FloatVector.fromArray(S, base, bo + 2 * bs);
+    FloatVector c1 = FloatVector.fromArray(S, base, bo + 2 * bs + L);
+    FloatVector c2 = FloatVector.fromArray(S, base, bo + 2 * bs + 2 * L);
+    FloatVector c3 = FloatVector.fromArray(S, base, bo + 2 * bs + 3 * L);
+    FloatVector d0 = FloatVector.fromArray(S, base, bo + 3 * bs);
+    FloatVector d1 = FloatVector.fromArray(S, base, bo + 3 * bs + L);
+    FloatVector d2 = FloatVector.fromArray(S, base, bo + 3 * bs + 2 * L);
+    FloatVector d3 = FloatVector.fromArray(S, base, bo + 3 * bs + 3 * L);
+    for (int j = 0, w = from; j < k; j++, w += 4 * L) {
+      FloatVector w0 = FloatVector.fromArray(S, wts, w);
+      FloatVector w1 = FloatVector.fromArray(S, wts, w + L);
+      FloatVector w2 = FloatVector.fromArray(S, wts, w + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(S, wts, w + 3 * L);
+      FloatVector s = FloatVector.broadcast(S, v[vo + j]);
+      a0 = w0.fma(s, a0);
+      a1 = w1.fma(s, a1);
+      a2 = w2.fma(s, a2);
+      a3 = w3.fma(s, a3);
+      s = FloatVector.broadcast(S, v[vo + vs + j]);
+      b0 = w0.fma(s, b0);
+      b1 = w1.fma(s, b1);
+      b2 = w2.fma(s, b2);
+      b3 = w3.fma(s, b3);
+      s = FloatVector.broadcast(S, v[vo + 2 * vs + j]);
+      c0 = w0.fma(s, c0);
+      c1 = w1.fma(s, c1);
+      c2 = w2.fma(s, c2);
+      c3 = w3.fma(s, c3);
+      s = FloatVector.broadcast(S, v[vo + 3 * vs + j]);
+      d0 = w0.fma(s, d0);
+      d1 = w1.fma(s, d1);
+      d2 = w2.fma(s, d2);
+      d3 = w3.fma(s, d3);
+    }
+    a0.intoArray(z, zo);
+    a1.intoArray(z, zo + L);
+    a2.intoArray(z, zo + 2 * L);
+    a3.intoArray(z, zo + 3 * L);
+    b0.intoArray(z, zo + zs);
+    b1.intoArray(z, zo + zs + L);
+    b2.intoArray(z, zo + zs + 2 * L);
+    b3.intoArray(z, zo + zs + 3 * L);
+    c0.intoArray(z, zo + 2 * zs);
+    c1.intoArray(z, zo + 2 * zs + L);
+    c2.intoArray(z, zo + 2 * zs + 2 * L);
+    c3.intoArray(z, zo + 2 * zs + 3 * L);
+    d0.intoArray(z, zo + 3 * zs);
+    d1.intoArray(z, zo + 3 * zs + L);
+    d2.intoArray(z, zo + 3 * zs + 2 * L);
+    d3.intoArray(z, zo + 3 * zs + 3 * L);
+  }
+
+  /**
+   * One row × one panel into {@code z[zo ...]}: a matrix-vector product, bound by
+   * reading the weights from cache, so four sets of sums (weight rows j, j+1, j+2, j+3) give the
+   * loads sixteen independent chains to feed: 132 against 101 GB/s with two sets, reading 512 KB of
+   * panels from L2 in a throwaway probe.
+   */
+  private void tile1(float[] wts, int from, int k, float[] v, int vo, float[] base, int bo, float[] z, int zo) {
+    FloatVector a0 = FloatVector.fromArray(S, base, bo);
+    FloatVector a1 = FloatVector.fromArray(S, base, bo + L);
+    FloatVector a2 = FloatVector.fromArray(S, base, bo + 2 * L);
+    FloatVector a3 = FloatVector.fromArray(S, base, bo + 3 * L);
+    FloatVector e0 = FloatVector.zero(S);
+    FloatVector e1 = e0;
+    FloatVector e2 = e0;
+    FloatVector e3 = e0;
+    FloatVector f0 = e0;
+    FloatVector f1 = e0;
+    FloatVector f2 = e0;
+    FloatVector f3 = e0;
+    FloatVector g0 = e0;
+    FloatVector g1 = e0;
+    FloatVector g2 = e0;
+    FloatVector g3 = e0;
+    int quads = k / 4 * 4;
+    int w = from;
+    for (int j = 0; j < quads; j += 4, w += 16 * L) {
+      FloatVector s = FloatVector.broadcast(S, v[vo + j]);
+      a0 = FloatVector.fromArray(S, wts, w).fma(s, a0);
+      a1 = FloatVector.fromArray(S, wts, w + L).fma(s, a1);
+      a2 = FloatVector.fromArray(S, wts, w + 2 * L).fma(s, a2);
+      a3 = FloatVector.fromArray(S, wts, w + 3 * L).fma(s, a3);
+      s = FloatVector.broadcast(S, v[vo + j + 1]);
+      e0 = FloatVector.fromArray(S, wts, w + 4 * L).fma(s, e0);
+      e1 = FloatVector.fromArray(S, wts, w + 5 * L).fma(s, e1);
+      e2 = FloatVector.fromArray(S, wts, w + 6 * L).fma(s, e2);
+      e3 = FloatVector.fromArray(S, wts, w + 7 * L).fma(s, e3);
+      s = FloatVector.broadcast(S, v[vo + j + 2]);
+      f0 = FloatVector.fromArray(S, wts, w + 8 * L).fma(s, f0);
+      f1 = FloatVector.fromArray(S, wts, w + 9 * L).fma(s, f1);
+      f2 = FloatVector.fromArray(S, wts, w + 10 * L).fma(s, f2);
+      f3 = FloatVector.fromArray(S, wts, w + 11 * L).fma(s, f3);
+      s = FloatVector.broadcast(S, v[vo + j + 3]);
+      g0 = FloatVector.fromArray(S, wts, w + 12 * L).fma(s, g0);
+      g1 = FloatVector.fromArray(S, wts, w + 13 * L).fma(s, g1);
+      g2 = FloatVector.fromArray(S, wts, w + 14 * L).fma(s, g2);
+      g3 = FloatVector.fromArray(S, wts, w + 15 * L).fma(s, g3);
+    }
+    for (int j = quads; j < k; j++, w += 4 * L) {
+      FloatVector s = FloatVector.broadcast(S, v[vo + j]);
+      a0 = FloatVector.fromArray(S, wts, w).fma(s, a0);
+      a1 = FloatVector.fromArray(S, wts, w + L).fma(s, a1);
+      a2 = FloatVector.fromArray(S, wts, w + 2 * L).fma(s, a2);
+      a3 = FloatVector.fromArray(S, wts, w + 3 * L).fma(s, a3);
+    }
+    a0.add(e0).add(f0.add(g0)).intoArray(z, zo);
+    a1.add(e1).add(f1.add(g1)).intoArray(z, zo + L);
+    a2.add(e2).add(f2.add(g2)).intoArray(z, zo + 2 * L);
+    a3.add(e3).add(f3.add(g3)).intoArray(z, zo + 3 * L);
+  }
+
+  /**
+   * The gates from their pre-activations ({@code sums[from ...]}: g, f, o, i, one vector each, for
+   * each of {@code vectors} vectors of units in turn), then c = f·c + i·g and h = o·tanh(c). With every tanh a fraction n/d
+   * (sigmoid(2x) = (d + n) / 2d), c and h each take one division instead of three and two:
+   * c = ((d_f + n_f)·c·d_i·d_g + (d_i + n_i)·n_g·d_f) / (2·d_f·d_i·d_g), h = (d_o + n_o)·n_c / (2·d_o·d_c).
+   * The d are at most 415 (at the clamp, x = 9), so their products stay far from float's range.
+   * The tiles hand their sums over in memory, not as vector arguments (see {@link VectorTanh}).
+   */
+  private void finish(float[] sums, int from, float[] c, int cFrom, float[] out, int outFrom, int vectors) {
+    for (int q = 0; q < vectors; q++) {
+      finishOne(sums, from + q * 4 * L, c, cFrom + q * L, out, outFrom + q * L);
+    }
+  }
+
+  private void finishOne(float[] z, int zo, float[] c, int co, float[] out, int oo) {
+    float[] num = fractionNum;
+    float[] den = fractionDen;
+    VectorTanh.fractions(z, zo, 4 * L, num, den);
+    FloatVector ng = FloatVector.fromArray(S, num, 0);
+    FloatVector dg = FloatVector.fromArray(S, den, 0);
+    FloatVector df = FloatVector.fromArray(S, den, L);
+    FloatVector sf = FloatVector.fromArray(S, num, L).add(df);
+    FloatVector di = FloatVector.fromArray(S, den, 3 * L);
+    FloatVector si = FloatVector.fromArray(S, num, 3 * L).add(di);
+    FloatVector kept = sf.mul(FloatVector.fromArray(S, c, co)).mul(di.mul(dg));
+    FloatVector added = si.mul(ng).mul(df);
+    FloatVector cell = kept.add(added).div(df.mul(di).mul(dg).mul(2f));
+    cell.intoArray(c, co);
+    cell.intoArray(z, zo);
+    // The output gate's fraction, kept before the cell's overwrites the scratch.
+    FloatVector dOut = FloatVector.fromArray(S, den, 2 * L);
+    FloatVector sOut = FloatVector.fromArray(S, num, 2 * L).add(dOut);
+    VectorTanh.fractions(z, zo, L, num, den);
+    FloatVector nc = FloatVector.fromArray(S, num, 0);
+    FloatVector dc = FloatVector.fromArray(S, den, 0);
+    sOut.mul(nc).div(dOut.mul(dc).mul(2f)).intoArray(out, oo);
+  }
+
+}
