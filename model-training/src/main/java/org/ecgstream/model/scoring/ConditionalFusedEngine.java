@@ -81,9 +81,7 @@ public final class ConditionalFusedEngine implements ReconstructionEngine {
   @Override
   public float[] reconstruct(float[] normalised, int batch, float[] embeddings) {
     float[] out = new float[batch * features * length];
-    for (int from = 0; from < batch; from += FusedLstmEngine.CHUNK_SIZE) {
-      reconstructChunk(normalised, from, Math.min(FusedLstmEngine.CHUNK_SIZE, batch - from), out, embeddings);
-    }
+    FusedLstmEngine.inChunks(batch, (from, n) -> reconstructChunk(normalised, from, n, out, embeddings));
     return out;
   }
 

@@ -94,16 +94,16 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     outB = p.get(AutoencoderFactory.OUTPUT + "_b").castTo(DataType.FLOAT).toFloatVector();
   }
 
-  /** The engine with one GEMM per step at every batch size: what the benchmark compares against. */
-  public static FusedLstmEngine gemmOnly(MultiLayerNetwork net, Architecture a) {
+  /** The engine with one GEMM per step at every batch size, for the tests of both product paths. */
+  static FusedLstmEngine gemmOnly(MultiLayerNetwork net, Architecture a) {
     return new FusedLstmEngine(net, a, 0);
   }
 
   /**
    * The engine with matrix-vector products up to batch 8 and one GEMM beyond, untimed (the rule
-   * before the choice was timed): for the tests and the benchmark.
+   * before the choice was timed), for the tests of both product paths.
    */
-  public static FusedLstmEngine gemvUpTo8(MultiLayerNetwork net, Architecture a) {
+  static FusedLstmEngine gemvUpTo8(MultiLayerNetwork net, Architecture a) {
     return new FusedLstmEngine(net, a, GEMV_MAX_BATCH);
   }
 
@@ -144,11 +144,34 @@ public final class FusedLstmEngine implements ReconstructionEngine {
       throw new IllegalArgumentException("only a latent-target model has targets");
     }
     float[] out = new float[batch * outWidth * length];
-    for (int from = 0; from < batch; from += CHUNK_SIZE) {
-      int n = Math.min(CHUNK_SIZE, batch - from);
-      reconstructChunk(normalised, from, n, out, embeddings, targets);
-    }
+    inChunks(batch, (from, n) -> reconstructChunk(normalised, from, n, out, embeddings, targets));
     return out;
+  }
+
+  /** One chunk of a batch: windows {@code from} to {@code from + n}. */
+  interface Chunk {
+    void run(int from, int n);
+  }
+
+  /** Runs a batch in chunks of at most {@link #CHUNK_SIZE} windows, which bound the scratch memory. */
+  static void inChunks(int batch, Chunk chunk) {
+    for (int from = 0; from < batch; from += CHUNK_SIZE) {
+      chunk.run(from, Math.min(CHUNK_SIZE, batch - from));
+    }
+  }
+
+  /**
+   * For variants whose decoder starts at step {@code firstDecoded} > 0: windows {@code from} to
+   * {@code from + n} get their context steps back as they went in (only variants that rebuild the
+   * input have them, so the output's {@code width} is then the input's features).
+   */
+  static void copyContext(float[] in, float[] out, int from, int n, int width, int length, int firstDecoded) {
+    for (int b = 0; firstDecoded > 0 && b < n; b++) {
+      int base = (from + b) * width * length;
+      for (int j = 0; j < width; j++) {
+        System.arraycopy(in, base + j * length, out, base + j * length, firstDecoded);
+      }
+    }
   }
 
   private void reconstructChunk(float[] in, int from, int n, float[] out, float[] embeddings, float[] targets) {
@@ -180,14 +203,7 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     }
     float[] y = buf.yj;
     buf.y.get(y, 0, rows * f);
-    // Context steps the decoder does not produce come back as they went in. Only variants that
-    // rebuild the input have them, so the output's width f is then the input's features.
-    for (int b = 0; firstDecoded > 0 && b < n; b++) {
-      int base = (from + b) * f * t;
-      for (int j = 0; j < f; j++) {
-        System.arraycopy(in, base + j * t, out, base + j * t, firstDecoded);
-      }
-    }
+    copyContext(in, out, from, n, f, t, firstDecoded);
     for (int s = 0; s < td; s++) {
       for (int b = 0; b < n; b++) {
         int base = (from + b) * f * t + firstDecoded;

@@ -4,7 +4,11 @@ package org.ecgstream.model.scoring;
 public enum ScoringEngine {
   /** DL4J's MultiLayerNetwork: the reference path, and the one cuDNN accelerates on CUDA. */
   DL4J,
-  /** {@link FusedLstmEngine} (or {@link ConditionalFusedEngine}): the same weights, several times faster on CPU. */
+  /**
+   * The same weights, several times faster on CPU: {@link VectorLstmEngine} where the JVM has the
+   * Vector API module, {@link FusedLstmEngine} on OpenBLAS otherwise, {@link ConditionalFusedEngine}
+   * for the conditional variant (see {@link FusedLstmEngine#forModel}).
+   */
   FUSED;
 
   /**

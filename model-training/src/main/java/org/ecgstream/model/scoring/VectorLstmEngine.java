@@ -2,23 +2,24 @@ package org.ecgstream.model.scoring;
 
 import java.util.Map;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.Variant;
 import org.ecgstream.model.nn.WindowTensors;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The fused engine's structure ({@link FusedLstmEngine}: the encoder, a decoder whose first layer
  * sees the same embedding at every step, one output layer) with every LSTM step done by
- * {@link VectorLstmLayer}: all in Java arrays, no native memory, no BLAS. The two layers of the
- * encoder, and of the decoder, go step by step together, so the second reads the first's new
- * hidden state while it is still in cache. Every variant but the conditional one. One instance
- * per thread.
+ * {@link VectorLstmLayer}: all in Java arrays, no native memory, no BLAS. Layer by layer, as
+ * there; each layer reads its input projections a few steps ahead of its recurrence. Every variant
+ * but the conditional one. One instance per thread.
  *
- * <p>It needs the JVM started with {@code --add-modules jdk.incubator.vector}; see
- * the class comment of VectorLstmLayer.
+ * <p>It needs the JVM started with {@code --add-modules jdk.incubator.vector}; build it through
+ * {@link FusedLstmEngine#forModel}, which checks ({@link VectorKernels}).
  */
 public final class VectorLstmEngine implements ReconstructionEngine {
   private static final int L = VectorLstmLayer.S.length();
@@ -49,7 +50,7 @@ public final class VectorLstmEngine implements ReconstructionEngine {
     firstDecoded = a.firstDecodedStep();
     outWidth = a.outputWidth();
     latent = a.variant() == Variant.LATENT;
-    Map<String, org.nd4j.linalg.api.ndarray.INDArray> p = net.paramTable();
+    Map<String, INDArray> p = net.paramTable();
     enc1 = layer(p, AutoencoderFactory.ENCODER_1, features);
     enc2 = layer(p, AutoencoderFactory.ENCODER_2, enc1.padded);
     dec1 = layer(p, AutoencoderFactory.DECODER_1, enc2.padded);
@@ -64,7 +65,7 @@ public final class VectorLstmEngine implements ReconstructionEngine {
     outB = p.get(AutoencoderFactory.OUTPUT + "_b").castTo(DataType.FLOAT).reshape(-1).toFloatVector();
   }
 
-  private static VectorLstmLayer layer(Map<String, org.nd4j.linalg.api.ndarray.INDArray> p, int index,
+  private static VectorLstmLayer layer(Map<String, INDArray> p, int index,
                                        int inputStride) {
     return new VectorLstmLayer(p.get(index + "_W"), p.get(index + "_RW"), p.get(index + "_b"), inputStride);
   }
@@ -90,10 +91,7 @@ public final class VectorLstmEngine implements ReconstructionEngine {
       throw new IllegalArgumentException("only a latent-target model has targets");
     }
     float[] out = new float[batch * outWidth * length];
-    for (int from = 0; from < batch; from += FusedLstmEngine.CHUNK_SIZE) {
-      int n = Math.min(FusedLstmEngine.CHUNK_SIZE, batch - from);
-      reconstructChunk(normalised, from, n, out, embeddings, targets);
-    }
+    FusedLstmEngine.inChunks(batch, (from, n) -> reconstructChunk(normalised, from, n, out, embeddings, targets));
     return out;
   }
 
@@ -116,17 +114,9 @@ public final class VectorLstmEngine implements ReconstructionEngine {
     int td = length - firstDecoded;
     int q2 = dec2.padded;
     // The first decoder layer sees the embedding at every step: one projection for all of them.
-    System.arraycopy(buf.h2, last, buf.embedding, 0, n * p2);
-    dec1.runRepeated(buf.embedding, n, td, buf.d1);
+    dec1.runRepeated(buf.h2, last, n, td, buf.d1);
     dec2.run(buf.d1, n, td, buf.d2);
-    // Context steps the decoder does not produce come back as they went in (only variants that
-    // rebuild the input have them, so the output's width is then the input's features).
-    for (int b = 0; firstDecoded > 0 && b < n; b++) {
-      int base = (from + b) * outWidth * length;
-      for (int j = 0; j < outWidth; j++) {
-        System.arraycopy(in, base + j * length, out, base + j * length, firstDecoded);
-      }
-    }
+    FusedLstmEngine.copyContext(in, out, from, n, outWidth, length, firstDecoded);
     for (int s = 0; s < td; s++) {
       for (int b = 0; b < n; b++) {
         int row = (s * n + b) * q2;
@@ -144,7 +134,7 @@ public final class VectorLstmEngine implements ReconstructionEngine {
     for (int k = 0; k < len; k += L) {
       acc = FloatVector.fromArray(VectorLstmLayer.S, a, ao + k).fma(FloatVector.fromArray(VectorLstmLayer.S, b, bo + k), acc);
     }
-    return acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    return acc.reduceLanes(VectorOperators.ADD);
   }
 
   /** The encoder's first-layer outputs into {@code targets} as [batch][2E][time]. */
@@ -166,7 +156,6 @@ public final class VectorLstmEngine implements ReconstructionEngine {
     final float[] x;
     final float[] h1;
     final float[] h2;
-    final float[] embedding;
     final float[] d1;
     final float[] d2;
 
@@ -175,7 +164,6 @@ public final class VectorLstmEngine implements ReconstructionEngine {
       x = new float[steps * n * features];
       h1 = new float[steps * n * enc1.padded];
       h2 = new float[steps * n * enc2.padded];
-      embedding = new float[n * enc2.padded];
       d1 = new float[td * n * dec1.padded];
       d2 = new float[td * n * dec2.padded];
     }

@@ -27,6 +27,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class VectorLstmLayer {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+  /**
+   * Floats of input projections kept between {@link #project} and {@link #recur}: 256 KB, an
+   * eighth of the L2 cache of the CPUs measured (4 K to 256 K floats timed the same within the
+   * machine's noise at batch 8 and 32, E = 64, each against the OpenBLAS engine in the same process).
+   */
+  private static final int PROJECTED_FLOATS = 64 * 1024;
 
   /** Real hidden units. */
   final int hidden;
@@ -48,7 +54,7 @@ final class VectorLstmLayer {
   /** One window's sums for all panels, when it is not in a tile of four. */
   private final float[] row;
   private float[] cell = new float[0];
-  /** {@link #finish}'s tanh fractions: numerators and denominators of four gates. */
+  /** {@link #finishOne}'s tanh fractions: numerators and denominators of four gates. */
   private final float[] fractionNum = new float[4 * L];
   private final float[] fractionDen = new float[4 * L];
   private float[] z = new float[0];
@@ -115,17 +121,14 @@ final class VectorLstmLayer {
 
   /**
    * As {@link #run}, for an input that is the same at every step: one row per window,
-   * {@code x[b * inputs ...]}, projected once.
+   * {@code x[xo + b * inputs ...]}, projected once.
    */
-  void runRepeated(float[] x, int n, int t, float[] out) {
+  void runRepeated(float[] x, int xo, int n, int t, float[] out) {
     startCells(n);
     float[] z = projections(n);
-    project(x, 0, n, z);
+    project(x, xo, n, z);
     recur(z, true, n, 0, t, out);
   }
-
-  /** Floats of input projections kept between {@link #project} and {@link #recur}: 256 KB, an eighth of the L2 cache of the CPUs measured. */
-  private static final int PROJECTED_FLOATS = Integer.getInteger("pf", 64 * 1024);
 
   private void startCells(int n) {
     if (cell.length < n * padded) {
@@ -192,14 +195,9 @@ final class VectorLstmLayer {
     }
   }
 
-  /** The last {@link #run}'s final cell state, [n][padded]; valid until the next call. */
-  float[] lastCell() {
-    return cell;
-  }
-
   /**
-   * Four rows × one panel into {@code z[zo + r * zs ...]} ([gate][lane] each): base rows {@code base[bo + r * bs]}
-   * plus rows {@code v[vo + r * vs ...]} ({@code k} values each) times the panel's {@code k} weight
+   * Four rows × one panel into {@code z[zo + r * zs ...]} ([gate][lane] each): base rows
+   * {@code base[bo + r * bs]} plus rows {@code v[vo + r * vs ...]} ({@code k} values each) times the panel's {@code k} weight
    * rows at {@code wts[from]}. Sixteen sums in registers (of 32 with AVX-512); per weight row four
    * loads and four broadcasts feed sixteen fused multiply-adds.
    */
@@ -266,8 +264,8 @@ final class VectorLstmLayer {
   }
 
   /**
-   * One row × one panel into {@code z[zo ...]}: a matrix-vector product, bound by
-   * reading the weights from cache, so four sets of sums (weight rows j, j+1, j+2, j+3) give the
+   * One row × one panel into {@code z[zo ...]}: a matrix-vector product, bound by reading the
+   * weights from cache, so four sets of sums (weight rows j, j+1, j+2, j+3) give the
    * loads sixteen independent chains to feed: 132 against 101 GB/s with two sets, reading 512 KB of
    * panels from L2 in a throwaway probe.
    */
@@ -326,16 +324,17 @@ final class VectorLstmLayer {
   }
 
   /**
-   * The gates from their pre-activations ({@code sums[from ...]}: g, f, o, i, one vector each, for
-   * each of {@code vectors} vectors of units in turn), then c = f·c + i·g and h = o·tanh(c). With every tanh a fraction n/d
-   * (sigmoid(2x) = (d + n) / 2d), c and h each take one division instead of three and two:
+   * The gates from their pre-activations ({@code z[from ...]}: g, f, o, i, one vector each, for
+   * each of {@code vectors} vectors of units in turn), then c = f·c + i·g and h = o·tanh(c). With
+   * every tanh a fraction n/d (sigmoid(2x) = (d + n) / 2d), c and h each take one division instead
+   * of three and two:
    * c = ((d_f + n_f)·c·d_i·d_g + (d_i + n_i)·n_g·d_f) / (2·d_f·d_i·d_g), h = (d_o + n_o)·n_c / (2·d_o·d_c).
    * The d are at most 415 (at the clamp, x = 9), so their products stay far from float's range.
    * The tiles hand their sums over in memory, not as vector arguments (see {@link VectorTanh}).
    */
-  private void finish(float[] sums, int from, float[] c, int cFrom, float[] out, int outFrom, int vectors) {
+  private void finish(float[] z, int from, float[] c, int cFrom, float[] out, int outFrom, int vectors) {
     for (int q = 0; q < vectors; q++) {
-      finishOne(sums, from + q * 4 * L, c, cFrom + q * L, out, outFrom + q * L);
+      finishOne(z, from + q * 4 * L, c, cFrom + q * L, out, outFrom + q * L);
     }
   }
 
@@ -362,5 +361,4 @@ final class VectorLstmLayer {
     FloatVector dc = FloatVector.fromArray(S, den, 0);
     sOut.mul(nc).div(dOut.mul(dc).mul(2f)).intoArray(out, oo);
   }
-
 }
