@@ -63,9 +63,12 @@ public class BeatScoringOperator extends AbstractStreamOperator<BeatScore> imple
   public void open() throws Exception {
     super.open();
     scorer = Scorer.load(Path.of(modelPath), engine, threads);
-    OpenBlasKernels.hint().ifPresent(LOG::warn);
-    LOG.info("Scoring model {} with the {} engine; the fused engine's kernels: {}", scorer.metadata().modelVersion(),
-        scorer.engineName(), VectorKernels.describe());
+    // The hint is about OpenBLAS's kernels: no use to the Vector API engine.
+    if (scorer.usesOpenBlas()) {
+      OpenBlasKernels.hint().ifPresent(LOG::warn);
+    }
+    LOG.info("Scoring model {} with the {} engine{}", scorer.metadata().modelVersion(), scorer.engineName(),
+        engine == ScoringEngine.FUSED && !VectorKernels.usable() ? "; " + VectorKernels.describe() : "");
     modelVersion = scorer.metadata().modelVersion();
     batch = new ArrayList<>(maxBatch);
     flat = new float[maxBatch * scorer.windowLength() * scorer.features()];

@@ -48,8 +48,9 @@ public record ModelMetadata(int formatVersion, String modelVersion, String creat
     }
   }
 
-  /** How training went: hyper-parameters, the epoch kept and the loss history. */
   /**
+   * How training went: hyper-parameters, the epoch kept and the loss history.
+   *
    * @param firstStage for the latent-target variant, where its first stage (the reconstruction
    *     autoencoder whose first layer it rebuilds) came from; its epochs and history are the second
    *     stage's. Null otherwise, and in files written before it.

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -42,26 +41,26 @@ final class BeatsCsvCommand implements Callable<Integer> {
     if (normalEvery < 1) {
       throw new IllegalArgumentException("--normal-every must be at least 1, got " + normalEvery);
     }
-    List<LabelledWindow> kept = new ArrayList<>();
-    for (Path record : records) {
-      int seen = 0;
-      for (LabelledWindow beat : WfdbBeats.read(record, leads)) {
-        if (beat.label() != 1 || seen++ % normalEvery == 0) {
-          kept.add(beat);
-        }
-      }
-    }
+    // Written record by record as read: all of MIT-BIH's beats at once would be hundreds of MB.
+    int[] counts = new int[2];
     WholeFile.write(out, file -> {
       try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(
           out.toString().endsWith(".gz") ? new GZIPOutputStream(file) : file, StandardCharsets.UTF_8))) {
         w.write(header(leads));
-        for (LabelledWindow beat : kept) {
-          write(w, beat);
+        for (Path record : records) {
+          int seen = 0;
+          for (LabelledWindow beat : WfdbBeats.read(record, leads)) {
+            if (beat.label() != 1 || seen++ % normalEvery == 0) {
+              write(w, beat);
+              counts[0]++;
+              counts[1] += beat.label() == 1 ? 1 : 0;
+            }
+          }
         }
       }
     });
-    int written = kept.size();
-    long normals = kept.stream().filter(b -> b.label() == 1).count();
+    int written = counts[0];
+    int normals = counts[1];
     System.out.printf("%d beats (%d normal) of %d lead(s) written to %s%n", written, normals, leads, out);
     return 0;
   }

@@ -238,10 +238,6 @@ final class BenchmarkCommand implements Callable<Integer> {
   }
 
   /**
-   * The subject exported to ONNX and run by ONNX Runtime: the network graph, and the scoring graph
-   * as {@code export --onnx} writes it. A class of its own, loaded only when ONNX Runtime is there.
-   */
-  /**
    * Every engine warmed up, then {@link #reps} rounds in which each in turn scores the batch until
    * {@link #minBeats} beats: ms per batch, [engine][round].
    */
@@ -305,6 +301,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The subject exported to ONNX and run by ONNX Runtime: the network graph, and the scoring graph
+   * as {@code export --onnx} writes it. A class of its own, loaded only when ONNX Runtime is there.
+   */
   private static final class OrtEngines {
     static List<ReconstructionEngine> of(Subject s, int threads) {
       int length = s.arch.windowLength();

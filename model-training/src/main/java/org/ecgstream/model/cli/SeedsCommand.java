@@ -105,7 +105,7 @@ final class SeedsCommand implements Callable<Integer> {
   private static EvaluationMetrics reused(Path model, TrainOptions options) {
     ModelMetadata m = sameTraining(model, options);
     if (!options.score().matches(m.score())) {
-      throw new IllegalArgumentException(model + " is scored by " + m.score().describe() + ", not " + options.score()
+      throw new IllegalArgumentException(model + " is scored by " + m.describeScore() + ", not " + options.score()
           + "; remove it, leave out --reuse, or use --networks-from");
     }
     return m.metrics();

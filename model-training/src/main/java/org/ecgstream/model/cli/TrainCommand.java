@@ -130,11 +130,7 @@ final class TrainCommand implements Callable<Integer> {
         + "errors' covariance is shrunk towards a multiple of the identity, 0 to 1 (default: ${DEFAULT-VALUE}).")
     double shrinkage;
 
-    TrainOptions options(String name, long splitSeed) {
-      return options(name, splitSeed, null);
-    }
-
-    /** As above, the latent-target variant's first stage taken from model file {@code firstStage} unless null. */
+    /** The options, the latent-target variant's first stage taken from model file {@code firstStage} unless null. */
     TrainOptions options(String name, long splitSeed, Path firstStage) {
       List<Path> files = data == null || data.isEmpty() ? ShippedData.ecg5000() : data;
       return new TrainOptions(files, normalLabel, validationFraction, testFraction, splitSeed,

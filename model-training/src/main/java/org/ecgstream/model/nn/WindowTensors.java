@@ -39,6 +39,23 @@ public final class WindowTensors {
   }
 
   /**
+   * The inverse of {@link #timeMajor}, for rows that may be wider than the values kept: row
+   * s*n + b of {@code x} (starting at index (s*n + b) * rowWidth) holds window b's first
+   * {@code features} values at step s; they go to windows {@code from} to {@code from + n} of
+   * {@code out} ([batch][features][length]), steps 0 to {@code length}.
+   */
+  public static void fromTimeMajor(float[] x, int rowWidth, int n, int length, int features, float[] out, int from) {
+    for (int b = 0; b < n; b++) {
+      int base = (from + b) * features * length;
+      for (int j = 0; j < features; j++) {
+        for (int s = 0; s < length; s++) {
+          out[base + j * length + s] = x[(s * n + b) * rowWidth + j];
+        }
+      }
+    }
+  }
+
+  /**
    * Writes one time-major window ([t][f], starting at {@code from}) into {@code out} at
    * {@code offset} as [f][t], normalised.
    */

@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.Variant;
+import org.ecgstream.model.nn.WindowTensors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -223,14 +224,7 @@ public final class FusedLstmEngine implements ReconstructionEngine {
     int w = outWidth;
     float[] h1 = buf.yj;
     encoder.firstLayerOutputs().position(0).get(h1, 0, length * n * w);
-    for (int b = 0; b < n; b++) {
-      int base = (from + b) * w * length;
-      for (int u = 0; u < w; u++) {
-        for (int s = 0; s < length; s++) {
-          targets[base + u * length + s] = h1[(s * n + b) * w + u];
-        }
-      }
-    }
+    WindowTensors.fromTimeMajor(h1, w, n, length, w, targets, from);
   }
 
   /** The decoder's projection, hidden-sequence and output memory (see {@link ScratchMemory}). */

@@ -34,6 +34,14 @@ public interface ReconstructionEngine {
     return reconstruct(normalised, batch, embeddings);
   }
 
+  /**
+   * Whether its products run on OpenBLAS (DL4J's network and the fused engines but the Vector API
+   * one), so that OpenBLAS's choice of kernels matters to its speed.
+   */
+  default boolean usesOpenBlas() {
+    return true;
+  }
+
   /** A short name for logs and benchmarks. */
   String name();
 }

@@ -73,6 +73,11 @@ public final class Scorer {
     return engine.name();
   }
 
+  /** Whether its engine runs on OpenBLAS (see {@link ReconstructionEngine#usesOpenBlas()}). */
+  public boolean usesOpenBlas() {
+    return engine.usesOpenBlas();
+  }
+
   /**
    * Scores {@code batch} windows given time-major and back to back in {@code windows}
    * ({@code batch * length * features} values, original units).

@@ -76,6 +76,11 @@ public final class VectorLstmEngine implements ReconstructionEngine {
   }
 
   @Override
+  public boolean usesOpenBlas() {
+    return false;
+  }
+
+  @Override
   public float[] reconstruct(float[] normalised, int batch) {
     return reconstruct(normalised, batch, null);
   }
@@ -109,7 +114,8 @@ public final class VectorLstmEngine implements ReconstructionEngine {
       }
     }
     if (targets != null) {
-      latentTargets(n, from, targets, buf);
+      // The encoder's first-layer outputs, [batch][2E][time].
+      WindowTensors.fromTimeMajor(buf.h1, enc1.padded, n, length, outWidth, targets, from);
     }
     int td = length - firstDecoded;
     int q2 = dec2.padded;
@@ -135,20 +141,6 @@ public final class VectorLstmEngine implements ReconstructionEngine {
       acc = FloatVector.fromArray(VectorLstmLayer.S, a, ao + k).fma(FloatVector.fromArray(VectorLstmLayer.S, b, bo + k), acc);
     }
     return acc.reduceLanes(VectorOperators.ADD);
-  }
-
-  /** The encoder's first-layer outputs into {@code targets} as [batch][2E][time]. */
-  private void latentTargets(int n, int from, float[] targets, Buffers buf) {
-    int w = outWidth;
-    int p1 = enc1.padded;
-    for (int b = 0; b < n; b++) {
-      int base = (from + b) * w * length;
-      for (int u = 0; u < w; u++) {
-        for (int s = 0; s < length; s++) {
-          targets[base + u * length + s] = buf.h1[(s * n + b) * p1 + u];
-        }
-      }
-    }
   }
 
   /** Inputs and hidden sequences for up to a number of windows (see {@link ScratchMemory}). */
