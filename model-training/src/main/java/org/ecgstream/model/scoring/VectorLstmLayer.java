@@ -15,7 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * (see BENCHMARKS.md). Here the weights of 16 (the vector's lanes) hidden units' four gates are one
  * panel of 4 vectors per weight row; a tile of four windows × one panel keeps its gates' sums in
  * registers, and each step finishes the cell and output of those units right after its tile.
- * Hidden units are padded to whole vectors with zero weights, whose states stay 0.
+ * Hidden units are padded to whole vectors with zero weights, whose states stay 0. The packed
+ * weights start at a cache-line boundary ({@link LineAlignedFloats}), so no vector load straddles
+ * two lines.
  *
  * <p>As in {@link FusedLstmLayer}: the input projections are products over many steps before
  * the recurrence reads them; weights are in DL4J's gate order [g, f, o, i]; the sigmoid gates'
@@ -44,17 +46,15 @@ final class VectorLstmLayer {
   final int width;
   private final int panels;
   /** [panel][input][gate][lane]. */
-  private final float[] inputWeights;
+  private final LineAlignedFloats inputWeights;
   /** [panel][unit][gate][lane]. */
-  private final float[] recurrentWeights;
+  private final LineAlignedFloats recurrentWeights;
   /** [panel][gate][lane]. */
   private final float[] bias;
   /** A tile's sums on their way out: four rows of one panel's four gates. */
   private final float[] sums = new float[16 * L];
-  /** One window's sums for all panels, when it is not in a tile of four. */
-  private final float[] row;
   private float[] cell = new float[0];
-  /** {@link #finishOne}'s tanh fractions: numerators and denominators of four gates. */
+  /** {@link #finish}'s tanh fractions: numerators and denominators of four gates. */
   private final float[] fractionNum = new float[4 * L];
   private final float[] fractionDen = new float[4 * L];
   private float[] z = new float[0];
@@ -77,10 +77,9 @@ final class VectorLstmLayer {
     panels = padded / L;
     width = 4 * padded;
     inputs = inputStride;
-    inputWeights = packed(w, inputs);
-    recurrentWeights = packed(rw, padded);
+    inputWeights = new LineAlignedFloats(packed(w, inputs));
+    recurrentWeights = new LineAlignedFloats(packed(rw, padded));
     bias = packed(new float[][] {b}, 1);
-    row = new float[width];
   }
 
   /** Rows of gate weights (DL4J's layout, [row][gate * H + unit]), padded to {@code rows}, as panels. */
@@ -147,13 +146,15 @@ final class VectorLstmLayer {
   /** {@code z[r * width ...]} = bias + {@code x[xo + r * inputs ...]} · W, for {@code rows} rows. */
   private void project(float[] x, int xo, int rows, float[] z) {
     int full = rows / 4 * 4;
+    float[] wts = inputWeights.data;
+    int start = inputWeights.realign();
     for (int p = 0; p < panels; p++) {
-      int w = p * inputs * 4 * L;
+      int w = start + p * inputs * 4 * L;
       for (int r = 0; r < full; r += 4) {
-        tile4(inputWeights, w, inputs, x, xo + r * inputs, inputs, bias, p * 4 * L, 0, z, r * width + p * 4 * L, width);
+        tile4(wts, w, inputs, x, xo + r * inputs, inputs, bias, p * 4 * L, 0, z, r * width + p * 4 * L, width);
       }
       for (int r = full; r < rows; r++) {
-        tile1(inputWeights, w, inputs, x, xo + r * inputs, bias, p * 4 * L, z, r * width + p * 4 * L);
+        tile1(wts, w, inputs, x, xo + r * inputs, bias, p * 4 * L, z, r * width + p * 4 * L, false);
       }
     }
   }
@@ -166,6 +167,8 @@ final class VectorLstmLayer {
   private void recur(float[] z, boolean repeated, int n, int first, int steps, float[] out) {
     float[] c = cell;
     int full = n / 4 * 4;
+    float[] rw = recurrentWeights.data;
+    int start = recurrentWeights.realign();
     for (int s = first; s < first + steps; s++) {
       // Step 0 has no previous state: a product with no rows, the pre-activations as they are.
       int k = s == 0 ? 0 : padded;
@@ -173,24 +176,29 @@ final class VectorLstmLayer {
       int zo = repeated ? 0 : (s - first) * n * width;
       int oo = s * n * padded;
       for (int p = 0; p < panels; p++) {
-        int w = p * padded * 4 * L;
+        int w = start + p * padded * 4 * L;
         for (int b = 0; b < full; b += 4) {
-          tile4(recurrentWeights, w, k, out, ho + b * padded, padded, z, zo + b * width + p * 4 * L, width, sums, 0,
+          tile4(rw, w, k, out, ho + b * padded, padded, z, zo + b * width + p * 4 * L, width, sums, 0,
               4 * L);
           for (int i = 0; i < 4; i++) {
             int u = (b + i) * padded + p * L;
-            finish(sums, i * 4 * L, c, u, out, oo + u, 1);
+            finish(sums, i * 4 * L, c, u, out, oo + u);
           }
         }
       }
-      // Windows outside the tiles of four: one panel at a time into a row of sums, then one pass
-      // over the whole row to finish it.
+      // Windows outside the tiles of four, one at a time: their product is bound by reading the
+      // weights from L2. Every other step reads them backwards (panels and rows), so it starts
+      // with what the step before read last, still in L1. Each panel's units are finished right
+      // after it, while the next panel's weights stream in.
+      boolean backwards = (s & 1) == 1;
       for (int b = full; b < n; b++) {
-        for (int p = 0; p < panels; p++) {
-          tile1(recurrentWeights, p * padded * 4 * L, k, out, ho + b * padded, z, zo + b * width + p * 4 * L, row,
-              p * 4 * L);
+        for (int q = 0; q < panels; q++) {
+          int p = backwards ? panels - 1 - q : q;
+          int w = start + p * padded * 4 * L;
+          int zp = zo + b * width + p * 4 * L;
+          tile1(rw, w, k, out, ho + b * padded, z, zp, sums, 0, backwards);
+          finish(sums, 0, c, b * padded + p * L, out, oo + b * padded + p * L);
         }
-        finish(row, 0, c, b * padded, out, oo + b * padded, panels);
       }
     }
   }
@@ -267,9 +275,11 @@ final class VectorLstmLayer {
    * One row × one panel into {@code z[zo ...]}: a matrix-vector product, bound by reading the
    * weights from cache, so four sets of sums (weight rows j, j+1, j+2, j+3) give the
    * loads sixteen independent chains to feed: 132 against 101 GB/s with two sets, reading 512 KB of
-   * panels from L2 in a throwaway probe.
+   * panels from L2 in a throwaway probe. {@code backwards}: the rows in groups of four, last group
+   * first (the sums are then added in another order, so a result may differ in the last bit).
    */
-  private void tile1(float[] wts, int from, int k, float[] v, int vo, float[] base, int bo, float[] z, int zo) {
+  private void tile1(float[] wts, int from, int k, float[] v, int vo, float[] base, int bo, float[] z, int zo,
+                     boolean backwards) {
     FloatVector a0 = FloatVector.fromArray(S, base, bo);
     FloatVector a1 = FloatVector.fromArray(S, base, bo + L);
     FloatVector a2 = FloatVector.fromArray(S, base, bo + 2 * L);
@@ -287,8 +297,9 @@ final class VectorLstmLayer {
     FloatVector g2 = e0;
     FloatVector g3 = e0;
     int quads = k / 4 * 4;
-    int w = from;
-    for (int j = 0; j < quads; j += 4, w += 16 * L) {
+    for (int q = 0; q < quads; q += 4) {
+      int j = backwards ? quads - 4 - q : q;
+      int w = from + j * 4 * L;
       FloatVector s = FloatVector.broadcast(S, v[vo + j]);
       a0 = FloatVector.fromArray(S, wts, w).fma(s, a0);
       a1 = FloatVector.fromArray(S, wts, w + L).fma(s, a1);
@@ -310,7 +321,7 @@ final class VectorLstmLayer {
       g2 = FloatVector.fromArray(S, wts, w + 14 * L).fma(s, g2);
       g3 = FloatVector.fromArray(S, wts, w + 15 * L).fma(s, g3);
     }
-    for (int j = quads; j < k; j++, w += 4 * L) {
+    for (int j = quads, w = from + quads * 4 * L; j < k; j++, w += 4 * L) {
       FloatVector s = FloatVector.broadcast(S, v[vo + j]);
       a0 = FloatVector.fromArray(S, wts, w).fma(s, a0);
       a1 = FloatVector.fromArray(S, wts, w + L).fma(s, a1);
@@ -324,21 +335,15 @@ final class VectorLstmLayer {
   }
 
   /**
-   * The gates from their pre-activations ({@code z[from ...]}: g, f, o, i, one vector each, for
-   * each of {@code vectors} vectors of units in turn), then c = f·c + i·g and h = o·tanh(c). With
+   * The gates of one vector of units from their pre-activations ({@code z[zo ...]}: g, f, o, i,
+   * one vector each), then c = f·c + i·g and h = o·tanh(c). With
    * every tanh a fraction n/d (sigmoid(2x) = (d + n) / 2d), c and h each take one division instead
    * of three and two:
    * c = ((d_f + n_f)·c·d_i·d_g + (d_i + n_i)·n_g·d_f) / (2·d_f·d_i·d_g), h = (d_o + n_o)·n_c / (2·d_o·d_c).
    * The d are at most 415 (at the clamp, x = 9), so their products stay far from float's range.
    * The tiles hand their sums over in memory, not as vector arguments (see {@link VectorTanh}).
    */
-  private void finish(float[] z, int from, float[] c, int cFrom, float[] out, int outFrom, int vectors) {
-    for (int q = 0; q < vectors; q++) {
-      finishOne(z, from + q * 4 * L, c, cFrom + q * L, out, outFrom + q * L);
-    }
-  }
-
-  private void finishOne(float[] z, int zo, float[] c, int co, float[] out, int oo) {
+  private void finish(float[] z, int zo, float[] c, int co, float[] out, int oo) {
     float[] num = fractionNum;
     float[] den = fractionDen;
     VectorTanh.fractions(z, zo, 4 * L, num, den);
