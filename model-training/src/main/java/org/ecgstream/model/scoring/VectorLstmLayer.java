@@ -13,8 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Why: with OpenBLAS each step's recurrent product is a GEMM that repacks the whole recurrent
  * weight matrix on every call, and the gates then take three more passes over the pre-activations
  * (see BENCHMARKS.md). Here the weights of 16 (the vector's lanes) hidden units' four gates are one
- * panel of 4 vectors per weight row; a tile of four windows × one panel keeps its gates' sums in
- * registers, and each step finishes the cell and output of those units right after its tile.
+ * panel of 4 vectors per weight row; a tile of four windows (two with AVX2, {@link #TILE}) × one
+ * panel keeps its gates' sums in registers, and each step finishes the cell and output of those
+ * units right after its tile.
  * Hidden units are padded to whole vectors with zero weights, whose states stay 0. The packed
  * weights start at a cache-line boundary ({@link LineAlignedFloats}), so no vector load straddles
  * two lines.
@@ -35,6 +36,12 @@ final class VectorLstmLayer {
    * machine's noise at batch 8 and 32, E = 64, each against the OpenBLAS engine in the same process).
    */
   private static final int PROJECTED_FLOATS = 64 * 1024;
+  /**
+   * Windows (or input rows) per tile: a tile's sums, a weight row's four vectors and a broadcast
+   * must fit in the vector registers, or C2 spills them on every step. AVX-512 has 32 registers:
+   * four windows, 16 sums. AVX2 (the 256-bit species) has 16: two windows, 8 sums.
+   */
+  private static final int TILE = L >= 16 ? 4 : 2;
 
   /** Real hidden units. */
   final int hidden;
@@ -145,15 +152,19 @@ final class VectorLstmLayer {
 
   /** {@code z[r * width ...]} = bias + {@code x[xo + r * inputs ...]} · W, for {@code rows} rows. */
   private void project(float[] x, int xo, int rows, float[] z) {
-    int full = rows / 4 * 4;
     float[] wts = inputWeights.data;
     int start = inputWeights.realign();
     for (int p = 0; p < panels; p++) {
       int w = start + p * inputs * 4 * L;
-      for (int r = 0; r < full; r += 4) {
-        tile4(wts, w, inputs, x, xo + r * inputs, inputs, bias, p * 4 * L, 0, z, r * width + p * 4 * L, width);
+      int r = 0;
+      for (; r + TILE <= rows; r += TILE) {
+        tile(wts, w, inputs, x, xo + r * inputs, inputs, bias, p * 4 * L, 0, z, r * width + p * 4 * L, width);
       }
-      for (int r = full; r < rows; r++) {
+      if (rows - r >= 2) {
+        tile2(wts, w, inputs, x, xo + r * inputs, inputs, bias, p * 4 * L, 0, z, r * width + p * 4 * L, width);
+        r += 2;
+      }
+      if (r < rows) {
         tile1(wts, w, inputs, x, xo + r * inputs, bias, p * 4 * L, z, r * width + p * 4 * L, false);
       }
     }
@@ -169,6 +180,7 @@ final class VectorLstmLayer {
     int full = n / 4 * 4;
     float[] rw = recurrentWeights.data;
     int start = recurrentWeights.realign();
+    int tiled = n / TILE * TILE;
     for (int s = first; s < first + steps; s++) {
       // Step 0 has no previous state: a product with no rows, the pre-activations as they are.
       int k = s == 0 ? 0 : padded;
@@ -177,29 +189,52 @@ final class VectorLstmLayer {
       int oo = s * n * padded;
       for (int p = 0; p < panels; p++) {
         int w = start + p * padded * 4 * L;
-        for (int b = 0; b < full; b += 4) {
-          tile4(rw, w, k, out, ho + b * padded, padded, z, zo + b * width + p * 4 * L, width, sums, 0,
-              4 * L);
-          for (int i = 0; i < 4; i++) {
-            int u = (b + i) * padded + p * L;
-            finish(sums, i * 4 * L, c, u, out, oo + u);
-          }
+        for (int b = 0; b < tiled; b += TILE) {
+          tile(rw, w, k, out, ho + b * padded, padded, z, zo + b * width + p * 4 * L, width, sums, 0, 4 * L);
+          finishWindows(sums, c, b, TILE, p, out, oo);
         }
       }
-      // Windows outside the tiles of four, one at a time: their product is bound by reading the
-      // weights from L2. Every other step reads them backwards (panels and rows), so it starts
-      // with what the step before read last, still in L1. Each panel's units are finished right
-      // after it, while the next panel's weights stream in.
-      boolean backwards = (s & 1) == 1;
-      for (int b = full; b < n; b++) {
+      int b = tiled;
+      // Outside the full tiles: a pair (when a tile is four), then a single window.
+      if (n - b >= 2) {
+        for (int p = 0; p < panels; p++) {
+          tile2(rw, start + p * padded * 4 * L, k, out, ho + b * padded, padded, z, zo + b * width + p * 4 * L, width,
+              sums, 0, 4 * L);
+          finishWindows(sums, c, b, 2, p, out, oo);
+        }
+        b += 2;
+      }
+      // A single window's product is bound by reading the weights from L2. Every other step
+      // reads them backwards (panels and rows), so it starts with what the step before read last,
+      // still in L1. Each panel's units are finished right after it, while the next panel's
+      // weights stream in.
+      if (b < n) {
+        boolean backwards = (s & 1) == 1;
         for (int q = 0; q < panels; q++) {
           int p = backwards ? panels - 1 - q : q;
-          int w = start + p * padded * 4 * L;
-          int zp = zo + b * width + p * 4 * L;
-          tile1(rw, w, k, out, ho + b * padded, z, zp, sums, 0, backwards);
-          finish(sums, 0, c, b * padded + p * L, out, oo + b * padded + p * L);
+          tile1(rw, start + p * padded * 4 * L, k, out, ho + b * padded, z, zo + b * width + p * 4 * L, sums, 0,
+              backwards);
+          finishWindows(sums, c, b, 1, p, out, oo);
         }
       }
+    }
+  }
+
+  /** Finishes panel p's units of windows b to b + count from their sums (one row of 4 gates each). */
+  private void finishWindows(float[] sums, float[] c, int b, int count, int p, float[] out, int oo) {
+    for (int i = 0; i < count; i++) {
+      int u = (b + i) * padded + p * L;
+      finish(sums, i * 4 * L, c, u, out, oo + u);
+    }
+  }
+
+  /** A tile of {@link #TILE} rows: {@link #tile4} or {@link #tile2}. */
+  private void tile(float[] wts, int from, int k, float[] v, int vo, int vs, float[] base, int bo, int bs,
+                    float[] z, int zo, int zs) {
+    if (TILE == 4) {
+      tile4(wts, from, k, v, vo, vs, base, bo, bs, z, zo, zs);
+    } else {
+      tile2(wts, from, k, v, vo, vs, base, bo, bs, z, zo, zs);
     }
   }
 
@@ -272,14 +307,59 @@ final class VectorLstmLayer {
   }
 
   /**
+   * {@link #tile4} for two rows: eight sums, so that with AVX2's 16 registers nothing spills, and
+   * a pair of windows reads the weights once, not twice.
+   */
+  private void tile2(float[] wts, int from, int k, float[] v, int vo, int vs, float[] base, int bo, int bs,
+                     float[] z, int zo, int zs) {
+    FloatVector a0 = FloatVector.fromArray(S, base, bo);
+    FloatVector a1 = FloatVector.fromArray(S, base, bo + L);
+    FloatVector a2 = FloatVector.fromArray(S, base, bo + 2 * L);
+    FloatVector a3 = FloatVector.fromArray(S, base, bo + 3 * L);
+    FloatVector b0 = FloatVector.fromArray(S, base, bo + bs);
+    FloatVector b1 = FloatVector.fromArray(S, base, bo + bs + L);
+    FloatVector b2 = FloatVector.fromArray(S, base, bo + bs + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(S, base, bo + bs + 3 * L);
+    for (int j = 0, w = from; j < k; j++, w += 4 * L) {
+      FloatVector w0 = FloatVector.fromArray(S, wts, w);
+      FloatVector w1 = FloatVector.fromArray(S, wts, w + L);
+      FloatVector w2 = FloatVector.fromArray(S, wts, w + 2 * L);
+      FloatVector w3 = FloatVector.fromArray(S, wts, w + 3 * L);
+      FloatVector s = FloatVector.broadcast(S, v[vo + j]);
+      a0 = w0.fma(s, a0);
+      a1 = w1.fma(s, a1);
+      a2 = w2.fma(s, a2);
+      a3 = w3.fma(s, a3);
+      s = FloatVector.broadcast(S, v[vo + vs + j]);
+      b0 = w0.fma(s, b0);
+      b1 = w1.fma(s, b1);
+      b2 = w2.fma(s, b2);
+      b3 = w3.fma(s, b3);
+    }
+    a0.intoArray(z, zo);
+    a1.intoArray(z, zo + L);
+    a2.intoArray(z, zo + 2 * L);
+    a3.intoArray(z, zo + 3 * L);
+    b0.intoArray(z, zo + zs);
+    b1.intoArray(z, zo + zs + L);
+    b2.intoArray(z, zo + zs + 2 * L);
+    b3.intoArray(z, zo + zs + 3 * L);
+  }
+
+  /**
    * One row × one panel into {@code z[zo ...]}: a matrix-vector product, bound by reading the
    * weights from cache, so four sets of sums (weight rows j, j+1, j+2, j+3) give the
    * loads sixteen independent chains to feed: 132 against 101 GB/s with two sets, reading 512 KB of
    * panels from L2 in a throwaway probe. {@code backwards}: the rows in groups of four, last group
    * first (the sums are then added in another order, so a result may differ in the last bit).
+   * With AVX2's 16 registers, two sets ({@link #tile1InPairs}).
    */
   private void tile1(float[] wts, int from, int k, float[] v, int vo, float[] base, int bo, float[] z, int zo,
                      boolean backwards) {
+    if (TILE == 2) {
+      tile1InPairs(wts, from, k, v, vo, base, bo, z, zo, backwards);
+      return;
+    }
     FloatVector a0 = FloatVector.fromArray(S, base, bo);
     FloatVector a1 = FloatVector.fromArray(S, base, bo + L);
     FloatVector a2 = FloatVector.fromArray(S, base, bo + 2 * L);
@@ -332,6 +412,46 @@ final class VectorLstmLayer {
     a1.add(e1).add(f1.add(g1)).intoArray(z, zo + L);
     a2.add(e2).add(f2.add(g2)).intoArray(z, zo + 2 * L);
     a3.add(e3).add(f3.add(g3)).intoArray(z, zo + 3 * L);
+  }
+
+  /** {@link #tile1} with two sets of sums (weight rows j, j+1): eight sums for AVX2's 16 registers. */
+  private void tile1InPairs(float[] wts, int from, int k, float[] v, int vo, float[] base, int bo, float[] z, int zo,
+                            boolean backwards) {
+    FloatVector a0 = FloatVector.fromArray(S, base, bo);
+    FloatVector a1 = FloatVector.fromArray(S, base, bo + L);
+    FloatVector a2 = FloatVector.fromArray(S, base, bo + 2 * L);
+    FloatVector a3 = FloatVector.fromArray(S, base, bo + 3 * L);
+    FloatVector e0 = FloatVector.zero(S);
+    FloatVector e1 = e0;
+    FloatVector e2 = e0;
+    FloatVector e3 = e0;
+    int pairs = k / 2 * 2;
+    for (int q = 0; q < pairs; q += 2) {
+      int j = backwards ? pairs - 2 - q : q;
+      int w = from + j * 4 * L;
+      FloatVector s = FloatVector.broadcast(S, v[vo + j]);
+      a0 = FloatVector.fromArray(S, wts, w).fma(s, a0);
+      a1 = FloatVector.fromArray(S, wts, w + L).fma(s, a1);
+      a2 = FloatVector.fromArray(S, wts, w + 2 * L).fma(s, a2);
+      a3 = FloatVector.fromArray(S, wts, w + 3 * L).fma(s, a3);
+      s = FloatVector.broadcast(S, v[vo + j + 1]);
+      e0 = FloatVector.fromArray(S, wts, w + 4 * L).fma(s, e0);
+      e1 = FloatVector.fromArray(S, wts, w + 5 * L).fma(s, e1);
+      e2 = FloatVector.fromArray(S, wts, w + 6 * L).fma(s, e2);
+      e3 = FloatVector.fromArray(S, wts, w + 7 * L).fma(s, e3);
+    }
+    if (pairs < k) {
+      int w = from + pairs * 4 * L;
+      FloatVector s = FloatVector.broadcast(S, v[vo + pairs]);
+      a0 = FloatVector.fromArray(S, wts, w).fma(s, a0);
+      a1 = FloatVector.fromArray(S, wts, w + L).fma(s, a1);
+      a2 = FloatVector.fromArray(S, wts, w + 2 * L).fma(s, a2);
+      a3 = FloatVector.fromArray(S, wts, w + 3 * L).fma(s, a3);
+    }
+    a0.add(e0).intoArray(z, zo);
+    a1.add(e1).intoArray(z, zo + L);
+    a2.add(e2).intoArray(z, zo + 2 * L);
+    a3.add(e3).intoArray(z, zo + 3 * L);
   }
 
   /**
