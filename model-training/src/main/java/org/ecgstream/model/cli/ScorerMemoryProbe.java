@@ -38,8 +38,9 @@ final class ScorerMemoryProbe {
     StringBuilder report = new StringBuilder();
     report.append(String.format("Resident memory of the fused scorer alone (%s, %d thread(s), %d scorer(s))%n%n",
         model.getFileName(), threads, slots));
-    report.append(String.format("| stage | VmRSS MB | VmHWM MB | Java heap used MB | Java heap committed MB "
-        + "| JVM non-heap committed MB | JavaCPP native MB |%n|---|---:|---:|---:|---:|---:|---:|%n"));
+    report.append(String.format("| stage | VmRSS MB | VmHWM MB | Java heap used MB | Java heap live MB "
+        + "| Java heap committed MB | JVM non-heap committed MB | JavaCPP native MB |%n"
+        + "|---|---:|---:|---:|---:|---:|---:|---:|%n"));
     System.out.print(report);
     stage(report, "JVM started, nothing loaded");
     Nd4jRuntime.setThreads(threads);
@@ -57,8 +58,7 @@ final class ScorerMemoryProbe {
       int calls = score(scorers.get(k - 1), largest);
       stage(report, "scorer " + k + " loaded, scored batch " + largest + " (" + calls + " calls)");
     }
-    System.gc();
-    stage(report, "after a full GC");
+    stage(report, "at the end");
     report.append(String.format("%nResident memory by mapping at the end (/proc/self/smaps, largest first):%n%n"
         + "| mapping | RSS MB |%n|---|---:|%n"));
     Map<String, Long> byMapping = residentByMapping();
@@ -90,6 +90,10 @@ final class ScorerMemoryProbe {
     return calls;
   }
 
+  /**
+   * One row. "Live" is the heap in use after a full GC, taken last: the Vector API engine keeps its
+   * buffers on the Java heap, and "used" alone mixes them with the garbage of the calls before.
+   */
   private static void stage(StringBuilder report, String what) {
     var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     long nonHeap = 0;
@@ -98,9 +102,13 @@ final class ScorerMemoryProbe {
         nonHeap += p.getUsage().getCommitted();
       }
     }
-    String row = String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.0f | %.0f | %.1f |%n", what,
-        BenchmarkCommand.rssMb("VmRSS"), BenchmarkCommand.rssMb("VmHWM"), heap.getUsed() / 1048576.0,
-        heap.getCommitted() / 1048576.0, nonHeap / 1048576.0, Pointer.totalBytes() / 1048576.0);
+    long rss = BenchmarkCommand.rssMb("VmRSS");
+    long hwm = BenchmarkCommand.rssMb("VmHWM");
+    System.gc();
+    long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    String row = String.format(Locale.ROOT, "| %s | %d | %d | %.0f | %.1f | %.0f | %.0f | %.1f |%n", what, rss, hwm,
+        heap.getUsed() / 1048576.0, live / 1048576.0, heap.getCommitted() / 1048576.0, nonHeap / 1048576.0,
+        Pointer.totalBytes() / 1048576.0);
     report.append(row);
     System.out.print(row);
   }
