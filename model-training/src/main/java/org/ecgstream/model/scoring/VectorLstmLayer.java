@@ -169,7 +169,7 @@ final class VectorLstmLayer {
         r += 2;
       }
       if (r < rows) {
-        tile1(wts, w, inputs, x, xo + r * inputs, bias, p * 4 * L, z, r * width + p * 4 * L, false);
+        tile1(wts, w, inputs, x, xo + r * inputs, bias, p * 4 * L, z, r * width + p * 4 * L);
       }
     }
   }
@@ -195,7 +195,7 @@ final class VectorLstmLayer {
         int w = start + p * padded * 4 * L;
         for (int b = 0; b < tiled; b += TILE) {
           tile(rw, w, k, out, ho + b * padded, padded, z, zo + b * width + p * 4 * L, width, sums, 0, 4 * L);
-          finish(sums, c, b, TILE, p, out, oo);
+          finish(sums, 0, c, b, TILE, p, out, oo);
         }
       }
       int b = tiled;
@@ -204,30 +204,36 @@ final class VectorLstmLayer {
         for (int p = 0; p < panels; p++) {
           tile2(rw, start + p * padded * 4 * L, k, out, ho + b * padded, padded, z, zo + b * width + p * 4 * L, width,
               sums, 0, 4 * L);
-          finish(sums, c, b, 2, p, out, oo);
+          finish(sums, 0, c, b, 2, p, out, oo);
         }
         b += 2;
       }
       // A single window's product is bound by reading the weights from L2. Every other step
-      // reads them backwards (panels and rows), so it starts with what the step before read last,
-      // still in L1. Each panel's units are finished right after it, while the next panel's
-      // weights stream in.
+      // takes the panels last to first, so it starts with what the step before read last, still
+      // in L1. Two panels at a time give eight independent sums; each pair's units are finished
+      // right after it, while the next pair's weights stream in.
       if (b < n) {
         boolean backwards = (s & 1) == 1;
-        for (int q = 0; q < panels; q++) {
+        for (int q = 0; q < panels; q += 2) {
           int p = backwards ? panels - 1 - q : q;
-          tile1(rw, start + p * padded * 4 * L, k, out, ho + b * padded, z, zo + b * width + p * 4 * L, sums, 0,
-              backwards);
-          finish(sums, c, b, 1, p, out, oo);
+          if (q + 1 < panels) {
+            int p2 = backwards ? p - 1 : p + 1;
+            tile1Twice(rw, start + p * padded * 4 * L, start + p2 * padded * 4 * L, k, out, ho + b * padded, z,
+                zo + b * width + p * 4 * L, zo + b * width + p2 * 4 * L, sums);
+            finish(sums, 0, c, b, 1, p, out, oo);
+            finish(sums, 4 * L, c, b, 1, p2, out, oo);
+          } else {
+            tile1(rw, start + p * padded * 4 * L, k, out, ho + b * padded, z, zo + b * width + p * 4 * L, sums, 0);
+            finish(sums, 0, c, b, 1, p, out, oo);
+          }
         }
       }
     }
   }
 
-  /** Finishes panel p's units of windows b to b + count from their sums (one row of 4 gates each). */
   /**
    * The gates of panel p's units for windows b to b + count (at most four), from their sums
-   * ({@code sums[i * 4 * L ...]} for window b + i: g, f, o, i, one vector each), then
+   * ({@code sums[at + i * 4 * L ...]} for window b + i: g, f, o, i, one vector each), then
    * c = f·c + i·g and h = o·tanh(c). With every tanh a fraction n/d (sigmoid(2x) = (d + n) / 2d),
    * c and h each take one division instead of three and two:
    * c = ((d_f + n_f)·c·d_i·d_g + (d_i + n_i)·n_g·d_f) / (2·d_f·d_i·d_g), h = (d_o + n_o)·n_c / (2·d_o·d_c).
@@ -239,10 +245,10 @@ final class VectorLstmLayer {
    * in this method at batch 32 in a probe). Stages hand over in small arrays, not as vector
    * arguments (see {@link VectorTanh}).
    */
-  private void finish(float[] sums, float[] c, int b, int count, int p, float[] out, int oo) {
+  private void finish(float[] sums, int at, float[] c, int b, int count, int p, float[] out, int oo) {
     float[] num = fractionNum;
     float[] den = fractionDen;
-    VectorTanh.fractions(sums, 0, count * 4 * L, num, den);
+    VectorTanh.fractions(sums, at, count * 4 * L, num, den);
     for (int i = 0; i < count; i++) {
       int u = (b + i) * padded + p * L;
       int g = i * 4 * L;
@@ -388,110 +394,61 @@ final class VectorLstmLayer {
   }
 
   /**
-   * One row × one panel into {@code z[zo ...]}: a matrix-vector product, bound by reading the
-   * weights from cache, so four sets of sums (weight rows j, j+1, j+2, j+3) give the
-   * loads sixteen independent chains to feed: 132 against 101 GB/s with two sets, reading 512 KB of
-   * panels from L2 in a throwaway probe. {@code backwards}: the rows in groups of four, last group
-   * first (the sums are then added in another order, so a result may differ in the last bit).
-   * With AVX2's 16 registers, two sets ({@link #tile1InPairs}).
+   * {@link #tile4} for one row. Its four sums take the weight rows in the same order as a tile's
+   * do, so a window's result does not depend on the batch it came in.
    */
-  private void tile1(float[] wts, int from, int k, float[] v, int vo, float[] base, int bo, float[] z, int zo,
-                     boolean backwards) {
-    if (TILE == 2) {
-      tile1InPairs(wts, from, k, v, vo, base, bo, z, zo, backwards);
-      return;
-    }
+  private void tile1(float[] wts, int from, int k, float[] v, int vo, float[] base, int bo, float[] z, int zo) {
     FloatVector a0 = FloatVector.fromArray(S, base, bo);
     FloatVector a1 = FloatVector.fromArray(S, base, bo + L);
     FloatVector a2 = FloatVector.fromArray(S, base, bo + 2 * L);
     FloatVector a3 = FloatVector.fromArray(S, base, bo + 3 * L);
-    FloatVector e0 = FloatVector.zero(S);
-    FloatVector e1 = e0;
-    FloatVector e2 = e0;
-    FloatVector e3 = e0;
-    FloatVector f0 = e0;
-    FloatVector f1 = e0;
-    FloatVector f2 = e0;
-    FloatVector f3 = e0;
-    FloatVector g0 = e0;
-    FloatVector g1 = e0;
-    FloatVector g2 = e0;
-    FloatVector g3 = e0;
-    int quads = k / 4 * 4;
-    for (int q = 0; q < quads; q += 4) {
-      int j = backwards ? quads - 4 - q : q;
-      int w = from + j * 4 * L;
-      FloatVector s = FloatVector.broadcast(S, v[vo + j]);
-      a0 = FloatVector.fromArray(S, wts, w).fma(s, a0);
-      a1 = FloatVector.fromArray(S, wts, w + L).fma(s, a1);
-      a2 = FloatVector.fromArray(S, wts, w + 2 * L).fma(s, a2);
-      a3 = FloatVector.fromArray(S, wts, w + 3 * L).fma(s, a3);
-      s = FloatVector.broadcast(S, v[vo + j + 1]);
-      e0 = FloatVector.fromArray(S, wts, w + 4 * L).fma(s, e0);
-      e1 = FloatVector.fromArray(S, wts, w + 5 * L).fma(s, e1);
-      e2 = FloatVector.fromArray(S, wts, w + 6 * L).fma(s, e2);
-      e3 = FloatVector.fromArray(S, wts, w + 7 * L).fma(s, e3);
-      s = FloatVector.broadcast(S, v[vo + j + 2]);
-      f0 = FloatVector.fromArray(S, wts, w + 8 * L).fma(s, f0);
-      f1 = FloatVector.fromArray(S, wts, w + 9 * L).fma(s, f1);
-      f2 = FloatVector.fromArray(S, wts, w + 10 * L).fma(s, f2);
-      f3 = FloatVector.fromArray(S, wts, w + 11 * L).fma(s, f3);
-      s = FloatVector.broadcast(S, v[vo + j + 3]);
-      g0 = FloatVector.fromArray(S, wts, w + 12 * L).fma(s, g0);
-      g1 = FloatVector.fromArray(S, wts, w + 13 * L).fma(s, g1);
-      g2 = FloatVector.fromArray(S, wts, w + 14 * L).fma(s, g2);
-      g3 = FloatVector.fromArray(S, wts, w + 15 * L).fma(s, g3);
-    }
-    for (int j = quads, w = from + quads * 4 * L; j < k; j++, w += 4 * L) {
+    for (int j = 0, w = from; j < k; j++, w += 4 * L) {
       FloatVector s = FloatVector.broadcast(S, v[vo + j]);
       a0 = FloatVector.fromArray(S, wts, w).fma(s, a0);
       a1 = FloatVector.fromArray(S, wts, w + L).fma(s, a1);
       a2 = FloatVector.fromArray(S, wts, w + 2 * L).fma(s, a2);
       a3 = FloatVector.fromArray(S, wts, w + 3 * L).fma(s, a3);
     }
-    a0.add(e0).add(f0.add(g0)).intoArray(z, zo);
-    a1.add(e1).add(f1.add(g1)).intoArray(z, zo + L);
-    a2.add(e2).add(f2.add(g2)).intoArray(z, zo + 2 * L);
-    a3.add(e3).add(f3.add(g3)).intoArray(z, zo + 3 * L);
+    a0.intoArray(z, zo);
+    a1.intoArray(z, zo + L);
+    a2.intoArray(z, zo + 2 * L);
+    a3.intoArray(z, zo + 3 * L);
   }
 
-  /** {@link #tile1} with two sets of sums (weight rows j, j+1): eight sums for AVX2's 16 registers. */
-  private void tile1InPairs(float[] wts, int from, int k, float[] v, int vo, float[] base, int bo, float[] z, int zo,
-                            boolean backwards) {
+  /**
+   * {@link #tile1} for two panels at once (into {@code z[0 ..]} and {@code z[4 * L ..]}): eight
+   * independent sums instead of four, each still taking the weight rows in a tile's order.
+   */
+  private void tile1Twice(float[] wts, int from, int from2, int k, float[] v, int vo, float[] base, int bo, int bo2,
+                          float[] z) {
     FloatVector a0 = FloatVector.fromArray(S, base, bo);
     FloatVector a1 = FloatVector.fromArray(S, base, bo + L);
     FloatVector a2 = FloatVector.fromArray(S, base, bo + 2 * L);
     FloatVector a3 = FloatVector.fromArray(S, base, bo + 3 * L);
-    FloatVector e0 = FloatVector.zero(S);
-    FloatVector e1 = e0;
-    FloatVector e2 = e0;
-    FloatVector e3 = e0;
-    int pairs = k / 2 * 2;
-    for (int q = 0; q < pairs; q += 2) {
-      int j = backwards ? pairs - 2 - q : q;
-      int w = from + j * 4 * L;
+    FloatVector b0 = FloatVector.fromArray(S, base, bo2);
+    FloatVector b1 = FloatVector.fromArray(S, base, bo2 + L);
+    FloatVector b2 = FloatVector.fromArray(S, base, bo2 + 2 * L);
+    FloatVector b3 = FloatVector.fromArray(S, base, bo2 + 3 * L);
+    for (int j = 0, w = from, u = from2; j < k; j++, w += 4 * L, u += 4 * L) {
       FloatVector s = FloatVector.broadcast(S, v[vo + j]);
       a0 = FloatVector.fromArray(S, wts, w).fma(s, a0);
       a1 = FloatVector.fromArray(S, wts, w + L).fma(s, a1);
       a2 = FloatVector.fromArray(S, wts, w + 2 * L).fma(s, a2);
       a3 = FloatVector.fromArray(S, wts, w + 3 * L).fma(s, a3);
-      s = FloatVector.broadcast(S, v[vo + j + 1]);
-      e0 = FloatVector.fromArray(S, wts, w + 4 * L).fma(s, e0);
-      e1 = FloatVector.fromArray(S, wts, w + 5 * L).fma(s, e1);
-      e2 = FloatVector.fromArray(S, wts, w + 6 * L).fma(s, e2);
-      e3 = FloatVector.fromArray(S, wts, w + 7 * L).fma(s, e3);
+      b0 = FloatVector.fromArray(S, wts, u).fma(s, b0);
+      b1 = FloatVector.fromArray(S, wts, u + L).fma(s, b1);
+      b2 = FloatVector.fromArray(S, wts, u + 2 * L).fma(s, b2);
+      b3 = FloatVector.fromArray(S, wts, u + 3 * L).fma(s, b3);
     }
-    if (pairs < k) {
-      int w = from + pairs * 4 * L;
-      FloatVector s = FloatVector.broadcast(S, v[vo + pairs]);
-      a0 = FloatVector.fromArray(S, wts, w).fma(s, a0);
-      a1 = FloatVector.fromArray(S, wts, w + L).fma(s, a1);
-      a2 = FloatVector.fromArray(S, wts, w + 2 * L).fma(s, a2);
-      a3 = FloatVector.fromArray(S, wts, w + 3 * L).fma(s, a3);
-    }
-    a0.add(e0).intoArray(z, zo);
-    a1.add(e1).intoArray(z, zo + L);
-    a2.add(e2).intoArray(z, zo + 2 * L);
-    a3.add(e3).intoArray(z, zo + 3 * L);
+    a0.intoArray(z, 0);
+    a1.intoArray(z, L);
+    a2.intoArray(z, 2 * L);
+    a3.intoArray(z, 3 * L);
+    b0.intoArray(z, 4 * L);
+    b1.intoArray(z, 5 * L);
+    b2.intoArray(z, 6 * L);
+    b3.intoArray(z, 7 * L);
   }
+
+
 }
