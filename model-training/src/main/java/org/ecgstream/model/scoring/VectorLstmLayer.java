@@ -58,7 +58,7 @@ final class VectorLstmLayer {
   private final LineAlignedFloats recurrentWeights;
   /** [panel][gate][lane]. */
   private final float[] bias;
-  /** A tile's sums on their way out: four rows of one panel's four gates. */
+  /** A tile's sums on their way out: up to four rows of one panel's four gates, or one row of two panels'. */
   private final float[] sums = new float[16 * L];
   private float[] cell = new float[0];
   /** {@link #finish}'s tanh fractions (numerators, denominators) of four windows' four gates. */
@@ -181,7 +181,6 @@ final class VectorLstmLayer {
    */
   private void recur(float[] z, boolean repeated, int n, int first, int steps, float[] out) {
     float[] c = cell;
-    int full = n / 4 * 4;
     float[] rw = recurrentWeights.data;
     int start = recurrentWeights.realign();
     int tiled = n / TILE * TILE;
