@@ -66,15 +66,15 @@ public final class FusedLstmEngine implements ReconstructionEngine {
   }
 
   /**
-   * The fused engine for a model of any variant: {@link VectorLstmEngine} where
-   * {@link VectorKernels#usable()}, this one otherwise, and {@link ConditionalFusedEngine} for the
-   * conditional variant.
+   * The fused engine for a model of any variant: on the Vector API where
+   * {@link VectorKernels#usable()} ({@link VectorKernels#engine}); otherwise this one, or
+   * {@link ConditionalFusedEngine} for the conditional variant.
    */
   public static ReconstructionEngine forModel(MultiLayerNetwork net, Architecture a) {
-    if (a.variant() == Variant.CONDITIONAL) {
-      return new ConditionalFusedEngine(net, a);
+    if (VectorKernels.usable()) {
+      return VectorKernels.engine(net, a);
     }
-    return VectorKernels.usable() ? VectorKernels.engine(net, a) : new FusedLstmEngine(net, a);
+    return a.variant() == Variant.CONDITIONAL ? new ConditionalFusedEngine(net, a) : new FusedLstmEngine(net, a);
   }
 
   private FusedLstmEngine(MultiLayerNetwork net, Architecture a, int gemvMaxBatch) {

@@ -6,8 +6,9 @@ public enum ScoringEngine {
   DL4J,
   /**
    * The same weights, several times faster on CPU: {@link VectorLstmEngine} where the JVM has the
-   * Vector API module, {@link FusedLstmEngine} on OpenBLAS otherwise, {@link ConditionalFusedEngine}
-   * for the conditional variant (see {@link FusedLstmEngine#forModel}).
+   * Vector API module, {@link FusedLstmEngine} on OpenBLAS otherwise; for the conditional variant
+   * {@link VectorConditionalEngine} or {@link ConditionalFusedEngine} (see
+   * {@link FusedLstmEngine#forModel}).
    */
   FUSED;
 

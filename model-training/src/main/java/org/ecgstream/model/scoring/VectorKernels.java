@@ -3,10 +3,12 @@ package org.ecgstream.model.scoring;
 import java.util.Locale;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.nn.Architecture;
+import org.ecgstream.model.nn.Variant;
 
 /**
- * Whether the fused engine runs on {@link VectorLstmEngine} (Java's Vector API) or on OpenBLAS
- * ({@link FusedLstmEngine}), and the one place that builds the former, so that no class touching
+ * Whether the fused engine runs on Java's Vector API ({@link VectorLstmEngine}, and
+ * {@link VectorConditionalEngine} for the conditional variant) or on OpenBLAS ({@link FusedLstmEngine},
+ * {@link ConditionalFusedEngine}), and the one place that builds the former, so that no class touching
  * {@code jdk.incubator.vector} is loaded in a JVM without that module.
  *
  * <p>The Vector API is used when the JVM was started with {@code --add-modules
@@ -42,8 +44,8 @@ public final class VectorKernels {
     return "OpenBLAS (" + PROPERTY + "=" + System.getProperty(PROPERTY, "vector") + ", or vectors under 256 bits)";
   }
 
-  /** The Vector API engine for a model of any variant but the conditional one; only when {@link #usable()}. */
+  /** The Vector API engine for a model of any variant; only when {@link #usable()}. */
   static ReconstructionEngine engine(MultiLayerNetwork net, Architecture a) {
-    return new VectorLstmEngine(net, a);
+    return a.variant() == Variant.CONDITIONAL ? new VectorConditionalEngine(net, a) : new VectorLstmEngine(net, a);
   }
 }

@@ -42,7 +42,7 @@ public final class VectorLstmEngine implements ReconstructionEngine {
 
   public VectorLstmEngine(MultiLayerNetwork net, Architecture a) {
     if (a.variant() == Variant.CONDITIONAL) {
-      throw new IllegalArgumentException("the conditional variant has its own fused engine (ConditionalFusedEngine)");
+      throw new IllegalArgumentException("the conditional variant has its own engine (VectorConditionalEngine)");
     }
     length = a.windowLength();
     features = a.features();
@@ -135,7 +135,7 @@ public final class VectorLstmEngine implements ReconstructionEngine {
   }
 
   /** The sum of {@code len} products (a multiple of the vector length). */
-  private static float dot(float[] a, int ao, float[] b, int bo, int len) {
+  static float dot(float[] a, int ao, float[] b, int bo, int len) {
     FloatVector acc = FloatVector.zero(VectorLstmLayer.S);
     for (int k = 0; k < len; k += L) {
       acc = FloatVector.fromArray(VectorLstmLayer.S, a, ao + k).fma(FloatVector.fromArray(VectorLstmLayer.S, b, bo + k), acc);

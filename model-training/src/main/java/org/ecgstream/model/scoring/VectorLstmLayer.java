@@ -28,20 +28,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * owns it.
  */
 final class VectorLstmLayer {
-  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final int L = S.length();
+  static final VectorSpecies<Float> S = PanelKernels.S;
+  private static final int L = PanelKernels.L;
   /**
    * Floats of input projections kept between {@link #project} and {@link #recur}: 256 KB, an
    * eighth of the L2 cache of the CPUs measured (4 K to 256 K floats timed the same within the
    * machine's noise at batch 8 and 32, E = 64, each against the OpenBLAS engine in the same process).
    */
   private static final int PROJECTED_FLOATS = 64 * 1024;
-  /**
-   * Windows (or input rows) per tile: a tile's sums, a weight row's four vectors and a broadcast
-   * must fit in the vector registers, or C2 spills them on every step. AVX-512 has 32 registers:
-   * four windows, 16 sums. AVX2 (the 256-bit species) has 16: two windows, 8 sums.
-   */
-  private static final int TILE = L >= 16 ? 4 : 2;
+  private static final int TILE = PanelKernels.TILE;
 
   /** Real hidden units. */
   final int hidden;
@@ -125,7 +120,7 @@ final class VectorLstmLayer {
     for (int s = 0; s < t; s += chunk) {
       int steps = Math.min(chunk, t - s);
       project(x, s * n * inputs, steps * n, z);
-      recur(z, false, n, s, steps, out);
+      recur(z, false, n, s, steps, out, null, 0);
     }
   }
 
@@ -137,7 +132,27 @@ final class VectorLstmLayer {
     startCells(n);
     float[] z = projections(n);
     project(x, xo, n, z);
-    recur(z, true, n, 0, t, out);
+    recur(z, true, n, 0, t, out, null, 0);
+  }
+
+  /**
+   * Runs the layer over {@code t} steps of {@code n} windows with no input (only the bias), from
+   * the hidden states {@code h0[h0o + b * padded ...]} and the cells {@code c0[b * padded ...]}
+   * instead of zeros: the conditional decoder, whose fed-back output is folded into its recurrence.
+   */
+  void runFromState(float[] h0, int h0o, float[] c0, int n, int t, float[] out) {
+    startCells(n);
+    System.arraycopy(c0, 0, cell, 0, n * padded);
+    float[] z = projections(n);
+    for (int b = 0; b < n; b++) {
+      System.arraycopy(bias, 0, z, b * width, width);
+    }
+    recur(z, true, n, 0, t, out, h0, h0o);
+  }
+
+  /** The cells after the last step run, [n][padded], into {@code into}. */
+  void lastCells(int n, float[] into) {
+    System.arraycopy(cell, 0, into, 0, n * padded);
   }
 
   private void startCells(int n) {
@@ -159,41 +174,35 @@ final class VectorLstmLayer {
     float[] wts = inputWeights.data;
     int start = inputWeights.realign();
     for (int p = 0; p < panels; p++) {
-      int w = start + p * inputs * 4 * L;
-      int r = 0;
-      for (; r + TILE <= rows; r += TILE) {
-        tile(wts, w, inputs, x, xo + r * inputs, inputs, bias, p * 4 * L, 0, z, r * width + p * 4 * L, width);
-      }
-      if (rows - r >= 2) {
-        tile2(wts, w, inputs, x, xo + r * inputs, inputs, bias, p * 4 * L, 0, z, r * width + p * 4 * L, width);
-        r += 2;
-      }
-      if (r < rows) {
-        tile1(wts, w, inputs, x, xo + r * inputs, bias, p * 4 * L, z, r * width + p * 4 * L);
-      }
+      PanelKernels.rows(wts, start + p * inputs * 4 * L, inputs, x, xo, inputs, bias, p * 4 * L, 0, z, p * 4 * L, width,
+          rows);
     }
   }
+
 
   /**
    * Steps {@code first} to {@code first + steps} of the recurrence: step s's pre-activations from
    * the input are {@code z}'s rows for step s - first ([steps][n][width]), or, when
-   * {@code repeated}, its first n rows at every step.
+   * {@code repeated}, its first n rows at every step. Step 0 starts from the hidden states
+   * {@code h0[h0o ...]}, or from zeros when {@code h0} is null.
    */
-  private void recur(float[] z, boolean repeated, int n, int first, int steps, float[] out) {
+  private void recur(float[] z, boolean repeated, int n, int first, int steps, float[] out, float[] h0, int h0o) {
     float[] c = cell;
     float[] rw = recurrentWeights.data;
     int start = recurrentWeights.realign();
     int tiled = n / TILE * TILE;
     for (int s = first; s < first + steps; s++) {
-      // Step 0 has no previous state: a product with no rows, the pre-activations as they are.
-      int k = s == 0 ? 0 : padded;
-      int ho = (s - 1) * n * padded;
+      // Step 0 from zero states is a product with no rows: the pre-activations as they are.
+      int k = s == 0 && h0 == null ? 0 : padded;
+      float[] h = s == 0 ? h0 : out;
+      int ho = s == 0 ? h0o : (s - 1) * n * padded;
       int zo = repeated ? 0 : (s - first) * n * width;
       int oo = s * n * padded;
       for (int p = 0; p < panels; p++) {
         int w = start + p * padded * 4 * L;
         for (int b = 0; b < tiled; b += TILE) {
-          tile(rw, w, k, out, ho + b * padded, padded, z, zo + b * width + p * 4 * L, width, sums, 0, 4 * L);
+          PanelKernels.tile(rw, w, k, h, ho + b * padded, padded, z, zo + b * width + p * 4 * L, width, sums, 0,
+              4 * L);
           finish(sums, 0, c, b, TILE, p, out, oo);
         }
       }
@@ -201,8 +210,8 @@ final class VectorLstmLayer {
       // Outside the full tiles: a pair (when a tile is four), then a single window.
       if (n - b >= 2) {
         for (int p = 0; p < panels; p++) {
-          tile2(rw, start + p * padded * 4 * L, k, out, ho + b * padded, padded, z, zo + b * width + p * 4 * L, width,
-              sums, 0, 4 * L);
+          PanelKernels.tile2(rw, start + p * padded * 4 * L, k, h, ho + b * padded, padded, z,
+              zo + b * width + p * 4 * L, width, sums, 0, 4 * L);
           finish(sums, 0, c, b, 2, p, out, oo);
         }
         b += 2;
@@ -217,12 +226,13 @@ final class VectorLstmLayer {
           int p = backwards ? panels - 1 - q : q;
           if (q + 1 < panels) {
             int p2 = backwards ? p - 1 : p + 1;
-            tile1Twice(rw, start + p * padded * 4 * L, start + p2 * padded * 4 * L, k, out, ho + b * padded, z,
-                zo + b * width + p * 4 * L, zo + b * width + p2 * 4 * L, sums);
+            PanelKernels.tile1Twice(rw, start + p * padded * 4 * L, start + p2 * padded * 4 * L, k, h,
+                ho + b * padded, z, zo + b * width + p * 4 * L, zo + b * width + p2 * 4 * L, sums);
             finish(sums, 0, c, b, 1, p, out, oo);
             finish(sums, 4 * L, c, b, 1, p2, out, oo);
           } else {
-            tile1(rw, start + p * padded * 4 * L, k, out, ho + b * padded, z, zo + b * width + p * 4 * L, sums, 0);
+            PanelKernels.tile1(rw, start + p * padded * 4 * L, k, h, ho + b * padded, z, zo + b * width + p * 4 * L,
+                sums, 0);
             finish(sums, 0, c, b, 1, p, out, oo);
           }
         }
@@ -273,181 +283,4 @@ final class VectorLstmLayer {
       sOut.mul(nc).div(dOut.mul(dc).mul(2f)).intoArray(out, oo + (b + i) * padded + p * L);
     }
   }
-
-  /** A tile of {@link #TILE} rows: {@link #tile4} or {@link #tile2}. */
-  private void tile(float[] wts, int from, int k, float[] v, int vo, int vs, float[] base, int bo, int bs,
-                    float[] z, int zo, int zs) {
-    if (TILE == 4) {
-      tile4(wts, from, k, v, vo, vs, base, bo, bs, z, zo, zs);
-    } else {
-      tile2(wts, from, k, v, vo, vs, base, bo, bs, z, zo, zs);
-    }
-  }
-
-  /**
-   * Four rows × one panel into {@code z[zo + r * zs ...]} ([gate][lane] each): base rows
-   * {@code base[bo + r * bs]} plus rows {@code v[vo + r * vs ...]} ({@code k} values each) times the panel's {@code k} weight
-   * rows at {@code wts[from]}. Sixteen sums in registers (of 32 with AVX-512); per weight row four
-   * loads and four broadcasts feed sixteen fused multiply-adds.
-   */
-  private void tile4(float[] wts, int from, int k, float[] v, int vo, int vs, float[] base, int bo, int bs,
-                     float[] z, int zo, int zs) {
-    FloatVector a0 = FloatVector.fromArray(S, base, bo);
-    FloatVector a1 = FloatVector.fromArray(S, base, bo + L);
-    FloatVector a2 = FloatVector.fromArray(S, base, bo + 2 * L);
-    FloatVector a3 = FloatVector.fromArray(S, base, bo + 3 * L);
-    FloatVector b0 = FloatVector.fromArray(S, base, bo + bs);
-    FloatVector b1 = FloatVector.fromArray(S, base, bo + bs + L);
-    FloatVector b2 = FloatVector.fromArray(S, base, bo + bs + 2 * L);
-    FloatVector b3 = FloatVector.fromArray(S, base, bo + bs + 3 * L);
-    FloatVector c0 = FloatVector.fromArray(S, base, bo + 2 * bs);
-    FloatVector c1 = FloatVector.fromArray(S, base, bo + 2 * bs + L);
-    FloatVector c2 = FloatVector.fromArray(S, base, bo + 2 * bs + 2 * L);
-    FloatVector c3 = FloatVector.fromArray(S, base, bo + 2 * bs + 3 * L);
-    FloatVector d0 = FloatVector.fromArray(S, base, bo + 3 * bs);
-    FloatVector d1 = FloatVector.fromArray(S, base, bo + 3 * bs + L);
-    FloatVector d2 = FloatVector.fromArray(S, base, bo + 3 * bs + 2 * L);
-    FloatVector d3 = FloatVector.fromArray(S, base, bo + 3 * bs + 3 * L);
-    for (int j = 0, w = from; j < k; j++, w += 4 * L) {
-      FloatVector w0 = FloatVector.fromArray(S, wts, w);
-      FloatVector w1 = FloatVector.fromArray(S, wts, w + L);
-      FloatVector w2 = FloatVector.fromArray(S, wts, w + 2 * L);
-      FloatVector w3 = FloatVector.fromArray(S, wts, w + 3 * L);
-      FloatVector s = FloatVector.broadcast(S, v[vo + j]);
-      a0 = w0.fma(s, a0);
-      a1 = w1.fma(s, a1);
-      a2 = w2.fma(s, a2);
-      a3 = w3.fma(s, a3);
-      s = FloatVector.broadcast(S, v[vo + vs + j]);
-      b0 = w0.fma(s, b0);
-      b1 = w1.fma(s, b1);
-      b2 = w2.fma(s, b2);
-      b3 = w3.fma(s, b3);
-      s = FloatVector.broadcast(S, v[vo + 2 * vs + j]);
-      c0 = w0.fma(s, c0);
-      c1 = w1.fma(s, c1);
-      c2 = w2.fma(s, c2);
-      c3 = w3.fma(s, c3);
-      s = FloatVector.broadcast(S, v[vo + 3 * vs + j]);
-      d0 = w0.fma(s, d0);
-      d1 = w1.fma(s, d1);
-      d2 = w2.fma(s, d2);
-      d3 = w3.fma(s, d3);
-    }
-    a0.intoArray(z, zo);
-    a1.intoArray(z, zo + L);
-    a2.intoArray(z, zo + 2 * L);
-    a3.intoArray(z, zo + 3 * L);
-    b0.intoArray(z, zo + zs);
-    b1.intoArray(z, zo + zs + L);
-    b2.intoArray(z, zo + zs + 2 * L);
-    b3.intoArray(z, zo + zs + 3 * L);
-    c0.intoArray(z, zo + 2 * zs);
-    c1.intoArray(z, zo + 2 * zs + L);
-    c2.intoArray(z, zo + 2 * zs + 2 * L);
-    c3.intoArray(z, zo + 2 * zs + 3 * L);
-    d0.intoArray(z, zo + 3 * zs);
-    d1.intoArray(z, zo + 3 * zs + L);
-    d2.intoArray(z, zo + 3 * zs + 2 * L);
-    d3.intoArray(z, zo + 3 * zs + 3 * L);
-  }
-
-  /**
-   * {@link #tile4} for two rows: eight sums, so that with AVX2's 16 registers nothing spills, and
-   * a pair of windows reads the weights once, not twice.
-   */
-  private void tile2(float[] wts, int from, int k, float[] v, int vo, int vs, float[] base, int bo, int bs,
-                     float[] z, int zo, int zs) {
-    FloatVector a0 = FloatVector.fromArray(S, base, bo);
-    FloatVector a1 = FloatVector.fromArray(S, base, bo + L);
-    FloatVector a2 = FloatVector.fromArray(S, base, bo + 2 * L);
-    FloatVector a3 = FloatVector.fromArray(S, base, bo + 3 * L);
-    FloatVector b0 = FloatVector.fromArray(S, base, bo + bs);
-    FloatVector b1 = FloatVector.fromArray(S, base, bo + bs + L);
-    FloatVector b2 = FloatVector.fromArray(S, base, bo + bs + 2 * L);
-    FloatVector b3 = FloatVector.fromArray(S, base, bo + bs + 3 * L);
-    for (int j = 0, w = from; j < k; j++, w += 4 * L) {
-      FloatVector w0 = FloatVector.fromArray(S, wts, w);
-      FloatVector w1 = FloatVector.fromArray(S, wts, w + L);
-      FloatVector w2 = FloatVector.fromArray(S, wts, w + 2 * L);
-      FloatVector w3 = FloatVector.fromArray(S, wts, w + 3 * L);
-      FloatVector s = FloatVector.broadcast(S, v[vo + j]);
-      a0 = w0.fma(s, a0);
-      a1 = w1.fma(s, a1);
-      a2 = w2.fma(s, a2);
-      a3 = w3.fma(s, a3);
-      s = FloatVector.broadcast(S, v[vo + vs + j]);
-      b0 = w0.fma(s, b0);
-      b1 = w1.fma(s, b1);
-      b2 = w2.fma(s, b2);
-      b3 = w3.fma(s, b3);
-    }
-    a0.intoArray(z, zo);
-    a1.intoArray(z, zo + L);
-    a2.intoArray(z, zo + 2 * L);
-    a3.intoArray(z, zo + 3 * L);
-    b0.intoArray(z, zo + zs);
-    b1.intoArray(z, zo + zs + L);
-    b2.intoArray(z, zo + zs + 2 * L);
-    b3.intoArray(z, zo + zs + 3 * L);
-  }
-
-  /**
-   * {@link #tile4} for one row. Its four sums take the weight rows in the same order as a tile's
-   * do, so a window's result does not depend on the batch it came in.
-   */
-  private void tile1(float[] wts, int from, int k, float[] v, int vo, float[] base, int bo, float[] z, int zo) {
-    FloatVector a0 = FloatVector.fromArray(S, base, bo);
-    FloatVector a1 = FloatVector.fromArray(S, base, bo + L);
-    FloatVector a2 = FloatVector.fromArray(S, base, bo + 2 * L);
-    FloatVector a3 = FloatVector.fromArray(S, base, bo + 3 * L);
-    for (int j = 0, w = from; j < k; j++, w += 4 * L) {
-      FloatVector s = FloatVector.broadcast(S, v[vo + j]);
-      a0 = FloatVector.fromArray(S, wts, w).fma(s, a0);
-      a1 = FloatVector.fromArray(S, wts, w + L).fma(s, a1);
-      a2 = FloatVector.fromArray(S, wts, w + 2 * L).fma(s, a2);
-      a3 = FloatVector.fromArray(S, wts, w + 3 * L).fma(s, a3);
-    }
-    a0.intoArray(z, zo);
-    a1.intoArray(z, zo + L);
-    a2.intoArray(z, zo + 2 * L);
-    a3.intoArray(z, zo + 3 * L);
-  }
-
-  /**
-   * {@link #tile1} for two panels at once (into {@code z[0 ..]} and {@code z[4 * L ..]}): eight
-   * independent sums instead of four, each still taking the weight rows in a tile's order.
-   */
-  private void tile1Twice(float[] wts, int from, int from2, int k, float[] v, int vo, float[] base, int bo, int bo2,
-                          float[] z) {
-    FloatVector a0 = FloatVector.fromArray(S, base, bo);
-    FloatVector a1 = FloatVector.fromArray(S, base, bo + L);
-    FloatVector a2 = FloatVector.fromArray(S, base, bo + 2 * L);
-    FloatVector a3 = FloatVector.fromArray(S, base, bo + 3 * L);
-    FloatVector b0 = FloatVector.fromArray(S, base, bo2);
-    FloatVector b1 = FloatVector.fromArray(S, base, bo2 + L);
-    FloatVector b2 = FloatVector.fromArray(S, base, bo2 + 2 * L);
-    FloatVector b3 = FloatVector.fromArray(S, base, bo2 + 3 * L);
-    for (int j = 0, w = from, u = from2; j < k; j++, w += 4 * L, u += 4 * L) {
-      FloatVector s = FloatVector.broadcast(S, v[vo + j]);
-      a0 = FloatVector.fromArray(S, wts, w).fma(s, a0);
-      a1 = FloatVector.fromArray(S, wts, w + L).fma(s, a1);
-      a2 = FloatVector.fromArray(S, wts, w + 2 * L).fma(s, a2);
-      a3 = FloatVector.fromArray(S, wts, w + 3 * L).fma(s, a3);
-      b0 = FloatVector.fromArray(S, wts, u).fma(s, b0);
-      b1 = FloatVector.fromArray(S, wts, u + L).fma(s, b1);
-      b2 = FloatVector.fromArray(S, wts, u + 2 * L).fma(s, b2);
-      b3 = FloatVector.fromArray(S, wts, u + 3 * L).fma(s, b3);
-    }
-    a0.intoArray(z, 0);
-    a1.intoArray(z, L);
-    a2.intoArray(z, 2 * L);
-    a3.intoArray(z, 3 * L);
-    b0.intoArray(z, 4 * L);
-    b1.intoArray(z, 5 * L);
-    b2.intoArray(z, 6 * L);
-    b3.intoArray(z, 7 * L);
-  }
-
-
 }

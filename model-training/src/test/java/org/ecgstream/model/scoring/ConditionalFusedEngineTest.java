@@ -3,6 +3,7 @@ package org.ecgstream.model.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -34,26 +35,30 @@ class ConditionalFusedEngineTest {
       x[i] = (float) (r.nextGaussian() * 1.5);
     }
     double[] expected = reference(net.paramTable(), a, x, batch);
-    ReconstructionEngine engine = FusedLstmEngine.forModel(net, a);
-    assertThat(engine).isInstanceOf(ConditionalFusedEngine.class);
-    // Twice, with another batch size between: no state may leak from one call into the next.
-    for (String call : new String[] {"first call", "after another batch size"}) {
-      float[] got = engine.reconstruct(x, batch);
-      double worst = 0;
-      double spread = 0;
-      for (int i = 0; i < got.length; i++) {
-        worst = Math.max(worst, Math.abs(got[i] - expected[i]));
-        spread = Math.max(spread, Math.abs(expected[i]));
+    ReconstructionEngine vector = FusedLstmEngine.forModel(net, a);
+    assertThat(vector).isInstanceOf(VectorConditionalEngine.class);
+    // The engine on OpenBLAS too: it is the scorer's where the JVM lacks the Vector API module.
+    for (ReconstructionEngine engine : List.of(vector, new ConditionalFusedEngine(net, a))) {
+      // Twice, with another batch size between: no state may leak from one call into the next.
+      for (String call : new String[] {"first call", "after another batch size"}) {
+        float[] got = engine.reconstruct(x, batch);
+        double worst = 0;
+        double spread = 0;
+        for (int i = 0; i < got.length; i++) {
+          worst = Math.max(worst, Math.abs(got[i] - expected[i]));
+          spread = Math.max(spread, Math.abs(expected[i]));
+        }
+        // Float against double, each step's rounding fed back into the next (1.5e-5 measured at 31 steps).
+        assertThat(worst).as("%s: largest difference from the plain decoder, %s", engine.name(), call)
+            .isLessThan(1e-4);
+        assertThat(spread).as("outputs are not trivially zero").isGreaterThan(0.05);
+        engine.reconstruct(x, batch == 1 ? 2 : (batch + 1) / 2);
       }
-      // Float against double, each step's rounding fed back into the next (1.5e-5 measured at 31 steps).
-      assertThat(worst).as("largest difference from the plain decoder, %s", call).isLessThan(1e-4);
-      assertThat(spread).as("outputs are not trivially zero").isGreaterThan(0.05);
-      engine.reconstruct(x, batch == 1 ? 2 : (batch + 1) / 2);
+      // The embedding is the encoder's last hidden state, as for the other variants.
+      float[] emb = new float[batch * embedding];
+      engine.reconstruct(x, batch, emb);
+      assertThat(emb[0]).isNotZero();
     }
-    // The embedding is the encoder's last hidden state, as for the other variants.
-    float[] emb = new float[batch * embedding];
-    engine.reconstruct(x, batch, emb);
-    assertThat(emb[0]).isNotZero();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -48,9 +48,12 @@ class VectorKernelsTest {
   }
 
   @Test
-  void theConditionalVariantStaysOnItsOwnEngine() {
+  void theConditionalVariantHasItsOwnEngineOnEither() {
     Architecture c = new Architecture(24, 1, 4, Variant.CONDITIONAL);
-    assertThat(FusedLstmEngine.forModel(AutoencoderFactory.create(c, LossKind.L1, 1e-3, 5), c))
-        .isInstanceOf(ConditionalFusedEngine.class);
+    MultiLayerNetwork conditional = AutoencoderFactory.create(c, LossKind.L1, 1e-3, 5);
+    assertThat(FusedLstmEngine.forModel(conditional, c)).isInstanceOf(VectorConditionalEngine.class)
+        .satisfies(e -> assertThat(e.usesOpenBlas()).isFalse());
+    System.setProperty(VectorKernels.PROPERTY, "openblas");
+    assertThat(FusedLstmEngine.forModel(conditional, c)).isInstanceOf(ConditionalFusedEngine.class);
   }
 }

@@ -1,0 +1,125 @@
+package org.ecgstream.model.scoring;
+
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.ecgstream.model.nn.Architecture;
+import org.ecgstream.model.nn.AutoencoderFactory;
+import org.ecgstream.model.nn.Variant;
+import org.ecgstream.model.nn.WindowTensors;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link ConditionalFusedEngine} on Java's Vector API: the same decoder, with its fed-back output
+ * folded into the recurrence ({@link ConditionalFusedEngine#foldedDecoder}), run by
+ * {@link VectorLstmLayer} from the encoder's last state; the encoder as in
+ * {@link VectorLstmEngine}. All in Java arrays. One instance per thread; build it through
+ * {@link FusedLstmEngine#forModel}, which checks that the JVM has the module.
+ */
+public final class VectorConditionalEngine implements ReconstructionEngine {
+  private final int length;
+  private final int features;
+  private final int steps;
+  private final VectorLstmLayer enc1;
+  private final VectorLstmLayer enc2;
+  /** The decoder with its own output folded into its recurrence; it has no input. */
+  private final VectorLstmLayer decoder;
+  /** The output layer's weights, [feature][decoder.padded]. */
+  private final float[] outW;
+  private final float[] outB;
+  private final ScratchMemory<Buffers> buffers = new ScratchMemory<>(Buffers::new);
+
+  public VectorConditionalEngine(MultiLayerNetwork net, Architecture a) {
+    if (a.variant() != Variant.CONDITIONAL) {
+      throw new IllegalArgumentException("not a conditional architecture: " + a);
+    }
+    length = a.windowLength();
+    features = a.features();
+    steps = a.encoderSteps();
+    Map<String, INDArray> p = net.paramTable();
+    enc1 = new VectorLstmLayer(p.get(AutoencoderFactory.ENCODER_1 + "_W"), p.get(AutoencoderFactory.ENCODER_1 + "_RW"),
+        p.get(AutoencoderFactory.ENCODER_1 + "_b"), features);
+    enc2 = new VectorLstmLayer(p.get(AutoencoderFactory.ENCODER_2 + "_W"), p.get(AutoencoderFactory.ENCODER_2 + "_RW"),
+        p.get(AutoencoderFactory.ENCODER_2 + "_b"), enc1.padded);
+    INDArray[] folded = ConditionalFusedEngine.foldedDecoder(p);
+    decoder = new VectorLstmLayer(Nd4j.zeros(DataType.FLOAT, 1, 4L * a.embedding()), folded[0], folded[1], 1);
+    int o = AutoencoderFactory.CONDITIONAL_OUTPUT;
+    float[][] w = p.get(o + "_W").castTo(DataType.FLOAT).toFloatMatrix();
+    outW = new float[features * decoder.padded];
+    for (int k = 0; k < w.length; k++) {
+      for (int j = 0; j < features; j++) {
+        outW[j * decoder.padded + k] = w[k][j];
+      }
+    }
+    outB = p.get(o + "_b").castTo(DataType.FLOAT).reshape(-1).toFloatVector();
+  }
+
+  @Override
+  public String name() {
+    return "fused (conditional decoder, Vector API)";
+  }
+
+  @Override
+  public boolean usesOpenBlas() {
+    return false;
+  }
+
+  @Override
+  public float[] reconstruct(float[] normalised, int batch) {
+    return reconstruct(normalised, batch, null);
+  }
+
+  @Override
+  public float[] reconstruct(float[] normalised, int batch, float[] embeddings) {
+    float[] out = new float[batch * features * length];
+    FusedLstmEngine.inChunks(batch, (from, n) -> reconstructChunk(normalised, from, n, out, embeddings));
+    return out;
+  }
+
+  private void reconstructChunk(float[] in, int from, int n, float[] out, float[] embeddings) {
+    Buffers buf = buffers.atLeast(n);
+    WindowTensors.timeMajor(in, from, n, length, steps, features, buf.x);
+    enc1.run(buf.x, n, steps, buf.h1);
+    enc2.run(buf.h1, n, steps, buf.h2);
+    int p = enc2.padded;
+    int last = (steps - 1) * n * p;
+    int e = enc2.hidden;
+    if (embeddings != null) {
+      for (int b = 0; b < n; b++) {
+        System.arraycopy(buf.h2, last + b * p, embeddings, (from + b) * e, e);
+      }
+    }
+    // Decoder step 0's state is the encoder's last; steps 1 to t - 1 come from the folded recurrence.
+    enc2.lastCells(n, buf.c0);
+    decoder.runFromState(buf.h2, last, buf.c0, n, length - 1, buf.states);
+    // Decoder step k stands for window step t - 1 - k.
+    for (int k = 0; k < length; k++) {
+      float[] h = k == 0 ? buf.h2 : buf.states;
+      int rows = k == 0 ? last : (k - 1) * n * p;
+      for (int b = 0; b < n; b++) {
+        int base = (from + b) * features * length + length - 1 - k;
+        for (int j = 0; j < features; j++) {
+          out[base + j * length] = VectorLstmEngine.dot(h, rows + b * p, outW, j * p, p) + outB[j];
+        }
+      }
+    }
+  }
+
+  /** Inputs, hidden sequences and the encoder's last cells for up to a number of windows ({@link ScratchMemory}). */
+  private final class Buffers {
+    final float[] x;
+    final float[] h1;
+    final float[] h2;
+    final float[] c0;
+    final float[] states;
+
+    Buffers(int n) {
+      x = new float[steps * n * features];
+      h1 = new float[steps * n * enc1.padded];
+      h2 = new float[steps * n * enc2.padded];
+      c0 = new float[n * enc2.padded];
+      states = new float[(length - 1) * n * decoder.padded];
+    }
+  }
+}
