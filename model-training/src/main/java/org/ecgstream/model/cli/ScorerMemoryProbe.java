@@ -24,7 +24,8 @@ import org.ecgstream.model.scoring.ScoringEngine;
  * does nothing else. Reads VmRSS and VmHWM from /proc/self/status before ND4J starts, after it
  * starts, after the model is loaded and after scoring at each batch size; then loads further
  * scorers (the job has one per slot) to show what each adds; and ends with the process's resident
- * memory by mapping (/proc/self/smaps), so that one can see what dominates.
+ * memory by mapping (/proc/self/smaps), so that one can see what dominates. Each stage ends with a
+ * full GC for its live-heap column, so the next stage's resident figures follow a collection.
  */
 final class ScorerMemoryProbe {
   private static final Pattern MAPPING = Pattern.compile("^[0-9a-f]+-[0-9a-f]+ .*");

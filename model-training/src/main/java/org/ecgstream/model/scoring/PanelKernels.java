@@ -54,8 +54,8 @@ final class PanelKernels {
   /**
    * Four rows × one panel into {@code z[zo + r * zs ...]} ([gate][lane] each): base rows
    * {@code base[bo + r * bs]} plus rows {@code v[vo + r * vs ...]} ({@code k} values each) times
-   * the panel's {@code k} weight rows at {@code wts[from]}. Sixteen sums in registers (of 32 with AVX-512); per weight row four
-   * loads and four broadcasts feed sixteen fused multiply-adds.
+   * the panel's {@code k} weight rows at {@code wts[from]}. Sixteen sums in registers (of 32 with
+   * AVX-512); per weight row four loads and four broadcasts feed sixteen fused multiply-adds.
    */
   static void tile4(float[] wts, int from, int k, float[] v, int vo, int vs, float[] base, int bo, int bs,
                      float[] z, int zo, int zs) {

@@ -29,6 +29,8 @@ public final class VectorConditionalEngine implements ReconstructionEngine {
   private final float[] outW;
   private final float[] outB;
   private final ScratchMemory<Buffers> buffers = new ScratchMemory<>(Buffers::new);
+  /** {@link VectorLstmEngine#dot}'s scratch. */
+  private final float[] lanes = new float[VectorLstmLayer.S.length()];
 
   public VectorConditionalEngine(MultiLayerNetwork net, Architecture a) {
     if (a.variant() != Variant.CONDITIONAL) {
@@ -100,7 +102,7 @@ public final class VectorConditionalEngine implements ReconstructionEngine {
       for (int b = 0; b < n; b++) {
         int base = (from + b) * features * length + length - 1 - k;
         for (int j = 0; j < features; j++) {
-          out[base + j * length] = VectorLstmEngine.dot(h, rows + b * p, outW, j * p, p) + outB[j];
+          out[base + j * length] = VectorLstmEngine.dot(h, rows + b * p, outW, j * p, p, lanes) + outB[j];
         }
       }
     }

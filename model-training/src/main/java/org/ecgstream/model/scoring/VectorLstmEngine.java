@@ -2,7 +2,7 @@ package org.ecgstream.model.scoring;
 
 import java.util.Map;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
@@ -39,6 +39,8 @@ public final class VectorLstmEngine implements ReconstructionEngine {
   private final float[] outW;
   private final float[] outB;
   private final ScratchMemory<Buffers> buffers = new ScratchMemory<>(Buffers::new);
+  /** {@link #dot}'s scratch. */
+  private final float[] lanes = new float[L];
 
   public VectorLstmEngine(MultiLayerNetwork net, Architecture a) {
     if (a.variant() == Variant.CONDITIONAL) {
@@ -128,19 +130,30 @@ public final class VectorLstmEngine implements ReconstructionEngine {
         int row = (s * n + b) * q2;
         int base = (from + b) * outWidth * length + firstDecoded + s;
         for (int j = 0; j < outWidth; j++) {
-          out[base + j * length] = dot(buf.d2, row, outW, j * q2, q2) + outB[j];
+          out[base + j * length] = dot(buf.d2, row, outW, j * q2, q2, lanes) + outB[j];
         }
       }
     }
   }
 
-  /** The sum of {@code len} products (a multiple of the vector length). */
-  static float dot(float[] a, int ao, float[] b, int bo, int len) {
-    FloatVector acc = FloatVector.zero(VectorLstmLayer.S);
+  /**
+   * The sum of {@code len} products (a multiple of the vector length), its lanes added in index
+   * order through {@code lanes} (one vector's worth of scratch). Not {@code reduceLanes(ADD)}: that
+   * may add floats in any order, and the interpreter's order is not C2's, so a window's score
+   * would change in its last bits once the code is compiled.
+   */
+  static float dot(float[] a, int ao, float[] b, int bo, int len, float[] lanes) {
+    VectorSpecies<Float> s = VectorLstmLayer.S;
+    FloatVector acc = FloatVector.zero(s);
     for (int k = 0; k < len; k += L) {
-      acc = FloatVector.fromArray(VectorLstmLayer.S, a, ao + k).fma(FloatVector.fromArray(VectorLstmLayer.S, b, bo + k), acc);
+      acc = FloatVector.fromArray(s, a, ao + k).fma(FloatVector.fromArray(s, b, bo + k), acc);
     }
-    return acc.reduceLanes(VectorOperators.ADD);
+    acc.intoArray(lanes, 0);
+    float sum = 0;
+    for (int i = 0; i < L; i++) {
+      sum += lanes[i];
+    }
+    return sum;
   }
 
   /** Inputs and hidden sequences for up to a number of windows (see {@link ScratchMemory}). */

@@ -12,13 +12,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Why: with OpenBLAS each step's recurrent product is a GEMM that repacks the whole recurrent
  * weight matrix on every call, and the gates then take three more passes over the pre-activations
- * (see BENCHMARKS.md). Here the weights of 16 (the vector's lanes) hidden units' four gates are one
- * panel of 4 vectors per weight row; a tile of four windows (two with AVX2, {@link #TILE}) × one
- * panel keeps its gates' sums in registers, and each step finishes the cell and output of those
- * units right after its tile.
- * Hidden units are padded to whole vectors with zero weights, whose states stay 0. The packed
- * weights start at a cache-line boundary ({@link LineAlignedFloats}), so no vector load straddles
- * two lines.
+ * (see BENCHMARKS.md). Here the weights of one vector's worth of hidden units (16 with AVX-512, 8
+ * with AVX2) and their four gates are one panel of 4 vectors per weight row; a tile of four
+ * windows (two with AVX2, {@link PanelKernels#TILE}) × one panel keeps its gates' sums in
+ * registers, and each step finishes the cell and output of those units right after its tile
+ * ({@link PanelKernels}). Hidden units are padded to whole vectors with zero weights, whose states
+ * stay 0. The packed weights start at a cache-line boundary ({@link LineAlignedFloats}), so no
+ * weight load straddles two lines where {@link CacheLineAlignment#known()}.
  *
  * <p>As in {@link FusedLstmLayer}: the input projections are products over many steps before
  * the recurrence reads them; weights are in DL4J's gate order [g, f, o, i]; the sigmoid gates'
@@ -178,7 +178,6 @@ final class VectorLstmLayer {
           rows);
     }
   }
-
 
   /**
    * Steps {@code first} to {@code first + steps} of the recurrence: step s's pre-activations from

@@ -16,7 +16,8 @@ class VectorLstmEngineTest {
   /**
    * A window's reconstruction and embedding are the same to the bit whatever else is in its batch:
    * in a tile of four (two with AVX2), in a leftover pair, alone with the panels in pairs or one
-   * at a time. A beat replayed after a failover, or scored offline, gets the loss it got live.
+   * at a time. A beat replayed after a failover, or scored offline, gets the loss it got live (on
+   * a machine with the same vector width).
    * E = 24 gives an odd number of panels in some layer with 512-bit and with 256-bit vectors. The
    * conditional variant's decoder starts from the encoder's state instead of zeros.
    */
