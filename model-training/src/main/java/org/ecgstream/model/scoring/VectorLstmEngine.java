@@ -35,6 +35,8 @@ public final class VectorLstmEngine implements ReconstructionEngine {
   private final VectorLstmLayer enc2;
   private final VectorLstmLayer dec1;
   private final VectorLstmLayer dec2;
+  /** The output layer as a product, when it has at least a vector's worth of outputs; else null. */
+  private final VectorDense dense;
   /** The output layer's weights, [output][dec2.padded] (each output's column of W, zero-padded). */
   private final float[] outW;
   private final float[] outB;
@@ -65,6 +67,9 @@ public final class VectorLstmEngine implements ReconstructionEngine {
       }
     }
     outB = p.get(AutoencoderFactory.OUTPUT + "_b").castTo(DataType.FLOAT).reshape(-1).toFloatVector();
+    // Many outputs per step (the latent-target variant's 2E): one product per step for all of
+    // them. A few (the features): a dot product each.
+    dense = outWidth >= L ? new VectorDense(w, outB, dec2.padded) : null;
   }
 
   private static VectorLstmLayer layer(Map<String, INDArray> p, int index,
@@ -126,11 +131,15 @@ public final class VectorLstmEngine implements ReconstructionEngine {
     dec2.run(buf.d1, n, td, buf.d2);
     FusedLstmEngine.copyContext(in, out, from, n, outWidth, length, firstDecoded);
     for (int s = 0; s < td; s++) {
+      if (dense != null) {
+        dense.apply(buf.d2, s * n * q2, q2, n, buf.y);
+      }
       for (int b = 0; b < n; b++) {
         int row = (s * n + b) * q2;
         int base = (from + b) * outWidth * length + firstDecoded + s;
         for (int j = 0; j < outWidth; j++) {
-          out[base + j * length] = dot(buf.d2, row, outW, j * q2, q2, lanes) + outB[j];
+          out[base + j * length] = dense != null ? buf.y[b * dense.width + j]
+              : dot(buf.d2, row, outW, j * q2, q2, lanes) + outB[j];
         }
       }
     }
@@ -163,6 +172,8 @@ public final class VectorLstmEngine implements ReconstructionEngine {
     final float[] h2;
     final float[] d1;
     final float[] d2;
+    /** One step's outputs of the {@link #dense} output layer, [n][width]. */
+    final float[] y;
 
     Buffers(int n) {
       int td = length - firstDecoded;
@@ -171,6 +182,7 @@ public final class VectorLstmEngine implements ReconstructionEngine {
       h2 = new float[steps * n * enc2.padded];
       d1 = new float[td * n * dec1.padded];
       d2 = new float[td * n * dec2.padded];
+      y = dense == null ? null : new float[n * dense.width];
     }
   }
 }
