@@ -46,6 +46,12 @@ public final class VectorConditionalEngine implements ReconstructionEngine {
         p.get(AutoencoderFactory.ENCODER_2 + "_b"), enc1.padded);
     INDArray[] folded = ConditionalFusedEngine.foldedDecoder(p);
     decoder = new VectorLstmLayer(Nd4j.zeros(DataType.FLOAT, 1, 4L * a.embedding()), folded[0], folded[1], 1);
+    if (decoder.padded != enc2.padded) {
+      // The decoder starts from the encoder's state, and its states and the encoder's last one
+      // are read with one row width below.
+      throw new IllegalArgumentException("the decoder has " + decoder.hidden + " units, the encoder's last layer "
+          + enc2.hidden);
+    }
     int o = AutoencoderFactory.CONDITIONAL_OUTPUT;
     float[][] w = p.get(o + "_W").castTo(DataType.FLOAT).toFloatMatrix();
     outW = new float[features * decoder.padded];

@@ -37,7 +37,7 @@ public final class VectorLstmEngine implements ReconstructionEngine {
   private final VectorLstmLayer dec2;
   /** The output layer as a product, when it has at least a vector's worth of outputs; else null. */
   private final VectorDense dense;
-  /** The output layer's weights, [output][dec2.padded] (each output's column of W, zero-padded). */
+  /** The output layer's weights for the dot products, [output][dec2.padded] (zero-padded); null with {@link #dense}. */
   private final float[] outW;
   private final float[] outB;
   private final ScratchMemory<Buffers> buffers = new ScratchMemory<>(Buffers::new);
@@ -60,16 +60,16 @@ public final class VectorLstmEngine implements ReconstructionEngine {
     dec1 = layer(p, AutoencoderFactory.DECODER_1, enc2.padded);
     dec2 = layer(p, AutoencoderFactory.DECODER_2, dec1.padded);
     float[][] w = p.get(AutoencoderFactory.OUTPUT + "_W").castTo(DataType.FLOAT).toFloatMatrix();
-    outW = new float[outWidth * dec2.padded];
-    for (int k = 0; k < w.length; k++) {
-      for (int j = 0; j < outWidth; j++) {
-        outW[j * dec2.padded + k] = w[k][j];
-      }
-    }
     outB = p.get(AutoencoderFactory.OUTPUT + "_b").castTo(DataType.FLOAT).reshape(-1).toFloatVector();
     // Many outputs per step (the latent-target variant's 2E): one product per step for all of
     // them. A few (the features): a dot product each.
     dense = outWidth >= L ? new VectorDense(w, outB, dec2.padded) : null;
+    outW = dense != null ? null : new float[outWidth * dec2.padded];
+    for (int k = 0; dense == null && k < w.length; k++) {
+      for (int j = 0; j < outWidth; j++) {
+        outW[j * dec2.padded + k] = w[k][j];
+      }
+    }
   }
 
   private static VectorLstmLayer layer(Map<String, INDArray> p, int index,

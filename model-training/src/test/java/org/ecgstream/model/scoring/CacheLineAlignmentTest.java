@@ -35,8 +35,8 @@ class CacheLineAlignmentTest {
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out;
     try {
-      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child JVM ended").isTrue();
       out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the child JVM ended").isTrue();
     } finally {
       child.destroyForcibly();
     }
