@@ -109,12 +109,21 @@ class BenchmarkCommandTest {
         .startsWith("fused engine: OpenBLAS (the JVM was started without --add-modules jdk.incubator.vector)");
   }
 
+  /** In a JVM of its own, as the command is meant to run: the live heap then has nothing else in it. */
   @Test
   void memoryModeReportsEveryStageAndTheMappings(@TempDir Path dir) throws Exception {
     Path report = dir.resolve("memory.md");
-    int code = ModelCli.execute("benchmark", "--memory", "--model", SmallModel.file().toString(), "--batches", "1,128",
-        "--threads", "1", "--slots", "2", "--out", report.toString());
-    assertThat(code).isZero();
+    String testClasspath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp",
+        testClasspath, ModelCli.class.getName(), "benchmark", "--memory", "--model", SmallModel.file().toString(),
+        "--batches", "1,128", "--threads", "1", "--slots", "2", "--out", report.toString()).redirectErrorStream(true);
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
     String text = Files.readString(report);
     assertThat(text).contains("| JVM started, nothing loaded |", "| ND4J and OpenBLAS started |",
         "| model loaded, fused scorer 1 built |", "| scorer 1 scored batch 128 ", "| scorer 2 loaded, scored batch 128 ",
@@ -123,7 +132,7 @@ class BenchmarkCommandTest {
     assertThat(Long.parseLong(end[2].strip())).as("VmRSS in MB").isGreaterThan(10);
     // The live heap (after a full GC) grows by the two scorers' weights and buffers (megabytes at batch 128).
     double started = Double.parseDouble(row(text, "| ND4J and OpenBLAS started")[5].strip());
-    assertThat(Double.parseDouble(end[5].strip())).as("live heap in MB at the end").isGreaterThan(started);
+    assertThat(Double.parseDouble(end[5].strip())).as("live heap in MB at the end").isGreaterThan(started + 1);
   }
 
   @Test
