@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.Variant;
-import org.ecgstream.model.nn.WindowTensors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,8 +20,7 @@ public final class VectorConditionalEngine implements ReconstructionEngine {
   private final int length;
   private final int features;
   private final int steps;
-  private final VectorLstmLayer enc1;
-  private final VectorLstmLayer enc2;
+  private final VectorEncoder encoder;
   /** The decoder with its own output folded into its recurrence; it has no input. */
   private final VectorLstmLayer decoder;
   /** The output layer's weights, [feature][decoder.padded]. */
@@ -40,12 +38,10 @@ public final class VectorConditionalEngine implements ReconstructionEngine {
     features = a.features();
     steps = a.encoderSteps();
     Map<String, INDArray> p = net.paramTable();
-    enc1 = new VectorLstmLayer(p.get(AutoencoderFactory.ENCODER_1 + "_W"), p.get(AutoencoderFactory.ENCODER_1 + "_RW"),
-        p.get(AutoencoderFactory.ENCODER_1 + "_b"), features);
-    enc2 = new VectorLstmLayer(p.get(AutoencoderFactory.ENCODER_2 + "_W"), p.get(AutoencoderFactory.ENCODER_2 + "_RW"),
-        p.get(AutoencoderFactory.ENCODER_2 + "_b"), enc1.padded);
+    encoder = new VectorEncoder(p, a);
     INDArray[] folded = ConditionalFusedEngine.foldedDecoder(p);
     decoder = new VectorLstmLayer(Nd4j.zeros(DataType.FLOAT, 1, 4L * a.embedding()), folded[0], folded[1], 1);
+    VectorLstmLayer enc2 = encoder.second;
     if (decoder.padded != enc2.padded) {
       // The decoder starts from the encoder's state, and its states and the encoder's last one
       // are read with one row width below.
@@ -87,19 +83,10 @@ public final class VectorConditionalEngine implements ReconstructionEngine {
 
   private void reconstructChunk(float[] in, int from, int n, float[] out, float[] embeddings) {
     Buffers buf = buffers.atLeast(n);
-    WindowTensors.timeMajor(in, from, n, length, steps, features, buf.x);
-    enc1.run(buf.x, n, steps, buf.h1);
-    enc2.run(buf.h1, n, steps, buf.h2);
-    int p = enc2.padded;
-    int last = (steps - 1) * n * p;
-    int e = enc2.hidden;
-    if (embeddings != null) {
-      for (int b = 0; b < n; b++) {
-        System.arraycopy(buf.h2, last + b * p, embeddings, (from + b) * e, e);
-      }
-    }
+    int last = encoder.encode(in, from, n, buf.x, buf.h1, buf.h2, embeddings);
+    int p = decoder.padded;
     // Decoder step 0's state is the encoder's last; steps 1 to t - 1 come from the folded recurrence.
-    enc2.lastCells(n, buf.c0);
+    encoder.second.lastCells(n, buf.c0);
     decoder.runFromState(buf.h2, last, buf.c0, n, length - 1, buf.states);
     // Decoder step k stands for window step t - 1 - k.
     for (int k = 0; k < length; k++) {
@@ -124,9 +111,9 @@ public final class VectorConditionalEngine implements ReconstructionEngine {
 
     Buffers(int n) {
       x = new float[steps * n * features];
-      h1 = new float[steps * n * enc1.padded];
-      h2 = new float[steps * n * enc2.padded];
-      c0 = new float[n * enc2.padded];
+      h1 = new float[steps * n * encoder.first.padded];
+      h2 = new float[steps * n * encoder.second.padded];
+      c0 = new float[n * decoder.padded];
       states = new float[(length - 1) * n * decoder.padded];
     }
   }

@@ -31,8 +31,7 @@ public final class VectorLstmEngine implements ReconstructionEngine {
   /** Values per step the output layer produces: the features, or 2E for the latent-target variant. */
   private final int outWidth;
   private final boolean latent;
-  private final VectorLstmLayer enc1;
-  private final VectorLstmLayer enc2;
+  private final VectorEncoder encoder;
   private final VectorLstmLayer dec1;
   private final VectorLstmLayer dec2;
   /** The output layer as a product, when it has at least a vector's worth of outputs; else null. */
@@ -55,10 +54,9 @@ public final class VectorLstmEngine implements ReconstructionEngine {
     outWidth = a.outputWidth();
     latent = a.variant() == Variant.LATENT;
     Map<String, INDArray> p = net.paramTable();
-    enc1 = layer(p, AutoencoderFactory.ENCODER_1, features);
-    enc2 = layer(p, AutoencoderFactory.ENCODER_2, enc1.padded);
-    dec1 = layer(p, AutoencoderFactory.DECODER_1, enc2.padded);
-    dec2 = layer(p, AutoencoderFactory.DECODER_2, dec1.padded);
+    encoder = new VectorEncoder(p, a);
+    dec1 = VectorEncoder.layer(p, AutoencoderFactory.DECODER_1, encoder.second.padded);
+    dec2 = VectorEncoder.layer(p, AutoencoderFactory.DECODER_2, dec1.padded);
     float[][] w = p.get(AutoencoderFactory.OUTPUT + "_W").castTo(DataType.FLOAT).toFloatMatrix();
     outB = p.get(AutoencoderFactory.OUTPUT + "_b").castTo(DataType.FLOAT).reshape(-1).toFloatVector();
     // Many outputs per step (the latent-target variant's 2E): one product per step for all of
@@ -70,11 +68,6 @@ public final class VectorLstmEngine implements ReconstructionEngine {
         outW[j * dec2.padded + k] = w[k][j];
       }
     }
-  }
-
-  private static VectorLstmLayer layer(Map<String, INDArray> p, int index,
-                                       int inputStride) {
-    return new VectorLstmLayer(p.get(index + "_W"), p.get(index + "_RW"), p.get(index + "_b"), inputStride);
   }
 
   @Override
@@ -109,20 +102,10 @@ public final class VectorLstmEngine implements ReconstructionEngine {
 
   private void reconstructChunk(float[] in, int from, int n, float[] out, float[] embeddings, float[] targets) {
     Buffers buf = buffers.atLeast(n);
-    WindowTensors.timeMajor(in, from, n, length, steps, features, buf.x);
-    enc1.run(buf.x, n, steps, buf.h1);
-    enc2.run(buf.h1, n, steps, buf.h2);
-    int p2 = enc2.padded;
-    int last = (steps - 1) * n * p2;
-    int e = enc2.hidden;
-    if (embeddings != null) {
-      for (int b = 0; b < n; b++) {
-        System.arraycopy(buf.h2, last + b * p2, embeddings, (from + b) * e, e);
-      }
-    }
+    int last = encoder.encode(in, from, n, buf.x, buf.h1, buf.h2, embeddings);
     if (targets != null) {
       // The encoder's first-layer outputs, [batch][2E][time].
-      WindowTensors.fromTimeMajor(buf.h1, enc1.padded, n, length, outWidth, targets, from);
+      WindowTensors.fromTimeMajor(buf.h1, encoder.first.padded, n, length, outWidth, targets, from);
     }
     int td = length - firstDecoded;
     int q2 = dec2.padded;
@@ -178,8 +161,8 @@ public final class VectorLstmEngine implements ReconstructionEngine {
     Buffers(int n) {
       int td = length - firstDecoded;
       x = new float[steps * n * features];
-      h1 = new float[steps * n * enc1.padded];
-      h2 = new float[steps * n * enc2.padded];
+      h1 = new float[steps * n * encoder.first.padded];
+      h2 = new float[steps * n * encoder.second.padded];
       d1 = new float[td * n * dec1.padded];
       d2 = new float[td * n * dec2.padded];
       y = dense == null ? null : new float[n * dense.width];

@@ -6,6 +6,7 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -90,16 +91,9 @@ class BenchmarkCommandTest {
         .filter(e -> !e.contains("onnxruntime")).collect(Collectors.joining(File.pathSeparator));
     assertThat(withoutOrt).isNotEqualTo(testClasspath).contains("picocli");
     Path table = dir.resolve("bench.md");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx1g", "-cp", withoutOrt, ModelCli.class.getName(),
-        "benchmark", "--model", SmallModel.file().toString(), "--embeddings", "4", "--batches", "2", "--threads", "1",
-        "--reps", "1", "--min-beats", "2", "--out", table.toString()).redirectErrorStream(true);
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-    Process p = pb.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(output).isZero();
+    String output = modelCli(List.of("-Xmx1g", "-cp", withoutOrt), "benchmark", "--model", SmallModel.file().toString(),
+        "--embeddings", "4", "--batches", "2", "--threads", "1", "--reps", "1", "--min-beats", "2", "--out",
+        table.toString());
     assertThat(output).contains("ONNX Runtime: not on the classpath");
     List<String> rows = rows(table);
     assertThat(rows).hasSize(2).allSatisfy(r -> assertThat(r.split("\\|")).hasSize(11));
@@ -114,16 +108,9 @@ class BenchmarkCommandTest {
   void memoryModeReportsEveryStageAndTheMappings(@TempDir Path dir) throws Exception {
     Path report = dir.resolve("memory.md");
     String testClasspath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp",
-        testClasspath, ModelCli.class.getName(), "benchmark", "--memory", "--model", SmallModel.file().toString(),
-        "--batches", "1,128", "--threads", "1", "--slots", "2", "--out", report.toString()).redirectErrorStream(true);
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
-    Process p = pb.start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
-    assertThat(p.exitValue()).as(output).isZero();
+    modelCli(List.of("-Xmx1g", "--add-modules", "jdk.incubator.vector", "-cp", testClasspath), "benchmark", "--memory",
+        "--model", SmallModel.file().toString(), "--batches", "1,128", "--threads", "1", "--slots", "2", "--out",
+        report.toString());
     String text = Files.readString(report);
     assertThat(text).contains("| JVM started, nothing loaded |", "| ND4J and OpenBLAS started |",
         "| model loaded, fused scorer 1 built |", "| scorer 1 scored batch 128 ", "| scorer 2 loaded, scored batch 128 ",
@@ -158,5 +145,21 @@ class BenchmarkCommandTest {
 
   private static String[] row(String table, String start) {
     return table.lines().filter(l -> l.startsWith(start)).findFirst().orElseThrow().split("\\|");
+  }
+
+  /** Runs the model CLI in a child JVM with these options and arguments; returns its output once it ended well. */
+  private static String modelCli(List<String> jvmOptions, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(jvmOptions);
+    command.add(ModelCli.class.getName());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+    Process p = pb.start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(3, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).as(output).isZero();
+    return output;
   }
 }
