@@ -9,7 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The encoder both OpenBLAS fused engines ({@link FusedLstmEngine}, {@link ConditionalFusedEngine})
- * share: LSTM(features→2E) → LSTM(2E→E) over a window's first {@link Architecture#encoderSteps()} steps, with its native scratch memory kept between calls.
+ * share: LSTM(features→2E) → LSTM(2E→E) over a window's first {@link Architecture#encoderSteps()}
+ * steps, with its native scratch memory kept between calls.
  * Not thread-safe: it belongs to the one engine that owns it.
  */
 final class FusedEncoder {

@@ -19,16 +19,11 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class VectorConditionalEngine implements ReconstructionEngine {
   private final int length;
   private final int features;
-  private final int steps;
   private final VectorEncoder encoder;
   /** The decoder with its own output folded into its recurrence; it has no input. */
   private final VectorLstmLayer decoder;
-  /** The output layer's weights, [feature][decoder.padded]. */
-  private final float[] outW;
-  private final float[] outB;
+  private final VectorOutputLayer output;
   private final ScratchMemory<Buffers> buffers = new ScratchMemory<>(Buffers::new);
-  /** {@link VectorLstmEngine#dot}'s scratch. */
-  private final float[] lanes = new float[VectorLstmLayer.S.length()];
 
   public VectorConditionalEngine(MultiLayerNetwork net, Architecture a) {
     if (a.variant() != Variant.CONDITIONAL) {
@@ -36,7 +31,6 @@ public final class VectorConditionalEngine implements ReconstructionEngine {
     }
     length = a.windowLength();
     features = a.features();
-    steps = a.encoderSteps();
     Map<String, INDArray> p = net.paramTable();
     encoder = new VectorEncoder(p, a);
     INDArray[] folded = ConditionalFusedEngine.foldedDecoder(p);
@@ -49,14 +43,7 @@ public final class VectorConditionalEngine implements ReconstructionEngine {
           + enc2.hidden);
     }
     int o = AutoencoderFactory.CONDITIONAL_OUTPUT;
-    float[][] w = p.get(o + "_W").castTo(DataType.FLOAT).toFloatMatrix();
-    outW = new float[features * decoder.padded];
-    for (int k = 0; k < w.length; k++) {
-      for (int j = 0; j < features; j++) {
-        outW[j * decoder.padded + k] = w[k][j];
-      }
-    }
-    outB = p.get(o + "_b").castTo(DataType.FLOAT).reshape(-1).toFloatVector();
+    output = new VectorOutputLayer(p.get(o + "_W"), p.get(o + "_b"), decoder.padded);
   }
 
   @Override
@@ -83,38 +70,34 @@ public final class VectorConditionalEngine implements ReconstructionEngine {
 
   private void reconstructChunk(float[] in, int from, int n, float[] out, float[] embeddings) {
     Buffers buf = buffers.atLeast(n);
-    int last = encoder.encode(in, from, n, buf.x, buf.h1, buf.h2, embeddings);
+    int last = encoder.encode(in, from, n, embeddings);
     int p = decoder.padded;
     // Decoder step 0's state is the encoder's last; steps 1 to t - 1 come from the folded recurrence.
-    encoder.second.lastCells(n, buf.c0);
-    decoder.runFromState(buf.h2, last, buf.c0, n, length - 1, buf.states);
+    decoder.runFromState(encoder.states(), last, encoder.second.lastCells(), n, length - 1, buf.states);
     // Decoder step k stands for window step t - 1 - k.
     for (int k = 0; k < length; k++) {
-      float[] h = k == 0 ? buf.h2 : buf.states;
-      int rows = k == 0 ? last : (k - 1) * n * p;
+      if (k == 0) {
+        output.apply(encoder.states(), last, n, buf.y);
+      } else {
+        output.apply(buf.states, (k - 1) * n * p, n, buf.y);
+      }
       for (int b = 0; b < n; b++) {
         int base = (from + b) * features * length + length - 1 - k;
         for (int j = 0; j < features; j++) {
-          out[base + j * length] = VectorLstmEngine.dot(h, rows + b * p, outW, j * p, p, lanes) + outB[j];
+          out[base + j * length] = buf.y[b * features + j];
         }
       }
     }
   }
 
-  /** Inputs, hidden sequences and the encoder's last cells for up to a number of windows ({@link ScratchMemory}). */
+  /** The decoder's states and one step's outputs for up to a number of windows ({@link ScratchMemory}). */
   private final class Buffers {
-    final float[] x;
-    final float[] h1;
-    final float[] h2;
-    final float[] c0;
     final float[] states;
+    final float[] y;
 
     Buffers(int n) {
-      x = new float[steps * n * features];
-      h1 = new float[steps * n * encoder.first.padded];
-      h2 = new float[steps * n * encoder.second.padded];
-      c0 = new float[n * decoder.padded];
       states = new float[(length - 1) * n * decoder.padded];
+      y = new float[n * features];
     }
   }
 }

@@ -46,7 +46,8 @@ final class VectorDense {
     float[] w = weights.data;
     int start = weights.realign();
     for (int p = 0; p < panels; p++) {
-      PanelKernels.rows(w, start + p * inputs * 4 * L, inputs, x, xo, xs, bias, p * 4 * L, 0, z, p * 4 * L, width, rows);
+      PanelKernels.rows(w, start + p * inputs * 4 * L, inputs, x, xo, xs, bias, p * 4 * L, 0, z, p * 4 * L, width,
+          rows);
     }
   }
 }

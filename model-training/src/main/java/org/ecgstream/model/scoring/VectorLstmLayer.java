@@ -141,8 +141,7 @@ final class VectorLstmLayer {
    * instead of zeros: the conditional decoder, whose fed-back output is folded into its recurrence.
    */
   void runFromState(float[] h0, int h0o, float[] c0, int n, int t, float[] out) {
-    startCells(n);
-    System.arraycopy(c0, 0, cell, 0, n * padded);
+    startCells(n, c0);
     float[] z = projections(n);
     for (int b = 0; b < n; b++) {
       System.arraycopy(bias, 0, z, b * width, width);
@@ -150,16 +149,25 @@ final class VectorLstmLayer {
     recur(z, true, n, 0, t, out, h0, h0o);
   }
 
-  /** The cells after the last step run, [n][padded], into {@code into}. */
-  void lastCells(int n, float[] into) {
-    System.arraycopy(cell, 0, into, 0, n * padded);
+  /** The cells after the last step run, [n][padded]: this layer's own, valid until it runs again. */
+  float[] lastCells() {
+    return cell;
   }
 
   private void startCells(int n) {
+    startCells(n, null);
+  }
+
+  /** The cells of {@code n} windows at zero, or copied from {@code from} ([n][padded]). */
+  private void startCells(int n, float[] from) {
     if (cell.length < n * padded) {
       cell = new float[n * padded];
     }
-    Arrays.fill(cell, 0, n * padded, 0f);
+    if (from == null) {
+      Arrays.fill(cell, 0, n * padded, 0f);
+    } else {
+      System.arraycopy(from, 0, cell, 0, n * padded);
+    }
   }
 
   private float[] projections(int rows) {
