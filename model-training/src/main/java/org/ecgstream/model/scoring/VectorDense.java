@@ -2,9 +2,9 @@ package org.ecgstream.model.scoring;
 
 /**
  * A dense layer, y = x W + b, on {@link PanelKernels}: W's outputs packed four vectors to a
- * panel, [panel][input][vector][lane], so that many rows share each pass over a panel. For an
- * output layer with many outputs per step (the latent-target variant's 2E), where one dot product
- * per output would reduce a vector for every value. Not thread-safe, like the engine that owns it.
+ * panel, [panel][input][vector][lane], so that many rows share each pass over a panel: the
+ * product {@link VectorOutputLayer} uses when there are many outputs per step (the latent-target
+ * variant's 2E). Not thread-safe, like the engine that owns it.
  */
 final class VectorDense {
   private static final int L = PanelKernels.L;
