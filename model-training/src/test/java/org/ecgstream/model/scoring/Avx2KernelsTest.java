@@ -24,6 +24,11 @@ import org.junit.jupiter.api.Test;
  * only this does.
  */
 class Avx2KernelsTest {
+  /**
+   * The conditional variant is checked against the OpenBLAS engine, not DL4J (which cannot run
+   * it); {@link Float32Bound} does not model its decoder yet, so this one bound is still a fixed one.
+   */
+  static final double CONDITIONAL_TOLERANCE = 1e-5;
 
   @Test
   void theAvx2KernelsMatchDl4jAndTheirOwnResultsInEveryBatch() throws Exception {
@@ -43,12 +48,14 @@ class Avx2KernelsTest {
     assertThat(child.exitValue()).as(out).isZero();
     String result = out.lines().filter(l -> l.startsWith("bits ")).findFirst().orElseThrow(() -> new AssertionError(out));
     assumeTrue(!result.startsWith("bits 0"), "this CPU has no AVX2: " + result);
-    // bits, then per variant: the largest difference from the reference, and whether batches agreed.
+    // bits, then per variant: the largest difference from the reference as a share of what float32
+    // allows (Float32Bound; for the conditional variant, against the OpenBLAS engine, CONDITIONAL_TOLERANCE),
+    // and whether batches agreed.
     assertThat(result).as(out).startsWith("bits 256 ");
     String[] f = result.split(" ");
     for (int i = 2; i < f.length; i += 3) {
-      assertThat(Double.parseDouble(f[i + 1])).as("%s: largest difference from the reference", f[i])
-          .isLessThan(FusedLstmEngineParityTest.TOLERANCE);
+      assertThat(Double.parseDouble(f[i + 1])).as("%s: largest difference from the reference, share of its bound", f[i])
+          .isLessThanOrEqualTo(1.0);
       assertThat(f[i + 2]).as("%s: the same in every batch", f[i]).isEqualTo("same");
     }
   }
@@ -79,9 +86,13 @@ class Avx2KernelsTest {
         }
         float[] all = engine.reconstruct(x, n);
         float[] expected = reference.reconstruct(x, n);
+        double[] bound = v == Variant.CONDITIONAL ? null : Float32Bound.of(net, a, x, n).output();
         double worst = 0;
         for (int i = 0; i < all.length; i++) {
-          worst = Math.max(worst, Math.abs(all[i] - expected[i]));
+          double allowed = bound == null ? CONDITIONAL_TOLERANCE : 2 * bound[i];
+          double d = Math.abs(all[i] - expected[i]);
+          // A prediction model's context steps are copied: allowed 0, so they must be equal.
+          worst = Math.max(worst, d == 0 ? 0 : d / allowed);
         }
         boolean same = true;
         for (int b = 0; b < n; b++) {
