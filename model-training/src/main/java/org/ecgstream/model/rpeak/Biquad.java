@@ -3,7 +3,7 @@ package org.ecgstream.model.rpeak;
 import java.io.Serializable;
 
 /** A second-order IIR section (Butterworth low- or high-pass by the bilinear transform), run sample by sample. */
-final class Biquad implements Serializable {
+public final class Biquad implements Serializable {
   private final double b0;
   private final double b1;
   private final double b2;
@@ -22,21 +22,21 @@ final class Biquad implements Serializable {
     this.a2 = a2 / a0;
   }
 
-  static Biquad lowPass(double cutoffHz, double fs) {
+  public static Biquad lowPass(double cutoffHz, double fs) {
     double w = 2 * Math.PI * cutoffHz / fs;
     double alpha = Math.sin(w) / Math.sqrt(2);
     double c = Math.cos(w);
     return new Biquad((1 - c) / 2, 1 - c, (1 - c) / 2, 1 + alpha, -2 * c, 1 - alpha);
   }
 
-  static Biquad highPass(double cutoffHz, double fs) {
+  public static Biquad highPass(double cutoffHz, double fs) {
     double w = 2 * Math.PI * cutoffHz / fs;
     double alpha = Math.sin(w) / Math.sqrt(2);
     double c = Math.cos(w);
     return new Biquad((1 + c) / 2, -(1 + c), (1 + c) / 2, 1 + alpha, -2 * c, 1 - alpha);
   }
 
-  double apply(double x) {
+  public double apply(double x) {
     double y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
     x2 = x1;
     x1 = x;

@@ -1,0 +1,191 @@
+package org.ecgstream.model.beats;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What one patient's beats so far say about the next one, learnt without labels: up to
+ * {@value #MAX_CLUSTERS} morphology clusters (beats grouped by the correlation and size of their
+ * QRS), the dominant one among them, and the recent RR intervals. Nothing assumes that the first
+ * beats are normal. The dominant cluster is the one with the most beats on time (not premature),
+ * counted with a decay so that it can change when the patient's rhythm does; in bigeminy the
+ * normal beats follow a pause and the ectopic ones come early, so timing, not majority, tells them
+ * apart. Every beat is then described relative to the dominant cluster and to the cluster it
+ * matched ({@link BeatFeatures}), which is what makes the description carry from one patient to
+ * another.
+ */
+public final class PatientBeats {
+  static final int MAX_CLUSTERS = 8;
+  /** A beat joins a cluster when its QRS correlates at least this well in the primary lead ... */
+  static final double JOIN_CORRELATION = 0.90;
+  /** ... and this well in the second lead, often a noisier chest lead ... */
+  static final double JOIN_CORRELATION_2 = 0.75;
+  /** ... and its peak-to-peak size is within this factor of the cluster's. */
+  static final double JOIN_SIZE = 1.4;
+  /** Per-beat decay of the cluster counts: a half-life of about 350 beats (five minutes). */
+  static final double DECAY = 0.998;
+  /** A beat is on time when its RR interval is at least this share of the recent median. */
+  static final double ON_TIME = 0.88;
+  private static final int RR_HISTORY = 16;
+
+  private final List<Cluster> clusters = new ArrayList<>();
+  private final double[] rr = new double[RR_HISTORY];
+  private int rrCount;
+  private long beats;
+  private double total;
+  private int dominant = -1;
+  private double[] previous;
+
+  /** One morphology: the running mean of its beats' shapes and how its beats are timed. */
+  static final class Cluster {
+    final float[][] qrs;
+    final float[][] full;
+    double count;
+    double onTime;
+    double meanRrRatio = 1;
+    long lastBeat;
+    int members;
+
+    Cluster(BeatShape s, long beat) {
+      qrs = copy(s.qrs());
+      full = copy(s.full());
+      lastBeat = beat;
+    }
+
+    void add(BeatShape s, double rrRatio, long beat) {
+      members++;
+      double w = 1.0 / Math.min(members, 32);
+      blend(qrs, s.qrs(), w);
+      blend(full, s.full(), w);
+      meanRrRatio += (rrRatio - meanRrRatio) * w;
+      count += 1;
+      onTime += rrRatio >= ON_TIME ? 1 : 0;
+      lastBeat = beat;
+    }
+
+    private static void blend(float[][] mean, float[][] x, double w) {
+      for (int l = 0; l < mean.length; l++) {
+        for (int i = 0; i < mean[l].length; i++) {
+          mean[l][i] += (float) ((x[l][i] - mean[l][i]) * w);
+        }
+      }
+    }
+
+    private static float[][] copy(float[][] a) {
+      float[][] c = new float[a.length][];
+      for (int i = 0; i < a.length; i++) {
+        c[i] = a[i].clone();
+      }
+      return c;
+    }
+  }
+
+  /**
+   * Takes the next beat (its shape and the RR intervals before and after it, in seconds; the one
+   * after is known once the next beat is detected) and describes it ({@link BeatFeatures#NAMES}).
+   */
+  public double[] next(BeatShape shape, double rrBefore, double rrAfter) {
+    double recent = recentRr(rrBefore);
+    double rrRatio = rrBefore / recent;
+    for (Cluster c : clusters) {
+      c.count *= DECAY;
+      c.onTime *= DECAY;
+    }
+    total = total * DECAY + 1;
+    int matched = match(shape);
+    Cluster m;
+    if (matched < 0) {
+      m = new Cluster(shape, beats);
+      matched = place(m);
+    } else {
+      m = clusters.get(matched);
+    }
+    double ownCorrelation = Shapes.correlation(m.qrs[0], shape.qrs()[0], Shapes.MAX_SHIFT);
+    m.add(shape, rrRatio, beats);
+    if (dominant < 0 || m.onTime > clusters.get(dominant).onTime) {
+      dominant = matched;
+    }
+    Cluster d = clusters.get(dominant);
+    double[] f = BeatFeatures.describe(shape, d, m, matched == dominant, m.count / total, ownCorrelation,
+        rrRatio, rrAfter / recent, rrBefore, rrAfter, recent, irregularity(recent), previous);
+    previous = f;
+    remember(rrBefore);
+    beats++;
+    return f;
+  }
+
+  private int match(BeatShape s) {
+    int best = -1;
+    double bestScore = 0;
+    for (int i = 0; i < clusters.size(); i++) {
+      Cluster c = clusters.get(i);
+      double score = 1;
+      for (int l = 0; l < s.leads(); l++) {
+        double corr = Shapes.correlation(c.qrs[l], s.qrs()[l], Shapes.MAX_SHIFT);
+        double size = Shapes.peakToPeak(s.qrs()[l]) / Math.max(1e-6, Shapes.peakToPeak(c.qrs[l]));
+        if (corr < (l == 0 ? JOIN_CORRELATION : JOIN_CORRELATION_2) || size > JOIN_SIZE || size < 1 / JOIN_SIZE) {
+          score = -1;
+          break;
+        }
+        score = l == 0 ? corr : score;
+      }
+      if (score > bestScore) {
+        bestScore = score;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** Adds a new cluster, replacing the least recently matched one other than the dominant when all places are taken. */
+  private int place(Cluster c) {
+    if (clusters.size() < MAX_CLUSTERS) {
+      clusters.add(c);
+      return clusters.size() - 1;
+    }
+    int oldest = -1;
+    for (int i = 0; i < clusters.size(); i++) {
+      if (i != dominant && (oldest < 0 || clusters.get(i).lastBeat < clusters.get(oldest).lastBeat)) {
+        oldest = i;
+      }
+    }
+    clusters.set(oldest, c);
+    return oldest;
+  }
+
+  /** The median of the recent RR intervals; before there are any, the interval given. */
+  private double recentRr(double fallback) {
+    if (rrCount == 0) {
+      return fallback > 0 ? fallback : 1;
+    }
+    double[] r = Arrays.copyOf(rr, Math.min(rrCount, RR_HISTORY));
+    Arrays.sort(r);
+    return r[r.length / 2];
+  }
+
+  /**
+   * The median change between successive recent RR intervals over the median interval: near 0 in
+   * sinus rhythm, large in atrial fibrillation, where an early beat is no sign of an ectopic one.
+   */
+  private double irregularity(double recent) {
+    int k = Math.min(rrCount, RR_HISTORY);
+    if (k < 3) {
+      return 0;
+    }
+    double[] d = new double[k - 1];
+    for (int i = 1; i < k; i++) {
+      int a = (rrCount - i) % RR_HISTORY;
+      int b = (rrCount - i - 1) % RR_HISTORY;
+      d[i - 1] = Math.abs(rr[a] - rr[b]);
+    }
+    Arrays.sort(d);
+    return d[d.length / 2] / recent;
+  }
+
+  private void remember(double rrBefore) {
+    if (rrBefore > 0) {
+      rr[rrCount++ % RR_HISTORY] = rrBefore;
+    }
+  }
+}

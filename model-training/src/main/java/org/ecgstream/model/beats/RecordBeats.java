@@ -1,0 +1,88 @@
+package org.ecgstream.model.beats;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ecgstream.model.rpeak.Biquad;
+import org.ecgstream.model.rpeak.RPeakDetector;
+import org.ecgstream.model.wfdb.Annotation;
+import org.ecgstream.model.wfdb.ReferenceBeats;
+import org.ecgstream.model.wfdb.WfdbRecord;
+
+/**
+ * A record's beats as the classifier meets them in a stream: R peaks found by the streaming
+ * detector on the primary lead, each described by {@link PatientBeats} once the next peak is
+ * known (for the pause after it), with the reference annotation it matches (EC57's 150 ms) for
+ * evaluation. Beats too close to either end of the record for a whole window are left out.
+ */
+public record RecordBeats(String record, double samplingHz, long samples, LeadChoice leads, long[] peaks,
+                          double[][] features, String[] codes, List<Annotation> annotations) {
+
+  public static RecordBeats of(WfdbRecord r, String lead) {
+    LeadChoice choice = LeadChoice.of(r, lead);
+    double fs = r.header().frequency();
+    float[] primary = r.physical(choice.primary());
+    RPeakDetector detector = new RPeakDetector(fs);
+    List<Long> found = new ArrayList<>();
+    for (float x : primary) {
+      detector.push(x, found::add);
+    }
+    detector.finish(found::add);
+    int leads = choice.secondary() == LeadChoice.NONE ? 1 : 2;
+    float[][] filtered = new float[leads][];
+    filtered[0] = filter(primary, fs);
+    if (leads == 2) {
+      filtered[1] = filter(r.physical(choice.secondary()), fs);
+    }
+    long before = Math.round(BeatShape.FULL_BEFORE_MS * fs / 1000) + 2;
+    long after = Math.round(BeatShape.FULL_AFTER_MS * fs / 1000) + 2;
+    List<Long> kept = found.stream().filter(p -> p - before >= 0 && p + after < primary.length).toList();
+    int n = kept.size();
+    long[] peaks = kept.stream().mapToLong(Long::longValue).toArray();
+    double[][] features = new double[n][];
+    PatientBeats patient = new PatientBeats();
+    BeatShape.Leads signal = (l, k) -> filtered[l][(int) k];
+    for (int i = 0; i < n; i++) {
+      double rrBefore = i == 0 ? 0 : (peaks[i] - peaks[i - 1]) / fs;
+      double rrAfter = i + 1 < n ? (peaks[i + 1] - peaks[i]) / fs : rrBefore;
+      if (i == 0) {
+        rrBefore = rrAfter;
+      }
+      features[i] = patient.next(BeatShape.cut(signal, leads, peaks[i], fs), rrBefore, rrAfter);
+    }
+    ReferenceBeats ref = ReferenceBeats.of(r);
+    String[] codes = new String[n];
+    for (int i = 0; i < n; i++) {
+      Annotation a = ref.at(peaks[i]);
+      codes[i] = a == null ? "" : a.code();
+    }
+    return new RecordBeats(r.header().record(), fs, primary.length, choice, peaks, features, codes, r.annotations());
+  }
+
+  /** Baseline wander and mains hum out, causally as a stream would: high-pass 0.5 Hz, low-pass 40 Hz. */
+  static float[] filter(float[] x, double fs) {
+    Biquad hp = Biquad.highPass(0.5, fs);
+    Biquad lp = Biquad.lowPass(Math.min(40, 0.45 * fs), fs);
+    float[] out = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      out[i] = (float) lp.apply(hp.apply(x[i]));
+    }
+    return out;
+  }
+
+  public int size() {
+    return peaks.length;
+  }
+
+  /** EC57's ventricular class: V and E. */
+  public boolean isVentricular(int i) {
+    return codes[i].equals("V") || codes[i].equals("E");
+  }
+
+  /** EC57's supraventricular ectopic class: A, a, J, S. */
+  public boolean isSupraventricular(int i) {
+    return switch (codes[i]) {
+      case "A", "a", "J", "S" -> true;
+      default -> false;
+    };
+  }
+}
