@@ -6,8 +6,10 @@ import java.util.List;
  * The numbers the beat classifier reads, each relative to the patient's own beats so that they
  * mean the same for every patient: how the beat's QRS and whole window compare with the
  * dominant morphology in each lead (correlation, size, width, residual), how early it came and
- * how long the pause after it was, and what its morphology cluster is like (its share of the
- * beats, its usual timing, how it compares with the dominant). A record with one lead repeats
+ * how long the pause after it was, how the beat before it looked, and what its morphology cluster is like (its share of the
+ * beats, its usual timing, how it compares with the dominant). Nothing absolute that tells one
+ * patient from another (heart rate, rhythm irregularity) is used: with those the trees learnt
+ * records, not beats, and missed more of 106's ventricular beats. A record with one lead repeats
  * the first lead's numbers for the second.
  */
 public final class BeatFeatures {
@@ -16,7 +18,7 @@ public final class BeatFeatures {
       "log size 1", "log size 2", "qrs width ms", "width ratio 1", "width ratio 2",
       "residual 1", "residual 2", "rr before / recent", "rr after / recent", "rr after / before",
       "cluster share", "cluster rr ratio", "cluster is dominant", "cluster correlation",
-      "own cluster correlation", "roughness ratio", "recent rr s", "rr irregularity",
+      "own cluster correlation", "roughness ratio",
       "previous qrs correlation", "previous rr before / recent", "polarity agrees", "qrs width 2 ms");
 
   private BeatFeatures() {}
@@ -34,7 +36,7 @@ public final class BeatFeatures {
 
   static double[] describe(BeatShape s, PatientBeats.Cluster dominant, PatientBeats.Cluster matched,
                            boolean isDominant, double share, double ownCorrelation, double rrRatio, double rrAfterRatio,
-                           double rrBefore, double rrAfter, double recent, double irregularity, double[] previous) {
+                           double rrBefore, double rrAfter, double[] previous) {
     double[] f = new double[NAMES.size()];
     for (int l = 0; l < 2; l++) {
       int lead = Math.min(l, s.leads() - 1);
@@ -59,12 +61,10 @@ public final class BeatFeatures {
     f[17] = Shapes.correlation(dominant.qrs[0], matched.qrs[0], Shapes.MAX_SHIFT);
     f[18] = ownCorrelation;
     f[19] = Math.log((1e-6 + Shapes.roughness(s.full()[0])) / (1e-6 + Shapes.roughness(dominant.full[0])));
-    f[20] = recent;
-    f[21] = irregularity;
-    f[22] = previous == null ? 1 : previous[0];
-    f[23] = previous == null ? 1 : previous[11];
-    f[24] = sign(s.qrs()[0]) == sign(dominant.qrs[0]) ? 1 : 0;
-    f[25] = Shapes.width(s.qrs()[Math.min(1, s.leads() - 1)]) * BeatShape.QRS_STEP_MS;
+    f[20] = previous == null ? 1 : previous[0];
+    f[21] = previous == null ? 1 : previous[11];
+    f[22] = sign(s.qrs()[0]) == sign(dominant.qrs[0]) ? 1 : 0;
+    f[23] = Shapes.width(s.qrs()[Math.min(1, s.leads() - 1)]) * BeatShape.QRS_STEP_MS;
     return f;
   }
 }

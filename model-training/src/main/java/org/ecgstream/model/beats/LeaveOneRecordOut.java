@@ -7,26 +7,89 @@ import java.util.stream.IntStream;
 
 /**
  * The honest protocol: for each record, a classifier trained on every other record's beats (all
- * of them, labels included) judges this record's beats, which it never saw. Nothing learnt across
- * patients touches the record being scored.
+ * of them, labels included) judges this record's beats, which it never saw; the probability above
+ * which a beat is flagged is chosen inside the training records too, on out-of-fold predictions
+ * of {@value #INNER_FOLDS} groups of them. Nothing learnt across patients touches the record being
+ * scored.
  */
 public final class LeaveOneRecordOut {
+  static final int INNER_FOLDS = 3;
+  /** Thresholds tried: 0.10, 0.15, ..., 0.90. */
+  static final double[] THRESHOLDS = IntStream.rangeClosed(2, 18).mapToDouble(i -> i * 0.05).toArray();
+
+  /** One held-out record's verdicts: each beat's probability and the threshold chosen without it. */
+  public record Fold(double[] probability, double threshold) {
+    public boolean[] flags() {
+      boolean[] f = new boolean[probability.length];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = probability[i] > threshold;
+      }
+      return f;
+    }
+  }
+
   private LeaveOneRecordOut() {}
 
-  /** Each record's beats' probabilities of the class {@code label} picks, from a model trained without that record. */
-  public static List<double[]> probabilities(List<RecordBeats> records, BiPredicate<RecordBeats, Integer> label,
-                                             BoostedTrees.Settings settings) {
+  /** Each record's verdicts for the class {@code label} picks, from models trained without that record. */
+  public static List<Fold> run(List<RecordBeats> records, BiPredicate<RecordBeats, Integer> label,
+                               BoostedTrees.Settings settings) {
     return IntStream.range(0, records.size()).parallel().mapToObj(held -> {
       List<RecordBeats> training = new ArrayList<>(records);
       training.remove(held);
+      double threshold = chooseThreshold(training, label, settings);
       BoostedTrees model = train(training, label, settings);
-      RecordBeats test = records.get(held);
-      double[] p = new double[test.size()];
-      for (int i = 0; i < p.length; i++) {
-        p[i] = model.probability(test.features()[i]);
-      }
-      return p;
+      return new Fold(probabilities(model, records.get(held)), threshold);
     }).toList();
+  }
+
+  /**
+   * The threshold with the best F1 (harmonic mean of sensitivity and positive predictivity, over
+   * beats) on out-of-fold predictions: the records split into groups, each group judged by a
+   * model trained on the others.
+   */
+  static double chooseThreshold(List<RecordBeats> records, BiPredicate<RecordBeats, Integer> label,
+                                BoostedTrees.Settings settings) {
+    int[] tp = new int[THRESHOLDS.length];
+    int[] fp = new int[THRESHOLDS.length];
+    int[] fn = new int[THRESHOLDS.length];
+    for (int g = 0; g < INNER_FOLDS; g++) {
+      List<RecordBeats> fit = new ArrayList<>();
+      List<RecordBeats> judged = new ArrayList<>();
+      for (int i = 0; i < records.size(); i++) {
+        (i % INNER_FOLDS == g ? judged : fit).add(records.get(i));
+      }
+      BoostedTrees model = train(fit, label, settings);
+      for (RecordBeats r : judged) {
+        double[] p = probabilities(model, r);
+        for (int i = 0; i < p.length; i++) {
+          boolean yes = label.test(r, i);
+          for (int t = 0; t < THRESHOLDS.length; t++) {
+            boolean flagged = p[i] > THRESHOLDS[t];
+            tp[t] += flagged && yes ? 1 : 0;
+            fp[t] += flagged && !yes ? 1 : 0;
+            fn[t] += !flagged && yes ? 1 : 0;
+          }
+        }
+      }
+    }
+    int best = 0;
+    double bestF1 = -1;
+    for (int t = 0; t < THRESHOLDS.length; t++) {
+      double f1 = 2.0 * tp[t] / Math.max(1, 2 * tp[t] + fp[t] + fn[t]);
+      if (f1 > bestF1) {
+        bestF1 = f1;
+        best = t;
+      }
+    }
+    return THRESHOLDS[best];
+  }
+
+  static double[] probabilities(BoostedTrees model, RecordBeats r) {
+    double[] p = new double[r.size()];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = model.probability(r.features()[i]);
+    }
+    return p;
   }
 
   /** A classifier for the class {@code label} picks, from every beat of {@code records}. */

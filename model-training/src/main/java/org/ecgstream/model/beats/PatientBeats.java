@@ -108,7 +108,7 @@ public final class PatientBeats {
     }
     Cluster d = clusters.get(dominant);
     double[] f = BeatFeatures.describe(shape, d, m, matched == dominant, m.count / total, ownCorrelation,
-        rrRatio, rrAfter / recent, rrBefore, rrAfter, recent, irregularity(recent), previous);
+        rrRatio, rrAfter / recent, rrBefore, rrAfter, previous);
     previous = f;
     remember(rrBefore);
     beats++;
@@ -162,25 +162,6 @@ public final class PatientBeats {
     double[] r = Arrays.copyOf(rr, Math.min(rrCount, RR_HISTORY));
     Arrays.sort(r);
     return r[r.length / 2];
-  }
-
-  /**
-   * The median change between successive recent RR intervals over the median interval: near 0 in
-   * sinus rhythm, large in atrial fibrillation, where an early beat is no sign of an ectopic one.
-   */
-  private double irregularity(double recent) {
-    int k = Math.min(rrCount, RR_HISTORY);
-    if (k < 3) {
-      return 0;
-    }
-    double[] d = new double[k - 1];
-    for (int i = 1; i < k; i++) {
-      int a = (rrCount - i) % RR_HISTORY;
-      int b = (rrCount - i - 1) % RR_HISTORY;
-      d[i - 1] = Math.abs(rr[a] - rr[b]);
-    }
-    Arrays.sort(d);
-    return d[d.length / 2] / recent;
   }
 
   private void remember(double rrBefore) {

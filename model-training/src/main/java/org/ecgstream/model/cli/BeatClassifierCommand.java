@@ -35,10 +35,6 @@ final class BeatClassifierCommand implements Callable<Integer> {
       + "as EC57).")
   double learningSeconds;
 
-  @Option(names = "--threshold", defaultValue = "0.5", description = "A beat is flagged when its probability is above "
-      + "this (default: ${DEFAULT-VALUE}).")
-  double threshold;
-
   @Option(names = "--sveb", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Also classify supraventricular ectopic beats (default: ${DEFAULT-VALUE}).")
   boolean sveb;
@@ -60,45 +56,41 @@ final class BeatClassifierCommand implements Callable<Integer> {
       beats.add(b);
     }
     BoostedTrees.Settings settings = BoostedTrees.Settings.defaults();
-    List<double[]> v = LeaveOneRecordOut.probabilities(beats, (r, i) -> r.isVentricular(i), settings);
-    List<double[]> s = sveb ? LeaveOneRecordOut.probabilities(beats, (r, i) -> r.isSupraventricular(i), settings)
-        : beats.stream().map(r -> new double[r.size()]).toList();
+    List<LeaveOneRecordOut.Fold> v = LeaveOneRecordOut.run(beats, (r, i) -> r.isVentricular(i), settings);
+    List<LeaveOneRecordOut.Fold> s = sveb ? LeaveOneRecordOut.run(beats, (r, i) -> r.isSupraventricular(i), settings)
+        : beats.stream().map(r -> new LeaveOneRecordOut.Fold(new double[r.size()], 1)).toList();
     var rule = new Ec57Counts.AlertRule(alert[0], alert[1], alert[2]);
-    System.out.printf("%-7s %6s %6s %6s %6s %8s %8s %8s %7s | %6s %6s %6s %8s %8s%n", "record", "V", "TP", "FP",
-        "of F", "Se %", "+P %", "alerts", "false", "S", "TP", "FP", "Se %", "+P %");
+    System.out.printf("%-7s %6s %6s %6s %6s %8s %8s %8s %7s %5s | %6s %6s %6s %8s %8s %5s%n", "record", "V", "TP", "FP",
+        "of F", "Se %", "+P %", "alerts", "false", "thr", "S", "TP", "FP", "Se %", "+P %", "thr");
     Ec57Counts totalV = Ec57Counts.none();
     Ec57Counts totalS = Ec57Counts.none();
     for (int k = 0; k < beats.size(); k++) {
       RecordBeats r = beats.get(k);
       long from = Math.round(learningSeconds * r.samplingHz());
       double hours = (r.samples() - from) / r.samplingHz() / 3600;
-      Ec57Counts cv = Ec57Counts.of(r.peaks(), r.codes(), flags(v.get(k)), r.annotations(), Ec57Counts.VENTRICULAR,
+      Ec57Counts cv = Ec57Counts.of(r.peaks(), r.codes(), v.get(k).flags(), r.annotations(), Ec57Counts.VENTRICULAR,
           from, hours, rule);
-      Ec57Counts cs = Ec57Counts.of(r.peaks(), r.codes(), flags(s.get(k)), r.annotations(),
+      Ec57Counts cs = Ec57Counts.of(r.peaks(), r.codes(), s.get(k).flags(), r.annotations(),
           Ec57Counts.SUPRAVENTRICULAR, from, hours, rule);
-      print(r.record(), cv, cs);
+      print(r.record(), cv, cs, v.get(k).threshold(), s.get(k).threshold());
       totalV = totalV.plus(cv);
       totalS = totalS.plus(cs);
     }
-    print("gross", totalV, totalS);
+    print("gross", totalV, totalS, Double.NaN, Double.NaN);
     System.out.printf("false alerts per patient-hour: %.2f (%d in %.1f h)%n", totalV.falseAlertsPerHour(),
         totalV.falseEpisodes(), totalV.hours());
     return 0;
   }
 
-  private boolean[] flags(double[] p) {
-    boolean[] f = new boolean[p.length];
-    for (int i = 0; i < p.length; i++) {
-      f[i] = p[i] > threshold;
-    }
-    return f;
+  private static void print(String name, Ec57Counts v, Ec57Counts s, double vThreshold, double sThreshold) {
+    System.out.printf("%-7s %6d %6d %6d %6d %8s %8s %8d %7d %5s | %6d %6d %6d %8s %8s %5s%n", name, v.positives(),
+        v.truePositives(), v.falsePositives(), v.fusion(), percent(v.sensitivity()), percent(v.positivePredictivity()),
+        v.episodes(), v.falseEpisodes(), threshold(vThreshold), s.positives(), s.truePositives(), s.falsePositives(),
+        percent(s.sensitivity()), percent(s.positivePredictivity()), threshold(sThreshold));
   }
 
-  private static void print(String name, Ec57Counts v, Ec57Counts s) {
-    System.out.printf("%-7s %6d %6d %6d %6d %8s %8s %8d %7d | %6d %6d %6d %8s %8s%n", name, v.positives(),
-        v.truePositives(), v.falsePositives(), v.fusion(), percent(v.sensitivity()), percent(v.positivePredictivity()),
-        v.episodes(), v.falseEpisodes(), s.positives(), s.truePositives(), s.falsePositives(),
-        percent(s.sensitivity()), percent(s.positivePredictivity()));
+  private static String threshold(double t) {
+    return Double.isNaN(t) ? "" : String.format("%.2f", t);
   }
 
   private static String percent(double x) {
