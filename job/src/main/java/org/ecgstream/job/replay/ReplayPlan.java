@@ -44,8 +44,24 @@ public record ReplayPlan(int length, int channels, Map<String, List<PlannedBeat>
    */
   public static ReplayPlan ofRecords(List<WfdbRecord> records, List<String> sourceIds, int[] channels, int chunk,
                                      int maxChunks) {
+    int[][] each = new int[records.size()][];
+    java.util.Arrays.fill(each, channels);
+    return ofRecords(records, sourceIds, each, chunk, maxChunks);
+  }
+
+  /**
+   * As above, with each record's own channels ({@code channels[r]}, the same count for every
+   * record): a lead such as MLII is not on the same channel in every record (MIT-BIH 114 has it second).
+   */
+  public static ReplayPlan ofRecords(List<WfdbRecord> records, List<String> sourceIds, int[][] perRecord, int chunk,
+                                     int maxChunks) {
     Map<String, List<PlannedBeat>> bySource = new LinkedHashMap<>();
     for (int r = 0; r < records.size(); r++) {
+      int[] channels = perRecord[r];
+      if (channels.length != perRecord[0].length) {
+        throw new IllegalArgumentException("record " + records.get(r).header().record() + " sends " + channels.length
+            + " lead(s), the first " + perRecord[0].length + "; send the same number from every record");
+      }
       float[][] signals = new float[channels.length][];
       for (int c = 0; c < channels.length; c++) {
         signals[c] = records.get(r).physical(channels[c]);
@@ -64,7 +80,7 @@ public record ReplayPlan(int length, int channels, Map<String, List<PlannedBeat>
       }
       bySource.put(sourceIds.get(r), List.copyOf(chunks));
     }
-    return new ReplayPlan(chunk, channels.length, bySource);
+    return new ReplayPlan(chunk, perRecord[0].length, bySource);
   }
 
   public int beats() {

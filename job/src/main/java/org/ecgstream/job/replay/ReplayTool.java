@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.ecgstream.model.beats.LeadChoice;
 import org.ecgstream.model.data.Dataset;
 import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.data.ShippedData;
@@ -114,25 +115,33 @@ public final class ReplayTool implements Callable<Integer> {
   private Integer replayRecords() {
     List<WfdbRecord> records = new ArrayList<>();
     List<String> ids = new ArrayList<>();
-    int[] channels = null;
+    List<int[]> channels = new ArrayList<>();
     for (Path p : wfdb) {
       Path dir = p.toAbsolutePath().getParent();
       WfdbRecord r = WfdbRecord.read(dir, p.getFileName().toString());
-      int[] these = lead.equals("all") ? IntStream.range(0, r.header().signals().size()).toArray()
-          : new int[] {r.signal(lead)};
-      if (channels != null && channels.length != these.length) {
+      int[] these;
+      if (lead.equals("all")) {
+        these = IntStream.range(0, r.header().signals().size()).toArray();
+      } else {
+        LeadChoice choice = LeadChoice.of(r, lead);
+        if (!choice.note().isEmpty()) {
+          System.err.println("note: " + choice.note());
+        }
+        these = new int[] {choice.primary()};
+      }
+      if (!channels.isEmpty() && channels.get(0).length != these.length) {
         throw new IllegalArgumentException("records differ in their number of leads; send one lead with --lead");
       }
       if (!records.isEmpty() && r.header().frequency() != records.get(0).header().frequency()) {
         throw new IllegalArgumentException("records differ in sampling rate; replay them separately");
       }
-      channels = these;
+      channels.add(these);
       records.add(r);
       ids.add("mitdb-" + r.header().record());
     }
     // One planned "beat" is one second of signal, so the replayer's pace is the record's own rate.
     int perSecond = (int) Math.round(records.get(0).header().frequency());
-    ReplayPlan plan = ReplayPlan.ofRecords(records, ids, channels, perSecond, seconds);
+    ReplayPlan plan = ReplayPlan.ofRecords(records, ids, channels.toArray(int[][]::new), perSecond, seconds);
     Properties props = new Properties();
     props.putAll(kafka);
     props.setProperty("bootstrap.servers", bootstrap);

@@ -42,6 +42,48 @@ public final class LeaveOneRecordOut {
     }).toList();
   }
 
+  /** What the autoencoder runs give: each class's folds, and each held-out record's autoencoder features. */
+  public record WithAutoencoder(List<Fold> ventricular, List<Fold> supraventricular, List<double[][]> autoencoder) {}
+
+  /**
+   * As {@link #run}, with the autoencoder's two features added to every beat's: for each held-out
+   * record an autoencoder is trained on the normal beats of the others ({@link BeatAutoencoder}),
+   * and the trees are trained on the others' beats described with it. Folds run one after the
+   * other (each trains a network).
+   */
+  public static WithAutoencoder runWithAutoencoder(List<RecordBeats> records, BoostedTrees.Settings settings,
+                                                   double learningSeconds, boolean supraventricular,
+                                                   java.io.PrintStream progress) {
+    List<Fold> v = new ArrayList<>();
+    List<Fold> s = new ArrayList<>();
+    List<double[][]> ae = new ArrayList<>();
+    java.io.PrintStream quiet = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+    for (int held = 0; held < records.size(); held++) {
+      List<RecordBeats> training = new ArrayList<>(records);
+      training.remove(held);
+      long t0 = System.nanoTime();
+      BeatAutoencoder model = BeatAutoencoder.train(training, 7L * held + 1, quiet);
+      List<RecordBeats> described = records.stream()
+          .map(r -> r.withExtraFeatures(model.features(r, learningSeconds))).toList();
+      ae.add(model.features(records.get(held), learningSeconds));
+      List<RecordBeats> fit = new ArrayList<>(described);
+      fit.remove(held);
+      RecordBeats test = described.get(held);
+      v.add(fold(fit, test, (r, i) -> r.isVentricular(i), settings));
+      s.add(supraventricular ? fold(fit, test, (r, i) -> r.isSupraventricular(i), settings)
+          : new Fold(new double[test.size()], 1));
+      progress.printf("fold %d of %d (record %s held out): %.0f s%n", held + 1, records.size(), test.record(),
+          (System.nanoTime() - t0) / 1e9);
+    }
+    return new WithAutoencoder(v, s, ae);
+  }
+
+  private static Fold fold(List<RecordBeats> training, RecordBeats test, BiPredicate<RecordBeats, Integer> label,
+                           BoostedTrees.Settings settings) {
+    double threshold = chooseThreshold(training, label, settings);
+    return new Fold(probabilities(train(training, label, settings), test), threshold);
+  }
+
   /**
    * The threshold with the best F1 (harmonic mean of sensitivity and positive predictivity, over
    * beats) on out-of-fold predictions: the records split into groups, each group judged by a

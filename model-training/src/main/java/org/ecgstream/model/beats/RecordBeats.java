@@ -2,10 +2,12 @@ package org.ecgstream.model.beats;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ecgstream.model.rpeak.BeatWindow;
 import org.ecgstream.model.rpeak.Biquad;
 import org.ecgstream.model.rpeak.RPeakDetector;
 import org.ecgstream.model.wfdb.Annotation;
 import org.ecgstream.model.wfdb.ReferenceBeats;
+import org.ecgstream.model.wfdb.WfdbBeats;
 import org.ecgstream.model.wfdb.WfdbRecord;
 
 /**
@@ -15,7 +17,7 @@ import org.ecgstream.model.wfdb.WfdbRecord;
  * evaluation. Beats too close to either end of the record for a whole window are left out.
  */
 public record RecordBeats(String record, double samplingHz, long samples, LeadChoice leads, long[] peaks,
-                          double[][] features, String[] codes, List<Annotation> annotations) {
+                          double[][] features, float[][] windows, String[] codes, List<Annotation> annotations) {
 
   public static RecordBeats of(WfdbRecord r, String lead) {
     LeadChoice choice = LeadChoice.of(r, lead);
@@ -49,13 +51,24 @@ public record RecordBeats(String record, double samplingHz, long samples, LeadCh
       }
       features[i] = patient.next(BeatShape.cut(signal, leads, peaks[i], fs), rrBefore, rrAfter);
     }
+    // The window the job's autoencoder scores: the raw primary lead around the peak, 140 samples, z-normalised.
+    long wBefore = BeatWindow.before(WfdbBeats.BEFORE_MS, fs);
+    long wAfter = BeatWindow.after(WfdbBeats.AFTER_MS, fs);
+    float[][] windows = new float[n][];
+    for (int i = 0; i < n; i++) {
+      long p = peaks[i];
+      windows[i] = p - wBefore >= 0 && p + wAfter <= primary.length
+          ? BeatWindow.cut((k, c) -> primary[(int) k], p - wBefore, p + wAfter, WfdbBeats.LENGTH, 1)
+          : new float[WfdbBeats.LENGTH];
+    }
     ReferenceBeats ref = ReferenceBeats.of(r);
     String[] codes = new String[n];
     for (int i = 0; i < n; i++) {
       Annotation a = ref.at(peaks[i]);
       codes[i] = a == null ? "" : a.code();
     }
-    return new RecordBeats(r.header().record(), fs, primary.length, choice, peaks, features, codes, r.annotations());
+    return new RecordBeats(r.header().record(), fs, primary.length, choice, peaks, features, windows, codes,
+        r.annotations());
   }
 
   /** Baseline wander and mains hum out, causally as a stream would: high-pass 0.5 Hz, low-pass 40 Hz. */
@@ -69,8 +82,26 @@ public record RecordBeats(String record, double samplingHz, long samples, LeadCh
     return out;
   }
 
+  /** The same beats with each one's features extended by {@code extra} (one row per beat). */
+  public RecordBeats withExtraFeatures(double[][] extra) {
+    double[][] f = new double[features.length][];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = java.util.Arrays.copyOf(features[i], features[i].length + extra[i].length);
+      System.arraycopy(extra[i], 0, f[i], features[i].length, extra[i].length);
+    }
+    return new RecordBeats(record, samplingHz, samples, leads, peaks, f, windows, codes, annotations);
+  }
+
   public int size() {
     return peaks.length;
+  }
+
+  /** A normal beat as EC57 classes it (N, L, R, e, j): what the autoencoder learns from. */
+  public boolean isNormal(int i) {
+    return switch (codes[i]) {
+      case "N", "L", "R", "e", "j" -> true;
+      default -> false;
+    };
   }
 
   /** EC57's ventricular class: V and E. */

@@ -2,13 +2,16 @@ package org.ecgstream.model.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ecgstream.model.beats.BoostedTrees;
 import org.ecgstream.model.beats.LeaveOneRecordOut;
 import org.ecgstream.model.beats.RecordBeats;
 import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.eval.Ec57Counts;
+import org.ecgstream.model.threshold.RobustThreshold;
 import org.ecgstream.model.wfdb.WfdbRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +23,16 @@ import picocli.CommandLine.Option;
 final class BeatClassifierCommand implements Callable<Integer> {
   static final List<String> DS1 = List.of("101", "106", "108", "109", "112", "114", "115", "116", "118", "119", "122",
       "124", "201", "203", "205", "207", "208", "209", "215", "220", "223", "230");
+
+  /** What judges a beat. */
+  enum Method {
+    /** Boosted trees on the rule features (morphology against the patient's own beats, timing). */
+    RULES,
+    /** The autoencoder's loss alone, against a per-patient threshold from the learning period. */
+    AUTOENCODER,
+    /** Boosted trees on the rule features and the autoencoder's two. */
+    COMBINED
+  }
 
   @Option(names = "--data", description = "Folder of WFDB records (default: the shipped MIT-BIH records).")
   Path data;
@@ -34,6 +47,15 @@ final class BeatClassifierCommand implements Callable<Integer> {
   @Option(names = "--learning-s", defaultValue = "300", description = "Counts start here (default: ${DEFAULT-VALUE} s, "
       + "as EC57).")
   double learningSeconds;
+
+  @Option(names = "--methods", split = ",", defaultValue = "RULES", description = "RULES, AUTOENCODER and/or "
+      + "COMBINED; several print an ablation (default: ${DEFAULT-VALUE}). The autoencoder's are trained per held-out "
+      + "record, a few minutes each.")
+  List<Method> methods;
+
+  @Option(names = "--k", defaultValue = "8", description = "AUTOENCODER: threshold = median + k * 1.4826 * lower-half "
+      + "MAD of the learning period's losses (default: ${DEFAULT-VALUE}, the job's calibration.k).")
+  double k;
 
   @Option(names = "--sveb", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Also classify supraventricular ectopic beats (default: ${DEFAULT-VALUE}).")
@@ -56,41 +78,99 @@ final class BeatClassifierCommand implements Callable<Integer> {
       beats.add(b);
     }
     BoostedTrees.Settings settings = BoostedTrees.Settings.defaults();
-    List<LeaveOneRecordOut.Fold> v = LeaveOneRecordOut.run(beats, (r, i) -> r.isVentricular(i), settings);
-    List<LeaveOneRecordOut.Fold> s = sveb ? LeaveOneRecordOut.run(beats, (r, i) -> r.isSupraventricular(i), settings)
-        : beats.stream().map(r -> new LeaveOneRecordOut.Fold(new double[r.size()], 1)).toList();
-    var rule = new Ec57Counts.AlertRule(alert[0], alert[1], alert[2]);
-    System.out.printf("%-7s %6s %6s %6s %6s %8s %8s %8s %7s %5s | %6s %6s %6s %8s %8s %5s%n", "record", "V", "TP", "FP",
-        "of F", "Se %", "+P %", "alerts", "false", "thr", "S", "TP", "FP", "Se %", "+P %", "thr");
-    Ec57Counts totalV = Ec57Counts.none();
-    Ec57Counts totalS = Ec57Counts.none();
-    for (int k = 0; k < beats.size(); k++) {
-      RecordBeats r = beats.get(k);
-      long from = Math.round(learningSeconds * r.samplingHz());
-      double hours = (r.samples() - from) / r.samplingHz() / 3600;
-      Ec57Counts cv = Ec57Counts.of(r.peaks(), r.codes(), v.get(k).flags(), r.annotations(), Ec57Counts.VENTRICULAR,
-          from, hours, rule);
-      Ec57Counts cs = Ec57Counts.of(r.peaks(), r.codes(), s.get(k).flags(), r.annotations(),
-          Ec57Counts.SUPRAVENTRICULAR, from, hours, rule);
-      print(r.record(), cv, cs, v.get(k).threshold(), s.get(k).threshold());
-      totalV = totalV.plus(cv);
-      totalS = totalS.plus(cs);
+    Map<Method, List<boolean[][]>> flags = new LinkedHashMap<>();
+    if (methods.contains(Method.RULES)) {
+      List<LeaveOneRecordOut.Fold> v = LeaveOneRecordOut.run(beats, (r, i) -> r.isVentricular(i), settings);
+      List<LeaveOneRecordOut.Fold> s = sveb ? LeaveOneRecordOut.run(beats, (r, i) -> r.isSupraventricular(i), settings)
+          : null;
+      flags.put(Method.RULES, both(v, s, beats));
     }
-    print("gross", totalV, totalS, Double.NaN, Double.NaN);
-    System.out.printf("false alerts per patient-hour: %.2f (%d in %.1f h)%n", totalV.falseAlertsPerHour(),
-        totalV.falseEpisodes(), totalV.hours());
+    if (methods.contains(Method.AUTOENCODER) || methods.contains(Method.COMBINED)) {
+      System.out.println("training an autoencoder for each held-out record ...");
+      var ae = LeaveOneRecordOut.runWithAutoencoder(beats, settings, learningSeconds, sveb, System.out);
+      if (methods.contains(Method.AUTOENCODER)) {
+        List<boolean[][]> alone = new ArrayList<>();
+        for (int r = 0; r < beats.size(); r++) {
+          boolean[] f = byPatientThreshold(beats.get(r), ae.autoencoder().get(r));
+          alone.add(new boolean[][] {f, f});
+        }
+        flags.put(Method.AUTOENCODER, alone);
+      }
+      if (methods.contains(Method.COMBINED)) {
+        flags.put(Method.COMBINED, both(ae.ventricular(), sveb ? ae.supraventricular() : null, beats));
+      }
+    }
+    var rule = new Ec57Counts.AlertRule(alert[0], alert[1], alert[2]);
+    Map<Method, Ec57Counts[]> totals = new LinkedHashMap<>();
+    for (var e : flags.entrySet()) {
+      System.out.println();
+      System.out.println("method " + e.getKey());
+      System.out.printf("%-7s %6s %6s %6s %6s %8s %8s %8s %7s | %6s %6s %6s %8s %8s%n", "record", "V", "TP", "FP",
+          "of F", "Se %", "+P %", "alerts", "false", "S", "TP", "FP", "Se %", "+P %");
+      Ec57Counts totalV = Ec57Counts.none();
+      Ec57Counts totalS = Ec57Counts.none();
+      for (int r = 0; r < beats.size(); r++) {
+        RecordBeats b = beats.get(r);
+        long from = Math.round(learningSeconds * b.samplingHz());
+        double hours = (b.samples() - from) / b.samplingHz() / 3600;
+        Ec57Counts cv = Ec57Counts.of(b.peaks(), b.codes(), e.getValue().get(r)[0], b.annotations(),
+            Ec57Counts.VENTRICULAR, from, hours, rule);
+        Ec57Counts cs = Ec57Counts.of(b.peaks(), b.codes(), e.getValue().get(r)[1], b.annotations(),
+            Ec57Counts.SUPRAVENTRICULAR, from, hours, rule);
+        print(b.record(), cv, cs);
+        totalV = totalV.plus(cv);
+        totalS = totalS.plus(cs);
+      }
+      print("gross", totalV, totalS);
+      totals.put(e.getKey(), new Ec57Counts[] {totalV, totalS});
+    }
+    System.out.println();
+    System.out.printf("%-12s %8s %8s %8s %10s %8s %8s%n", "gross", "VEB Se %", "VEB +P %", "episodes",
+        "false / h", "SVEB Se %", "SVEB +P %");
+    for (var e : totals.entrySet()) {
+      Ec57Counts v = e.getValue()[0];
+      Ec57Counts s = e.getValue()[1];
+      System.out.printf("%-12s %8s %8s %8d %10.2f %8s %8s%n", e.getKey(), percent(v.sensitivity()),
+          percent(v.positivePredictivity()), v.episodes(), v.falseAlertsPerHour(),
+          sveb || e.getKey() == Method.AUTOENCODER ? percent(s.sensitivity()) : "-",
+          sveb || e.getKey() == Method.AUTOENCODER ? percent(s.positivePredictivity()) : "-");
+    }
     return 0;
   }
 
-  private static void print(String name, Ec57Counts v, Ec57Counts s, double vThreshold, double sThreshold) {
-    System.out.printf("%-7s %6d %6d %6d %6d %8s %8s %8d %7d %5s | %6d %6d %6d %8s %8s %5s%n", name, v.positives(),
-        v.truePositives(), v.falsePositives(), v.fusion(), percent(v.sensitivity()), percent(v.positivePredictivity()),
-        v.episodes(), v.falseEpisodes(), threshold(vThreshold), s.positives(), s.truePositives(), s.falsePositives(),
-        percent(s.sensitivity()), percent(s.positivePredictivity()), threshold(sThreshold));
+  private static List<boolean[][]> both(List<LeaveOneRecordOut.Fold> v, List<LeaveOneRecordOut.Fold> s,
+                                        List<RecordBeats> beats) {
+    List<boolean[][]> out = new ArrayList<>();
+    for (int r = 0; r < v.size(); r++) {
+      out.add(new boolean[][] {v.get(r).flags(), s == null ? new boolean[beats.get(r).size()] : s.get(r).flags()});
+    }
+    return out;
   }
 
-  private static String threshold(double t) {
-    return Double.isNaN(t) ? "" : String.format("%.2f", t);
+  /** The job's per-patient rule on the autoencoder's loss: a threshold from the learning period's losses. */
+  private boolean[] byPatientThreshold(RecordBeats r, double[][] ae) {
+    long end = Math.round(learningSeconds * r.samplingHz());
+    int learning = 0;
+    while (learning < r.size() && r.peaks()[learning] < end) {
+      learning++;
+    }
+    float[] losses = new float[Math.max(1, learning)];
+    for (int i = 0; i < learning; i++) {
+      losses[i] = (float) ae[i][0];
+    }
+    double threshold = RobustThreshold.of(losses, losses.length, k);
+    boolean[] f = new boolean[r.size()];
+    for (int i = learning; i < f.length; i++) {
+      f[i] = ae[i][0] > threshold;
+    }
+    return f;
+  }
+
+  private static void print(String name, Ec57Counts v, Ec57Counts s) {
+    System.out.printf("%-7s %6d %6d %6d %6d %8s %8s %8d %7d | %6d %6d %6d %8s %8s%n", name, v.positives(),
+        v.truePositives(), v.falsePositives(), v.fusion(), percent(v.sensitivity()), percent(v.positivePredictivity()),
+        v.episodes(), v.falseEpisodes(), s.positives(), s.truePositives(), s.falsePositives(),
+        percent(s.sensitivity()), percent(s.positivePredictivity()));
   }
 
   private static String percent(double x) {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.ecgstream.model.beats.LeadChoice;
 import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.rpeak.DetectionScore;
 import org.ecgstream.model.rpeak.RPeakDetector;
@@ -27,7 +28,8 @@ final class RPeaksCommand implements Callable<Integer> {
   @Option(names = "--records", split = ",", description = "Record names (default: every .hea in the folder).")
   List<String> records;
 
-  @Option(names = "--lead", defaultValue = "MLII", description = "Lead to detect on (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lead", defaultValue = "MLII", description = "Lead to detect on; a record without it uses its "
+      + "first signal, with a note (default: ${DEFAULT-VALUE}).")
   String lead;
 
   @Option(names = "--tolerance-ms", defaultValue = "150", description = "Match window (default: ${DEFAULT-VALUE} ms).")
@@ -48,7 +50,11 @@ final class RPeaksCommand implements Callable<Integer> {
       RPeakDetector d = new RPeakDetector(fs);
       List<Long> found = new ArrayList<>();
       List<Long> delays = new ArrayList<>();
-      for (float x : r.physical(r.signal(lead))) {
+      LeadChoice choice = LeadChoice.of(r, lead);
+      if (!choice.note().isEmpty()) {
+        System.out.println("note: " + choice.note());
+      }
+      for (float x : r.physical(choice.primary())) {
         d.push(x, p -> {
           found.add(p);
           delays.add(d.samplesSeen() - 1 - p);

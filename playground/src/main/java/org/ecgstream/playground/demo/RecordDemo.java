@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.ecgstream.job.config.JobConfig;
 import org.ecgstream.job.replay.ReplayPlan;
+import org.ecgstream.model.beats.LeadChoice;
 import org.ecgstream.model.bundle.ModelFile;
 import org.ecgstream.model.bundle.ModelMetadata;
 import org.ecgstream.model.data.ShippedData;
@@ -46,11 +47,16 @@ final class RecordDemo {
     }
     double fs = records.get(0).header().frequency();
     int perSecond = (int) Math.round(fs);
-    int lead = records.get(0).signal("MLII");
-    if (records.stream().anyMatch(r -> r.signal("MLII") != lead)) {
-      throw new IllegalArgumentException("the records carry lead MLII on different channels; show them one at a time");
+    // Lead MLII, wherever a record carries it; a record without it sends its first lead, and says so.
+    int[][] leads = new int[records.size()][];
+    for (int i = 0; i < records.size(); i++) {
+      LeadChoice choice = LeadChoice.of(records.get(i), "MLII");
+      if (!choice.note().isEmpty()) {
+        System.out.println("note: " + choice.note());
+      }
+      leads[i] = new int[] {choice.primary()};
     }
-    ReplayPlan plan = ReplayPlan.ofRecords(records, ids, new int[] {lead}, perSecond, 0);
+    ReplayPlan plan = ReplayPlan.ofRecords(records, ids, leads, perSecond, 0);
     Path model = ShippedData.find(Path.of("model-training", "models", "mitdb-autoencoder.zip"));
     ModelMetadata meta = ModelFile.readMetadata(model);
     double minutes = records.stream().mapToDouble(r -> r.adc()[0].length / fs / 60).max().orElse(0);
