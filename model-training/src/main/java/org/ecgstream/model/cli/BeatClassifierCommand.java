@@ -11,7 +11,10 @@ import org.ecgstream.model.beats.LeaveOneRecordOut;
 import org.ecgstream.model.beats.RecordBeats;
 import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.eval.Ec57Counts;
+import org.ecgstream.model.eval.OseaDecisions;
+import org.ecgstream.model.eval.RhythmEpisodes;
 import org.ecgstream.model.threshold.RobustThreshold;
+import org.ecgstream.model.wfdb.ReferenceBeats;
 import org.ecgstream.model.wfdb.WfdbRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,6 +63,10 @@ final class BeatClassifierCommand implements Callable<Integer> {
   @Option(names = "--sveb", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Also classify supraventricular ectopic beats (default: ${DEFAULT-VALUE}).")
   boolean sveb;
+
+  @Option(names = "--osea", description = "Folder of OSEA's per-beat decisions (RECORD.csv: sample,type,match), "
+      + "counted beside the methods, exactly as they are.")
+  Path osea;
 
   @Option(names = "--alert", defaultValue = "3,5,5", split = ",", description = "Alert rule k,m,close-after "
       + "(default: ${DEFAULT-VALUE}, the job's).")
@@ -124,6 +131,28 @@ final class BeatClassifierCommand implements Callable<Integer> {
       print("gross", totalV, totalS);
       totals.put(e.getKey(), new Ec57Counts[] {totalV, totalS});
     }
+    AlertKindTable kinds = new AlertKindTable();
+    for (int r = 0; r < beats.size(); r++) {
+      RecordBeats b = beats.get(r);
+      long from = Math.round(learningSeconds * b.samplingHz());
+      var ref = new AlertKindTable.Reference(RhythmEpisodes.of(b.annotations(), b.samples()), b.annotations(), from,
+          b.samplingHz(), (b.samples() - from) / b.samplingHz() / 3600);
+      for (var e : flags.entrySet()) {
+        kinds.add(e.getKey().name(), new AlertKindTable.Verdicts(b.peaks(), b.codes(), e.getValue().get(r)[0]), ref,
+            rule);
+      }
+      if (osea != null) {
+        OseaDecisions d = OseaDecisions.read(osea.resolve(b.record() + ".csv"));
+        ReferenceBeats reference = ReferenceBeats.of(WfdbRecord.read(dir, b.record()));
+        String[] codes = new String[d.samples().length];
+        for (int i = 0; i < codes.length; i++) {
+          var a = reference.at(d.samples()[i]);
+          codes[i] = a == null ? "" : a.code();
+        }
+        kinds.add("OSEA", new AlertKindTable.Verdicts(d.samples(), codes, d.ventricular()), ref, rule);
+      }
+    }
+    kinds.print();
     System.out.println();
     System.out.printf("%-12s %8s %8s %8s %10s %8s %8s%n", "gross", "VEB Se %", "VEB +P %", "episodes",
         "false / h", "SVEB Se %", "SVEB +P %");

@@ -48,7 +48,17 @@ class BeatClassifierCommandTest {
       Files.writeString(dir.resolve(r + ".hea"), r.equals("101") ? header.replace("MLII", "II") : header,
           StandardCharsets.US_ASCII);
     }
-    int code = ModelCli.execute("beats", "--data", dir.toString(), "--records", "100,101,208", "--no-sveb");
+    // A reference classifier that calls exactly the annotated V and E beats ventricular.
+    Path osea = Files.createDirectories(dir.resolve("osea"));
+    for (String r : new String[] {"100", "101", "208"}) {
+      StringBuilder csv = new StringBuilder("sample,type,match\n");
+      for (var a : org.ecgstream.model.wfdb.WfdbRecord.read(shipped, r).beats()) {
+        csv.append(a.sample()).append(',').append(a.isVentricular() ? 5 : 1).append(",0\n");
+      }
+      Files.writeString(osea.resolve(r + ".csv"), csv);
+    }
+    int code = ModelCli.execute("beats", "--data", dir.toString(), "--records", "100,101,208", "--no-sveb", "--osea",
+        osea.toString());
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(printed).contains("note: record 101 has no lead MLII (it has [II, V1]); using II");
@@ -57,5 +67,12 @@ class BeatClassifierCommandTest {
     String gross = printed.lines().filter(l -> l.startsWith("gross ")).findFirst().orElseThrow();
     assertThat(gross.split("\\s+")[1]).isEqualTo("825");
     assertThat(printed.lines().filter(l -> l.matches("^(100|101|208) .*"))).hasSize(3);
+    // The reference classifier counted the same way: every V beat found, no false one, no false alert.
+    String reference = printed.lines().filter(l -> l.startsWith("OSEA ")).findFirst().orElseThrow();
+    String[] f = reference.trim().split("\\s+");
+    assertThat(f[f.length - 3]).isEqualTo("100.00");
+    assertThat(f[f.length - 2]).isEqualTo("100.00");
+    assertThat(f[f.length - 1]).isEqualTo("0.00");
+    assertThat(printed).contains("RULES ");
   }
 }
