@@ -8,7 +8,7 @@ import java.util.List;
  * What one patient's beats so far say about the next one, learnt without labels: up to
  * {@value #MAX_CLUSTERS} morphology clusters (beats grouped by the correlation and size of their
  * QRS), the dominant one among them, and the recent RR intervals. Nothing assumes that the first
- * beats are normal. The dominant cluster is the one with the most beats on time (not premature),
+ * beats are normal. The dominant cluster is the one with the most beats on time (not premature) net of its premature ones,
  * counted with a decay so that it can change when the patient's rhythm does; in bigeminy the
  * normal beats follow a pause and the ectopic ones come early, so timing, not majority, tells them
  * apart. Every beat is then described relative to the dominant cluster and to the cluster it
@@ -64,6 +64,16 @@ public final class PatientBeats {
       lastBeat = beat;
     }
 
+    /**
+     * On-time beats net of premature ones: a normal morphology scores its whole count; an ectopic
+     * one, mostly premature, scores little or below zero however many beats it has. (On-time beats
+     * alone let 208's ventricular cluster, whose beats after a pause count as on time, outscore a
+     * normal morphology split into two clusters.)
+     */
+    double timeliness() {
+      return 2 * onTime - count;
+    }
+
     private static void blend(float[][] mean, float[][] x, double w) {
       for (int l = 0; l < mean.length; l++) {
         for (int i = 0; i < mean[l].length; i++) {
@@ -103,7 +113,7 @@ public final class PatientBeats {
     }
     double ownCorrelation = Shapes.correlation(m.qrs[0], shape.qrs()[0], Shapes.MAX_SHIFT);
     m.add(shape, rrRatio, beats);
-    if (dominant < 0 || m.onTime > clusters.get(dominant).onTime) {
+    if (dominant < 0 || m.timeliness() > clusters.get(dominant).timeliness()) {
       dominant = matched;
     }
     Cluster d = clusters.get(dominant);

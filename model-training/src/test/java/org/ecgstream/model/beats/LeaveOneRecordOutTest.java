@@ -52,12 +52,12 @@ class LeaveOneRecordOutTest {
           Ec57Counts.VENTRICULAR, from, (r.samples() - from) / r.samplingHz() / 3600, new Ec57Counts.AlertRule(3, 5, 5)));
       assertThat(folds.get(k).threshold()).isBetween(0.1, 0.9);
     }
-    // Measured when written (AMD EPYC, AVX-512): TP 1767 of 1877 (Se 94.1 %), FP 156 (+P 91.9 %), 63
+    // Measured when written (AMD EPYC, AVX-512): TP 1749 of 1877 (Se 93.2 %), FP 136 (+P 92.8 %), 63
     // alert episodes, none false. Math.exp may differ by an ulp between CPUs and move a beat
     // across a tree's split, so the bounds leave a few beats of room, not more.
     assertThat(total.positives()).isEqualTo(1877);
-    assertThat(total.truePositives()).isBetween(1750, 1785);
-    assertThat(total.falsePositives()).isBetween(140, 172);
+    assertThat(total.truePositives()).isBetween(1732, 1766);
+    assertThat(total.falsePositives()).isBetween(120, 152);
     assertThat(total.falseEpisodes()).isLessThanOrEqualTo(1);
   }
 }
