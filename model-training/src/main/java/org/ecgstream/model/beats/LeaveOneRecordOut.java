@@ -13,7 +13,7 @@ import java.util.stream.IntStream;
  * scored.
  */
 public final class LeaveOneRecordOut {
-  static final int INNER_FOLDS = 3;
+  public static final int INNER_FOLDS = 3;
   /** Thresholds tried: 0.10, 0.15, ..., 0.90. */
   static final double[] THRESHOLDS = IntStream.rangeClosed(2, 18).mapToDouble(i -> i * 0.05).toArray();
 

@@ -84,6 +84,9 @@ final class BeatClassifierCommand implements Callable<Integer> {
       }
       beats.add(b);
     }
+    System.out.printf("%d records, %d beats detected; leave one record out: %d classifiers per class, each with its "
+        + "threshold chosen on %d more (a few minutes on 2 cores) ...%n", beats.size(),
+        beats.stream().mapToInt(RecordBeats::size).sum(), beats.size(), LeaveOneRecordOut.INNER_FOLDS);
     BoostedTrees.Settings settings = BoostedTrees.Settings.defaults();
     Map<Method, List<boolean[][]>> flags = new LinkedHashMap<>();
     if (methods.contains(Method.RULES)) {
