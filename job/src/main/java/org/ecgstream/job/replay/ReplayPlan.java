@@ -55,6 +55,10 @@ public record ReplayPlan(int length, int channels, Map<String, List<PlannedBeat>
    */
   public static ReplayPlan ofRecords(List<WfdbRecord> records, List<String> sourceIds, int[][] perRecord, int chunk,
                                      int maxChunks) {
+    if (records.isEmpty() || perRecord.length != records.size() || sourceIds.size() != records.size()) {
+      throw new IllegalArgumentException("need one source id and one channel list per record, and at least one record; "
+          + "got " + records.size() + " record(s), " + sourceIds.size() + " id(s), " + perRecord.length + " channel list(s)");
+    }
     Map<String, List<PlannedBeat>> bySource = new LinkedHashMap<>();
     for (int r = 0; r < records.size(); r++) {
       int[] channels = perRecord[r];

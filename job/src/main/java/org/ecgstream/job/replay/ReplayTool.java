@@ -7,7 +7,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.ecgstream.model.beats.LeadChoice;
 import org.ecgstream.model.data.Dataset;
 import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.data.ShippedData;
@@ -37,8 +36,9 @@ public final class ReplayTool implements Callable<Integer> {
       + "data/mitdb/100,data/mitdb/208: each record is one patient (mitdb-100, ...), sent at its own sampling rate.")
   List<Path> wfdb;
 
-  @Option(names = "--lead", defaultValue = "MLII", description = "With --wfdb: the lead to send, or 'all' "
-      + "(default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lead", defaultValue = "MLII", description = "With --wfdb: the lead to send, from whichever "
+      + "channel each record has it on (a record without it is refused), 'first' for each record's first signal, or "
+      + "'all' (default: ${DEFAULT-VALUE}).")
   String lead;
 
   @Option(names = "--seconds", defaultValue = "0", description = "With --wfdb: send at most this many seconds of "
@@ -122,12 +122,12 @@ public final class ReplayTool implements Callable<Integer> {
       int[] these;
       if (lead.equals("all")) {
         these = IntStream.range(0, r.header().signals().size()).toArray();
+      } else if (lead.equals("first")) {
+        these = new int[] {0};
       } else {
-        LeadChoice choice = LeadChoice.of(r, lead);
-        if (!choice.note().isEmpty()) {
-          System.err.println("note: " + choice.note());
-        }
-        these = new int[] {choice.primary()};
+        // Strict: a lead the record lacks (or a typo) must not quietly send another lead to a
+        // job whose model learnt this one.
+        these = new int[] {r.signal(lead)};
       }
       if (!channels.isEmpty() && channels.get(0).length != these.length) {
         throw new IllegalArgumentException("records differ in their number of leads; send one lead with --lead");

@@ -32,5 +32,7 @@ class ReplayPlanTest {
     assertThatThrownBy(() -> ReplayPlan.ofRecords(List.of(r, r), List.of("a", "b"), new int[][] {{0}, {0, 1}}, 360, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("record 100 sends 2 lead(s), the first 1; send the same number from every record");
+    assertThatThrownBy(() -> ReplayPlan.ofRecords(List.of(r), List.of("a"), new int[][] {{0}, {1}}, 360, 1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 1 record(s), 1 id(s), 2 channel list(s)");
   }
 }

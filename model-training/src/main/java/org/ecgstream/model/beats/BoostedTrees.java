@@ -69,10 +69,14 @@ public final class BoostedTrees {
     int f = x[0].length;
     double[][] cuts = new double[f][];
     byte[][] bin = new byte[f][n];
+    if (s.bins() < 2 || s.bins() > 256) {
+      throw new IllegalArgumentException("bins must be within [2, 256] (one byte per value), got " + s.bins());
+    }
     for (int j = 0; j < f; j++) {
       cuts[j] = cuts(x, j, s.bins());
       for (int i = 0; i < n; i++) {
-        int b = Arrays.binarySearch(cuts[j], x[i][j]);
+        // + 0.0 turns -0.0 into 0.0: Arrays orders -0.0 below 0.0, the trees' <= does not.
+        int b = Arrays.binarySearch(cuts[j], x[i][j] + 0.0);
         bin[j][i] = (byte) (b >= 0 ? b : -b - 1);
       }
     }
@@ -106,7 +110,7 @@ public final class BoostedTrees {
   private static double[] cuts(double[][] x, int j, int bins) {
     double[] v = new double[x.length];
     for (int i = 0; i < x.length; i++) {
-      v[i] = x[i][j];
+      v[i] = x[i][j] + 0.0;
     }
     Arrays.sort(v);
     double[] c = new double[bins - 1];

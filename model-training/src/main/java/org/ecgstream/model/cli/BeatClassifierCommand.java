@@ -122,7 +122,7 @@ final class BeatClassifierCommand implements Callable<Integer> {
       for (int r = 0; r < beats.size(); r++) {
         RecordBeats b = beats.get(r);
         long from = Math.round(learningSeconds * b.samplingHz());
-        double hours = (b.samples() - from) / b.samplingHz() / 3600;
+        double hours = Math.max(0, b.samples() - from) / b.samplingHz() / 3600;
         Ec57Counts cv = Ec57Counts.of(b.peaks(), b.codes(), e.getValue().get(r)[0], b.annotations(),
             Ec57Counts.VENTRICULAR, from, hours, rule);
         Ec57Counts cs = Ec57Counts.of(b.peaks(), b.codes(), e.getValue().get(r)[1], b.annotations(),
@@ -139,7 +139,7 @@ final class BeatClassifierCommand implements Callable<Integer> {
       RecordBeats b = beats.get(r);
       long from = Math.round(learningSeconds * b.samplingHz());
       var ref = new AlertKindTable.Reference(RhythmEpisodes.of(b.annotations(), b.samples()), b.annotations(), from,
-          b.samplingHz(), (b.samples() - from) / b.samplingHz() / 3600);
+          b.samplingHz(), Math.max(0, b.samples() - from) / b.samplingHz() / 3600);
       for (var e : flags.entrySet()) {
         kinds.add(e.getKey().name(), new AlertKindTable.Verdicts(b.peaks(), b.codes(), e.getValue().get(r)[0]), ref,
             rule);

@@ -15,7 +15,14 @@ import org.ecgstream.model.wfdb.Annotation;
 public record Ec57Counts(int positives, int truePositives, int falsePositives, int fusion, int episodes,
                          int falseEpisodes, double hours) {
   /** The alert rule: k of the last m flagged opens an episode, closeAfter unflagged in a row closes it. */
-  public record AlertRule(int k, int m, int closeAfter) {}
+  public record AlertRule(int k, int m, int closeAfter) {
+    public AlertRule {
+      if (k < 1 || k > m || m > 31 || closeAfter < 1) {
+        throw new IllegalArgumentException("alert rule k,m,close-after must have 1 <= k <= m <= 31 and close-after >= 1, "
+            + "got " + k + "," + m + "," + closeAfter);
+      }
+    }
+  }
 
   /** Which reference codes are the class counted. */
   public interface BeatClass {
@@ -38,11 +45,16 @@ public record Ec57Counts(int positives, int truePositives, int falsePositives, i
     while (first < peaks.length && peaks[first] < from) {
       first++;
     }
+    long[] beats = annotations.stream().filter(Annotation::isBeat).mapToLong(Annotation::sample).sorted().toArray();
     int tp = 0;
     int fp = 0;
     int fusion = 0;
     for (int i = first; i < peaks.length; i++) {
-      if (flagged[i] && cls.test(codes[i])) {
+      // One detection per reference beat: a second detection matched to the same beat (the one
+      // before it matched it too, within 150 ms) is a false positive, so TP never exceeds the beats.
+      boolean again = i > first && !codes[i].isEmpty() && codes[i - 1].equals(codes[i])
+          && nearest(beats, peaks[i - 1]) == nearest(beats, peaks[i]);
+      if (flagged[i] && cls.test(codes[i]) && !again) {
         tp++;
       } else if (flagged[i]) {
         fp++;
@@ -54,6 +66,8 @@ public record Ec57Counts(int positives, int truePositives, int falsePositives, i
     int recent = 0;
     boolean open = false;
     int normalRun = 0;
+    // The beats an opening window may look at start after the last close (the flags were reset there).
+    int windowStart = first;
     for (int i = first; i < peaks.length; i++) {
       recent = ((recent << 1) | (flagged[i] ? 1 : 0)) & ((1 << rule.m()) - 1);
       if (!open && Integer.bitCount(recent) >= rule.k()) {
@@ -61,7 +75,7 @@ public record Ec57Counts(int positives, int truePositives, int falsePositives, i
         normalRun = 0;
         episodes++;
         boolean real = false;
-        for (int j = Math.max(first, i - rule.m() + 1); j <= i; j++) {
+        for (int j = Math.max(windowStart, i - rule.m() + 1); j <= i; j++) {
           real |= cls.test(codes[j]) || codes[j].equals("F");
         }
         falseEpisodes += real ? 0 : 1;
@@ -70,11 +84,31 @@ public record Ec57Counts(int positives, int truePositives, int falsePositives, i
         if (normalRun >= rule.closeAfter()) {
           open = false;
           recent = 0;
+          windowStart = i + 1;
         }
       }
     }
     // Reference beats of the class never detected are false negatives too: Se = TP / positives.
     return new Ec57Counts(positives, tp, fp, fusion, episodes, falseEpisodes, hours);
+  }
+
+  /** The index of the reference beat nearest to {@code peak} in the sorted {@code beats}, -1 when there is none. */
+  private static int nearest(long[] beats, long peak) {
+    if (beats.length == 0) {
+      return -1;
+    }
+    int at = java.util.Arrays.binarySearch(beats, peak);
+    if (at >= 0) {
+      return at;
+    }
+    int after = -at - 1;
+    if (after == 0) {
+      return 0;
+    }
+    if (after == beats.length) {
+      return beats.length - 1;
+    }
+    return peak - beats[after - 1] <= beats[after] - peak ? after - 1 : after;
   }
 
   public int falseNegatives() {

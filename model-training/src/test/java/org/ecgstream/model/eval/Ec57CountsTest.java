@@ -62,4 +62,38 @@ class Ec57CountsTest {
     assertThat(sum.hours()).isEqualTo(0.5);
     assertThat(sum.falseAlertsPerHour()).isEqualTo(4);
   }
+
+  @Test
+  void anEpisodeOpenedAfterACloseLooksOnlyAtBeatsSinceTheClose() {
+    // Rule 3 of 5, closing after 2: V V V opens (real), then a missed V and an N close it, then
+    // three flagged N beats open a second episode. Its window of five still holds the missed V
+    // from before the close; the flags were reset there, so it is false.
+    String[] codes = {"V", "V", "V", "V", "N", "N", "N", "N"};
+    boolean[] flagged = {true, true, true, false, false, true, true, true};
+    long[] peaks = new long[codes.length];
+    List<Annotation> annotations = new ArrayList<>();
+    for (int i = 0; i < codes.length; i++) {
+      peaks[i] = 100L * i;
+      annotations.add(new Annotation(peaks[i], codes[i], 0, 0, 0, ""));
+    }
+    Ec57Counts c = Ec57Counts.of(peaks, codes, flagged, annotations, Ec57Counts.VENTRICULAR, 0, 1,
+        new Ec57Counts.AlertRule(3, 5, 2));
+    assertThat(c.episodes()).isEqualTo(2);
+    assertThat(c.falseEpisodes()).isEqualTo(1);
+  }
+
+  @Test
+  void twoDetectionsOfOneBeatCountItOnceAndBadRulesAreRefused() {
+    List<Annotation> annotations = List.of(new Annotation(1000, "V", 0, 0, 0, ""));
+    // Both detections lie within 150 ms (54 samples at 360 Hz) of the one V beat.
+    long[] peaks = {960, 1040};
+    String[] codes = {"V", "V"};
+    Ec57Counts c = Ec57Counts.of(peaks, codes, new boolean[] {true, true}, annotations, Ec57Counts.VENTRICULAR, 0, 1,
+        new Ec57Counts.AlertRule(3, 5, 5));
+    assertThat(c.truePositives()).isEqualTo(1);
+    assertThat(c.falsePositives()).isEqualTo(1);
+    assertThat(c.falseNegatives()).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Ec57Counts.AlertRule(3, 32, 5))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 <= k <= m <= 31");
+  }
 }
