@@ -63,9 +63,12 @@ public final class LeaveOneRecordOut {
       training.remove(held);
       long t0 = System.nanoTime();
       BeatAutoencoder model = BeatAutoencoder.train(training, 7L * held + 1, quiet);
-      List<RecordBeats> described = records.stream()
-          .map(r -> r.withExtraFeatures(model.features(r, learningSeconds))).toList();
-      ae.add(model.features(records.get(held), learningSeconds));
+      List<double[][]> extra = records.stream().map(r -> model.features(r, learningSeconds)).toList();
+      List<RecordBeats> described = new ArrayList<>();
+      for (int r = 0; r < records.size(); r++) {
+        described.add(records.get(r).withExtraFeatures(extra.get(r)));
+      }
+      ae.add(extra.get(held));
       List<RecordBeats> fit = new ArrayList<>(described);
       fit.remove(held);
       RecordBeats test = described.get(held);

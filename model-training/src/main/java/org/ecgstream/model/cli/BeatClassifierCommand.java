@@ -146,7 +146,7 @@ final class BeatClassifierCommand implements Callable<Integer> {
       }
       if (osea != null) {
         OseaDecisions d = OseaDecisions.read(osea.resolve(b.record() + ".csv"));
-        ReferenceBeats reference = ReferenceBeats.of(WfdbRecord.read(dir, b.record()));
+        ReferenceBeats reference = ReferenceBeats.of(b.annotations(), b.samplingHz());
         String[] codes = new String[d.samples().length];
         for (int i = 0; i < codes.length; i++) {
           var a = reference.at(d.samples()[i]);

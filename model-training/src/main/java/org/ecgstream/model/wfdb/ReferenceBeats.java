@@ -1,5 +1,6 @@
 package org.ecgstream.model.wfdb;
 
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -13,13 +14,18 @@ public final class ReferenceBeats {
   private final TreeMap<Long, Annotation> bySample = new TreeMap<>();
   private final long tolerance;
 
-  private ReferenceBeats(WfdbRecord record) {
-    record.beats().forEach(a -> bySample.put(a.sample(), a));
-    tolerance = Math.round(MATCH_SECONDS * record.header().frequency());
+  private ReferenceBeats(List<Annotation> annotations, double samplingHz) {
+    annotations.stream().filter(Annotation::isBeat).forEach(a -> bySample.put(a.sample(), a));
+    tolerance = Math.round(MATCH_SECONDS * samplingHz);
   }
 
   public static ReferenceBeats of(WfdbRecord record) {
-    return new ReferenceBeats(record);
+    return new ReferenceBeats(record.annotations(), record.header().frequency());
+  }
+
+  /** From a record's annotations already read (only the beats among them count) and its sampling rate. */
+  public static ReferenceBeats of(List<Annotation> annotations, double samplingHz) {
+    return new ReferenceBeats(annotations, samplingHz);
   }
 
   /** The reference beat nearest to {@code peak} (a sample index) within the match window, or null. */
