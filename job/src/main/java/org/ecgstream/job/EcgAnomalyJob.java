@@ -15,6 +15,7 @@ import org.ecgstream.job.functions.DeadLetters;
 import org.ecgstream.job.functions.FrameDecoder;
 import org.ecgstream.job.functions.FrameRules;
 import org.ecgstream.job.functions.PatientCalibrator;
+import org.ecgstream.job.io.KafkaAccessCheck;
 import org.ecgstream.job.records.Beat;
 import org.ecgstream.job.records.RawRecord;
 import org.ecgstream.model.bundle.ModelFile;
@@ -33,8 +34,13 @@ import org.ecgstream.schemas.SampleFrame;
 public final class EcgAnomalyJob {
   private EcgAnomalyJob() {}
 
+  /** How long the check of the job's Kafka rights waits for a broker before letting the job start. */
+  static final java.time.Duration ACCESS_CHECK_TIMEOUT = java.time.Duration.ofSeconds(30);
+
   public static void main(String[] args) throws Exception {
     JobConfig config = JobConfig.fromArgs(args);
+    // A wrong password or a missing ACL refused here in one line, not as task failures later.
+    KafkaAccessCheck.verify(config, ACCESS_CHECK_TIMEOUT);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     build(env, config, JobEnds.kafka(config), UnaryOperator.identity());
     env.execute("ecg-anomaly-detection");

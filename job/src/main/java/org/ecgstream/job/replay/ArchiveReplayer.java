@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,6 +34,16 @@ public final class ArchiveReplayer {
    */
   public record Result(long frames, long samples, int beats, double seconds, Map<String, Long> beatSentAtMillis,
                        long flushedAtMillis) {}
+
+  /**
+   * The broker refused frames (authorization, authentication, a closed topic): the replay stops
+   * and says how many were not written, instead of reporting a count that never arrived.
+   */
+  public static final class SendFailed extends RuntimeException {
+    SendFailed(long refused, long sent, Exception first) {
+      super(refused + " of " + sent + " frames were not written: " + first.getMessage(), first);
+    }
+  }
 
   private final Producer<byte[], byte[]> producer;
   private final String topic;
@@ -103,7 +116,15 @@ public final class ArchiveReplayer {
     long frames = 0;
     long samples = 0;
     int beats = 0;
-    for (int j = 0; j < maxBeats; j++) {
+    AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    AtomicLong refused = new AtomicLong();
+    Callback onAck = (meta, e) -> {
+      if (e != null) {
+        refused.incrementAndGet();
+        firstFailure.compareAndSet(null, e);
+      }
+    };
+    for (int j = 0; j < maxBeats && firstFailure.get() == null; j++) {
       List<List<SampleFrame>> slot = new ArrayList<>();
       for (List<PlannedBeat> s : sources) {
         slot.add(j < s.size() ? FrameSlicer.frames(s.get(j), plan.channels(), samplesPerFrame, origin, periodMicros)
@@ -120,7 +141,7 @@ public final class ArchiveReplayer {
           }
           SampleFrame frame = beatFrames.get(f);
           producer.send(new ProducerRecord<>(topic, null, null,
-              frame.getSourceId().getBytes(StandardCharsets.UTF_8), SampleFrameWire.encode(frame)));
+              frame.getSourceId().getBytes(StandardCharsets.UTF_8), SampleFrameWire.encode(frame)), onAck);
           frames++;
           samples += frame.getValues().size() / plan.channels();
           if (f == beatFrames.size() - 1) {
@@ -133,6 +154,10 @@ public final class ArchiveReplayer {
       bar.update(beats, unit + " " + beats + "/" + plan.beats());
     }
     producer.flush();
+    if (firstFailure.get() != null) {
+      bar.finish(beats, "stopped: the broker refused frames");
+      throw new SendFailed(refused.get(), frames, firstFailure.get());
+    }
     long flushedAt = System.currentTimeMillis();
     double seconds = (flushedAt - wallStart) / 1000.0;
     bar.finish(beats, String.format("sent %d %s, %d frames, %d samples in %.1f s", beats, unit, frames, samples,

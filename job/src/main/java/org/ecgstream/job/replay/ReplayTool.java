@@ -7,6 +7,8 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
+import org.ecgstream.job.io.KafkaFailures;
 import org.ecgstream.model.data.Dataset;
 import org.ecgstream.model.data.DatasetReader;
 import org.ecgstream.model.data.ShippedData;
@@ -108,6 +110,8 @@ public final class ReplayTool implements Callable<Integer> {
           .replay(plan, System.currentTimeMillis(), System.out);
       System.out.printf("replayed %d beats of %d patients (%d frames, %d samples) to %s in %.1f s%n", r.beats(), patients,
           r.frames(), r.samples(), topic, r.seconds());
+    } catch (KafkaException | ArchiveReplayer.SendFailed e) {
+      throw refused(e, p);
     }
     return 0;
   }
@@ -151,7 +155,16 @@ public final class ReplayTool implements Callable<Integer> {
           .replay(plan, System.currentTimeMillis(), System.out);
       System.out.printf("replayed %d records as %s (%d frames, %d samples, %d Hz) to %s in %.1f s%n", records.size(),
           ids, r.frames(), r.samples(), perSecond, topic, r.seconds());
+    } catch (KafkaException | ArchiveReplayer.SendFailed e) {
+      throw refused(e, props);
     }
     return 0;
+  }
+
+  /** The broker's refusal in one line that names the principal, with how much was not written. */
+  private static IllegalStateException refused(RuntimeException e, Properties client) {
+    return new IllegalStateException(KafkaFailures.explain(e, client)
+        .map(why -> e instanceof ArchiveReplayer.SendFailed ? why + " (" + e.getMessage().split(":")[0] + ")" : why)
+        .orElse(e.getMessage()), e);
   }
 }

@@ -12,7 +12,9 @@ import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
 import org.ecgstream.job.io.CommittedTopicReader;
+import org.ecgstream.job.io.KafkaFailures;
 import org.ecgstream.job.io.TopicValues;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.BeatScore;
@@ -126,6 +128,8 @@ public final class TopicTail implements Callable<Integer> {
           }
         }
       }
+    } catch (KafkaException e) {
+      throw new IllegalStateException(KafkaFailures.describe(e, p), e);
     }
     return 0;
   }
