@@ -33,14 +33,25 @@ public final class EmbeddedKafka implements AutoCloseable {
    * kit binds its own listeners to free ports; a listener of another name is bound as configured.
    */
   public static EmbeddedKafka start(int hostPort) {
+    if (hostPort <= 0) {
+      return start(Map.of());
+    }
+    return start(Map.of(
+        "listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0,HOST://localhost:" + hostPort,
+        "listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:PLAINTEXT"));
+  }
+
+  /**
+   * A broker with these server settings added: more listeners (beside the kit's EXTERNAL and
+   * CONTROLLER, which stay plaintext on localhost), an authorizer, TLS stores.
+   */
+  public static EmbeddedKafka start(Map<String, String> serverProperties) {
     try {
       TestKitNodes.Builder nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
           .setNumControllerNodes(1);
-      if (hostPort > 0) {
+      if (!serverProperties.isEmpty()) {
         // Node 0 is the combined broker and controller.
-        nodes.setPerServerProperties(Map.of(0, Map.of(
-            "listeners", "EXTERNAL://localhost:0,CONTROLLER://localhost:0,HOST://localhost:" + hostPort,
-            "listener.security.protocol.map", "EXTERNAL:PLAINTEXT,CONTROLLER:PLAINTEXT,HOST:PLAINTEXT")));
+        nodes.setPerServerProperties(Map.of(0, serverProperties));
       }
       KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes.build())
           .setConfigProp("offsets.topic.replication.factor", "1")
@@ -73,6 +84,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   public String bootstrapServers() {
     return cluster.bootstrapServers();
+  }
+
+  /** The port the broker bound for listener {@code name} (one configured with port 0). */
+  public int boundPort(String name) {
+    return cluster.brokers().get(0).boundPort(org.apache.kafka.common.network.ListenerName.normalised(name));
   }
 
   public Properties clientProperties() {
