@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialDeletion;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
@@ -136,6 +137,16 @@ public final class SecuredKafka implements AutoCloseable {
         }
         sleep(100);
       }
+    }
+  }
+
+  /** Deletes {@code user}'s credential: it can no longer log in (connections already open stay). */
+  public void removeUser(String user) {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      admin.alterUserScramCredentials(List.of(new UserScramCredentialDeletion(user, ScramMechanism.SCRAM_SHA_512)))
+          .all().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot remove user " + user + ": " + e.getMessage(), e);
     }
   }
 

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -118,7 +119,14 @@ class SecuredKafkaITCase {
   }
 
   private static JobClient submit(JobConfig c) throws Exception {
+    return submit(c, null);
+  }
+
+  private static JobClient submit(JobConfig c, String savepoint) throws Exception {
     Configuration conf = new Configuration();
+    if (savepoint != null) {
+      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+    }
     // Bounded, as in every deploy file: a refusal ends the job instead of restarting it forever.
     conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
@@ -196,6 +204,48 @@ class SecuredKafkaITCase {
 
   private static String context(String text, int at) {
     return text.substring(Math.max(0, at - 60), Math.min(text.length(), at + 20)).replace('\n', ' ');
+  }
+
+  /** The README's rotation: a second user with the same rights, a savepoint, the old user deleted. */
+  @Test
+  void credentialsRotateThroughASavepointWithExactlyOneScorePerBeat(@TempDir Path savepoints) throws Exception {
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    JobConfig before = config("rot-a-" + run, kafka.addUser("rot-a-" + run), run);
+    JobConfig after = config("rot-b-" + run, kafka.addUser("rot-b-" + run), run);
+    kafka.admin().createTopics(2, before.samplesTopic(), before.scoresTopic(), before.alertsTopic(),
+        before.deadLettersTopic());
+    kafka.grant("rot-a-" + run, KafkaAccessCheck.needs(before));
+    kafka.grant("rot-b-" + run, KafkaAccessCheck.needs(after));
+    kafka.grant("ecg-producer", List.of(new Need(topic(before.samplesTopic()), AclOperation.WRITE)));
+    kafka.grant("ecg-reader", List.of(new Need(topic(before.scoresTopic()), AclOperation.READ)));
+    int half = 20;
+    try (KafkaProducer<byte[], byte[]> p = ArchiveReplayer.producer(kafka.clientProperties("ecg-producer",
+        producerPassword));
+         var scores = new CommittedTopicReader<>(kafka.clientProperties("ecg-reader", readerPassword),
+             before.scoresTopic(), BeatScore.class)) {
+      JobClient first = submit(before);
+      fixture.send(p, before.samplesTopic(), 1_700_000_000_000L, 0, half);
+      scores.readAtLeast(50, Duration.ofMinutes(3));
+      String savepoint = first.stopWithSavepoint(false, savepoints.toUri().toString(),
+          org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get(3, TimeUnit.MINUTES);
+      kafka.removeUser("rot-a-" + run);
+
+      KafkaAccessCheck.verify(after, Duration.ofSeconds(30));
+      JobClient second = submit(after, savepoint);
+      try {
+        fixture.send(p, before.samplesTopic(), 1_700_000_000_000L, half, 40);
+        scores.readAtLeast(fixture.completeBeats(), Duration.ofMinutes(3));
+        List<BeatScore> read = scores.drain(Duration.ofSeconds(3));
+        Map<String, Long> perBeat = read.stream().collect(Collectors.groupingBy(
+            s -> EcgStreamFixture.key(s.getSourceId(), s.getFirstSequence()), Collectors.counting()));
+        assertThat(perBeat.values()).as("scores per beat across the rotation").containsOnly(1L);
+        assertThat(read).hasSize(fixture.completeBeats());
+      } finally {
+        second.cancel().get();
+      }
+    }
+    assertThatThrownBy(() -> KafkaAccessCheck.verify(before, Duration.ofSeconds(30)))
+        .hasMessageContaining("refused the credentials of User:rot-a-" + run);
   }
 
   @Test
