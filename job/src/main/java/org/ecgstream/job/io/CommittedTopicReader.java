@@ -18,12 +18,14 @@ import org.ecgstream.job.io.TopicValues;
  * job's transactions committed, as a downstream consumer sees it.
  */
 public final class CommittedTopicReader<T extends SpecificRecord> implements AutoCloseable {
+  /** Its consumer groups' names start with this (random after it): what a reader's ACL grants. */
+  public static final String GROUP_PREFIX = "reader-";
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Class<T> type;
   private final List<T> records = new ArrayList<>();
 
   public CommittedTopicReader(Properties kafka, String topic, Class<T> type) {
-    this.consumer = committedConsumer(kafka, topic, "reader-", false);
+    this.consumer = committedConsumer(kafka, topic, GROUP_PREFIX, false);
     this.type = type;
   }
 

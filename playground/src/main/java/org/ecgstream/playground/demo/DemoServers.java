@@ -6,12 +6,39 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.ecgstream.playground.embedded.EmbeddedPipeline;
 
 /**
- * Where the demo's Flink and broker listen, and whether they stay up after the summary so the
- * topics can be read again with the tail tool before the JVM, and the broker with it, goes away.
+ * Where the demo's Flink and broker listen, whether the broker is secured, and whether they stay
+ * up after the summary so the topics can be read again with the tail tool before the JVM, and the
+ * broker with it, goes away.
  */
-record DemoServers(int webUiPort, int kafkaPort, Stay stay) {
+record DemoServers(int webUiPort, int kafkaPort, Stay stay, boolean secured) {
+  DemoServers(int webUiPort, int kafkaPort, Stay stay) {
+    this(webUiPort, kafkaPort, stay, false);
+  }
+
+  /** The pipeline on a plaintext broker (with the host port when free) or on a secured one. */
+  EmbeddedPipeline start(Map<String, String> settings) throws Exception {
+    if (secured) {
+      System.out.println("securing Kafka: TLS with a certificate authority made for this run, SCRAM-SHA-512 logins, "
+          + "ACLs");
+      return EmbeddedPipeline.startSecured(settings, webUiPort);
+    }
+    return EmbeddedPipeline.start(settings, webUiPort, usableKafkaPort());
+  }
+
+  /** Who may do what on the demo's secured broker, or where other processes reach a plaintext one. */
+  static String access(EmbeddedPipeline pipeline) {
+    return pipeline.hostBootstrap().map(b -> tailCommand(b, pipeline.config().alertsTopic())
+        + " (in another terminal) shows the alerts as committed").orElse("Kafka is secured: the job logs in as "
+        + EmbeddedPipeline.JOB + " (read samples, write results), the replay as " + EmbeddedPipeline.PRODUCER
+        + " (write samples), this console as " + EmbeddedPipeline.CONSOLE + " (read results); nothing outside "
+        + "this process can log in");
+  }
+
   /** AUTO stays when a person is at the console, and ends at once under scripts and CI. */
   enum Stay { AUTO, YES, NO }
 
@@ -35,13 +62,14 @@ record DemoServers(int webUiPort, int kafkaPort, Stay stay) {
   }
 
   /** Prints where the topics are, and with a person at the console waits for Enter. */
-  void lingerAfterSummary(String bootstrap, String alertsTopic) throws IOException {
+  void lingerAfterSummary(Optional<String> bootstrap, String alertsTopic) throws IOException {
     boolean wait = stay == Stay.YES || (stay == Stay.AUTO && System.console() != null);
     if (!wait) {
       return;
     }
-    System.out.printf("Kafka and Flink stay up: in another terminal, %s shows the alerts again from the topic. "
-        + "Press Enter to stop.%n", tailCommand(bootstrap, alertsTopic));
+    System.out.println(bootstrap.map(b -> String.format("Kafka and Flink stay up: in another terminal, %s shows the "
+        + "alerts again from the topic. Press Enter to stop.", tailCommand(b, alertsTopic)))
+        .orElse("Kafka and Flink stay up (the Flink web UI too). Press Enter to stop."));
     new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
   }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.ecgstream.job.config.JobConfig;
+import org.ecgstream.job.io.KafkaAccessCheck;
 import org.ecgstream.job.replay.ReplayPlan;
 import org.ecgstream.model.bundle.ModelFile;
 import org.ecgstream.model.bundle.ModelMetadata;
@@ -17,9 +18,9 @@ import org.ecgstream.model.split.NormalSplit;
 import org.ecgstream.playground.embedded.EmbeddedPipeline;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.AlertKind;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * The quick start: an in-JVM Kafka broker and a local Flink with its web UI, the real job, and
@@ -74,6 +75,11 @@ public final class EmbeddedDemo implements Callable<Integer> {
       + "in seconds of the record (default: ${DEFAULT-VALUE}, as EC57).")
   double learningSeconds;
 
+  @Option(names = "--secured", description = "Run Kafka as a hospital would: TLS (a certificate authority made for "
+      + "this run), SCRAM-SHA-512 logins and ACLs; the job, the replay and this console each log in as their own "
+      + "principal with only their rights.")
+  boolean secured;
+
   @Option(names = "--set", description = "Any job configuration key=value (repeatable), e.g. --set alert.k=2.")
   Map<String, String> overrides = Map.of();
 
@@ -94,7 +100,8 @@ public final class EmbeddedDemo implements Callable<Integer> {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", LOG_FILE.toString());
     System.out.println("library log: " + LOG_FILE.toAbsolutePath());
-    int code = new CommandLine(new EmbeddedDemo()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    int code = new CommandLine(new EmbeddedDemo()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(EmbeddedDemo::kafkaRefusalInOneLine).execute(args);
     System.exit(code);
   }
 
@@ -119,7 +126,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
         "transaction.timeout.ms", "60000"));
     settings.putAll(overrides);
     DemoServers servers = servers();
-    try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings, webUiPort, servers.usableKafkaPort())) {
+    try (EmbeddedPipeline pipeline = servers.start(settings)) {
       JobConfig config = pipeline.config();
       announce(pipeline, webUiPort);
       int[] reported = {0};
@@ -142,16 +149,24 @@ public final class EmbeddedDemo implements Callable<Integer> {
     }
   }
 
+  /** The broker's refusal of the job (a right, a password, a certificate) in one line; anything else as it came. */
+  static int kafkaRefusalInOneLine(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+    if (e instanceof KafkaAccessCheck.AccessDenied) {
+      cmd.getErr().println("error: " + e.getMessage());
+      return 1;
+    }
+    throw e;
+  }
+
   private DemoServers servers() {
-    return new DemoServers(webUiPort, kafkaPort, stay);
+    return new DemoServers(webUiPort, kafkaPort, stay, secured);
   }
 
   /** Where to watch: the web UI, and the topics for the tail tool. */
   static void announce(EmbeddedPipeline pipeline, int webUiPort) {
     JobConfig c = pipeline.config();
     System.out.println("Flink job " + pipeline.jobId() + " running; web UI at http://localhost:" + webUiPort);
-    System.out.println(DemoServers.tailCommand(pipeline.hostBootstrap(), c.alertsTopic())
-        + " (in another terminal) shows the alerts as committed");
+    System.out.println(DemoServers.access(pipeline));
   }
 
   /** The console's word for an alert event, padded to one width. */

@@ -74,7 +74,7 @@ final class RecordDemo {
     if (!"r-peak".equals(settings.get("beats"))) {
       throw new IllegalArgumentException("continuous records need beats=r-peak, not " + settings.get("beats"));
     }
-    try (EmbeddedPipeline pipeline = EmbeddedPipeline.start(settings, servers.webUiPort(), servers.usableKafkaPort())) {
+    try (EmbeddedPipeline pipeline = servers.start(settings)) {
       JobConfig config = pipeline.config();
       EmbeddedDemo.announce(pipeline, servers.webUiPort());
       int[] reported = {0};

@@ -1,5 +1,7 @@
 package org.ecgstream.playground.embedded;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,12 +16,18 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.ecgstream.job.EcgAnomalyJob;
 import org.ecgstream.job.JobEnds;
 import org.ecgstream.job.config.JobConfig;
 import org.ecgstream.job.io.CommittedTopicReader;
+import org.ecgstream.job.io.KafkaAccessCheck;
 import org.ecgstream.job.replay.ArchiveReplayer;
 import org.ecgstream.job.replay.ReplayPlan;
+import org.ecgstream.playground.secured.SecuredKafka;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.BeatScore;
 import org.ecgstream.schemas.DeadLetter;
@@ -36,17 +44,23 @@ public final class EmbeddedPipeline implements AutoCloseable {
   public record Run(ArchiveReplayer.Result sent, List<BeatScore> scores, List<Alert> alerts, int deadLetters,
                     Map<String, Long> seenAtMillis, CpuTrace cpu, List<String> firstDeadLetterReasons) {}
 
-  private final EmbeddedKafka kafka;
+  private final AutoCloseable broker;
   private final JobConfig config;
   private final JobClient job;
+  /** How the replay's producer and the readers connect (their own principals on a secured broker). */
+  private final Properties producerClient;
+  private final Properties readerClient;
+  /** Where other processes reach the broker, or null where they cannot (a secured broker). */
+  private final String hostBootstrap;
 
-  private final int hostPort;
-
-  private EmbeddedPipeline(EmbeddedKafka kafka, JobConfig config, JobClient job, int hostPort) {
-    this.kafka = kafka;
+  private EmbeddedPipeline(AutoCloseable broker, JobConfig config, JobClient job, Properties producerClient,
+                           Properties readerClient, String hostBootstrap) {
+    this.broker = broker;
     this.config = config;
     this.job = job;
-    this.hostPort = hostPort;
+    this.producerClient = producerClient;
+    this.readerClient = readerClient;
+    this.hostBootstrap = hostBootstrap;
   }
 
   /**
@@ -67,19 +81,81 @@ public final class EmbeddedPipeline implements AutoCloseable {
       s.put("bootstrap.servers", kafka.bootstrapServers());
       JobConfig config = JobConfig.fromMap(s, System::getenv);
       kafka.createTopics(2, config.samplesTopic(), config.scoresTopic(), config.alertsTopic(), config.deadLettersTopic());
-      StreamExecutionEnvironment env;
-      if (webUiPort > 0) {
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.PORT, webUiPort);
-        env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-      } else {
-        env = StreamExecutionEnvironment.createLocalEnvironment();
-      }
-      EcgAnomalyJob.build(env, config, JobEnds.kafka(config), UnaryOperator.identity());
-      return new EmbeddedPipeline(kafka, config, env.executeAsync("ecg-anomaly-detection (embedded)"), hostPort);
+      return new EmbeddedPipeline(kafka, config, submit(config, webUiPort), kafka.clientProperties(),
+          kafka.clientProperties(), hostPort > 0 ? "localhost:" + hostPort : config.bootstrapServers());
     } catch (Exception | Error e) {
       kafka.close();
       throw e;
+    }
+  }
+
+  /**
+   * As {@link #start(Map, int)} on a secured broker (TLS with an authority made for this run,
+   * SCRAM-SHA-512, ACLs): the job, the replay's producer and the readers each log in as their own
+   * principal with only their rights, and the job checks its rights before it is submitted, as
+   * {@code EcgAnomalyJob.main} does. Nothing outside this process can log in.
+   */
+  public static EmbeddedPipeline startSecured(Map<String, String> settings, int webUiPort) throws Exception {
+    Path tls = Files.createTempDirectory("ecg-tls");
+    SecuredKafka kafka = SecuredKafka.start(tls);
+    AutoCloseable broker = () -> {
+      try {
+        kafka.close();
+      } finally {
+        deleteTree(tls);
+      }
+    };
+    try {
+      Map<String, String> s = new java.util.LinkedHashMap<>(settings);
+      s.put("bootstrap.servers", kafka.bootstrapServers());
+      kafka.clientSettings(JOB, kafka.addUser(JOB)).forEach((k, v) -> s.put("kafka." + k, v));
+      JobConfig config = JobConfig.fromMap(s, System::getenv);
+      kafka.admin().createTopics(2, config.samplesTopic(), config.scoresTopic(), config.alertsTopic(),
+          config.deadLettersTopic());
+      kafka.grant(JOB, KafkaAccessCheck.needs(config));
+      Properties producer = kafka.clientProperties(PRODUCER, kafka.addUser(PRODUCER));
+      kafka.grant(PRODUCER, List.of(need(ResourceType.TOPIC, config.samplesTopic(), AclOperation.WRITE)));
+      Properties reader = kafka.clientProperties(CONSOLE, kafka.addUser(CONSOLE));
+      kafka.grant(CONSOLE, List.of(need(ResourceType.TOPIC, config.scoresTopic(), AclOperation.READ),
+          need(ResourceType.TOPIC, config.alertsTopic(), AclOperation.READ),
+          need(ResourceType.TOPIC, config.deadLettersTopic(), AclOperation.READ),
+          new KafkaAccessCheck.Need(new ResourcePattern(ResourceType.GROUP, CommittedTopicReader.GROUP_PREFIX,
+              PatternType.PREFIXED), AclOperation.READ)));
+      KafkaAccessCheck.verify(config, Duration.ofSeconds(30));
+      return new EmbeddedPipeline(broker, config, submit(config, webUiPort), producer, reader, null);
+    } catch (Exception | Error e) {
+      broker.close();
+      throw e;
+    }
+  }
+
+  /** The principals of a secured pipeline: the job, the replay's producer, the console's reader. */
+  public static final String JOB = "ecg-job";
+  public static final String PRODUCER = "ecg-producer";
+  public static final String CONSOLE = "ecg-console";
+
+  private static KafkaAccessCheck.Need need(ResourceType type, String name, AclOperation op) {
+    return new KafkaAccessCheck.Need(new ResourcePattern(type, name, PatternType.LITERAL), op);
+  }
+
+  private static JobClient submit(JobConfig config, int webUiPort) throws Exception {
+    StreamExecutionEnvironment env;
+    if (webUiPort > 0) {
+      Configuration conf = new Configuration();
+      conf.set(RestOptions.PORT, webUiPort);
+      env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+    } else {
+      env = StreamExecutionEnvironment.createLocalEnvironment();
+    }
+    EcgAnomalyJob.build(env, config, JobEnds.kafka(config), UnaryOperator.identity());
+    return env.executeAsync("ecg-anomaly-detection (embedded)");
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
     }
   }
 
@@ -87,9 +163,9 @@ public final class EmbeddedPipeline implements AutoCloseable {
     return config;
   }
 
-  /** Where other processes on this machine reach the broker. */
-  public String hostBootstrap() {
-    return hostPort > 0 ? "localhost:" + hostPort : config.bootstrapServers();
+  /** Where other processes on this machine reach the broker; empty for a secured broker. */
+  public java.util.Optional<String> hostBootstrap() {
+    return java.util.Optional.ofNullable(hostBootstrap);
   }
 
   public String jobId() {
@@ -133,7 +209,8 @@ public final class EmbeddedPipeline implements AutoCloseable {
   public Run replay(ReplayPlan plan, Pace pace, int expected, Duration quiet, Duration timeout,
                     Consumer<Alert> onAlert, IntConsumer onProgress, boolean chunkyReads) throws Exception {
     Map<String, Long> seenAt = new ConcurrentHashMap<>();
-    Properties readers = kafka.clientProperties();
+    Properties readers = new Properties();
+    readers.putAll(readerClient);
     if (chunkyReads) {
       readers.setProperty("fetch.min.bytes", String.valueOf(1 << 20));
       readers.setProperty("fetch.max.wait.ms", "200");
@@ -142,7 +219,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
          var scores = new CommittedTopicReader<>(readers, config.scoresTopic(), BeatScore.class);
          var alerts = new CommittedTopicReader<>(readers, config.alertsTopic(), Alert.class);
          var dead = new CommittedTopicReader<>(readers, config.deadLettersTopic(), DeadLetter.class);
-         KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(kafka.clientProperties())) {
+         KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(producerClient)) {
       ArchiveReplayer replayer = new ArchiveReplayer(producer, config.samplesTopic(), pace.samplesPerFrame(),
           pace.beatMillis(), pace.speed(), pace.unit());
       CompletableFuture<ArchiveReplayer.Result> sent = CompletableFuture.supplyAsync(
@@ -196,7 +273,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     try {
       job.cancel().get();
     } finally {
-      kafka.close();
+      broker.close();
     }
   }
 }
