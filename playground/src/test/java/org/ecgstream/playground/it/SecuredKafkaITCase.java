@@ -64,7 +64,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SecuredKafkaITCase {
   @RegisterExtension
   static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).setConfiguration(recordingMetrics()).build());
+
+  private static Configuration recordingMetrics() {
+    Configuration c = new Configuration();
+    c.setString("metrics.reporter.recording.factory.class", RecordingMetricReporter.Factory.class.getName());
+    return c;
+  }
 
   @TempDir
   static Path dir;
@@ -178,15 +184,21 @@ class SecuredKafkaITCase {
       assertThat(letters).filteredOn(d -> d.getOffset() >= 0).allSatisfy(d -> assertThat(d.getSha256()).hasSize(64));
     }
     assertLogsHoldNoPatientDataOrSecrets(logs.toString(StandardCharsets.UTF_8));
+    // What a metrics reporter sees: the job's own metrics are there, no patient's id is.
+    assertThat(RecordingMetricReporter.SEEN).anyMatch(m -> m.endsWith(".beatsScored"))
+        .anyMatch(m -> m.endsWith(".anomalies"));
+    assertThat(RecordingMetricReporter.SEEN.stream().filter(m -> SOURCE_ID.matcher(m).find()).toList())
+        .as("metric names and labels with a source id").isEmpty();
   }
+
+  /** The fixture's patients are p0..p5, as a word of their own ("p1" inside a longer word is something else). */
+  private static final Pattern SOURCE_ID = Pattern.compile("(?<![A-Za-z0-9_])p[0-5](?![A-Za-z0-9_])");
 
   private static void assertLogsHoldNoPatientDataOrSecrets(String logs) {
     assertThat(logs).as("the run logged at INFO (else this check proves nothing)").contains(" INFO ");
     assertThat(logs).doesNotContain(jobPassword, producerPassword, readerPassword,
         kafka.certificates().password());
-    // Source ids: the patients are p0..p5 (as a word: "p1" inside a longer token is something else).
-    Pattern sourceId = Pattern.compile("(?<![\\w.-])p[0-5](?![\\w])");
-    assertThat(sourceId.matcher(logs).results().map(r -> context(logs, r.start())).toList())
+    assertThat(SOURCE_ID.matcher(logs).results().map(r -> context(logs, r.start())).toList())
         .as("source ids in the logs").isEmpty();
     // Sample values as Java prints them (seven or more significant digits cannot appear by chance).
     Set<String> values = new LinkedHashSet<>();
