@@ -9,7 +9,6 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,12 +35,28 @@ public final class ArchiveReplayer {
                        long flushedAtMillis) {}
 
   /**
-   * The broker refused frames (authorization, authentication, a closed topic): the replay stops
-   * and says how many were not written, instead of reporting a count that never arrived.
+   * The broker refused frames (authorization, authentication, an outage longer than the delivery
+   * timeout): the replay stops and says how many were not acknowledged and the first of them,
+   * instead of reporting a count that never arrived.
    */
   public static final class SendFailed extends RuntimeException {
-    SendFailed(long refused, long sent, Exception first) {
-      super(refused + " of " + sent + " frames were not written: " + first.getMessage(), first);
+    private final long unacknowledged;
+    private final long sent;
+
+    SendFailed(long unacknowledged, long sent, String firstFrame, Exception first) {
+      super(unacknowledged + " of " + sent + " frames were not acknowledged by the broker, the first " + firstFrame
+          + ": " + first.getMessage(), first);
+      this.unacknowledged = unacknowledged;
+      this.sent = sent;
+    }
+
+    /** Frames the broker did not acknowledge: not written, or (an answer lost in an outage) written unconfirmed. */
+    public long unacknowledged() {
+      return unacknowledged;
+    }
+
+    public long sent() {
+      return sent;
     }
   }
 
@@ -81,12 +96,19 @@ public final class ArchiveReplayer {
     this.unit = unit;
   }
 
+  /** How long a frame is retried before the replay gives it up (a Kafka producer's delivery.timeout.ms). */
+  public static final long DELIVERY_TIMEOUT_MS = 600_000;
+
   public static KafkaProducer<byte[], byte[]> producer(Properties kafka) {
     Properties p = new Properties();
     p.putAll(kafka);
     p.putIfAbsent("acks", "all");
     p.putIfAbsent("enable.idempotence", "true");
     p.putIfAbsent("linger.ms", "5");
+    // A frame is retried until the broker takes it or this passes: a broker restart of a few
+    // minutes is ridden out (idempotence keeps retries from duplicating), a longer outage ends the
+    // replay naming the frames that did not arrive.
+    p.putIfAbsent("delivery.timeout.ms", String.valueOf(DELIVERY_TIMEOUT_MS));
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
@@ -117,13 +139,8 @@ public final class ArchiveReplayer {
     long samples = 0;
     int beats = 0;
     AtomicReference<Exception> firstFailure = new AtomicReference<>();
+    AtomicReference<String> firstFailedFrame = new AtomicReference<>();
     AtomicLong refused = new AtomicLong();
-    Callback onAck = (meta, e) -> {
-      if (e != null) {
-        refused.incrementAndGet();
-        firstFailure.compareAndSet(null, e);
-      }
-    };
     for (int j = 0; j < maxBeats && firstFailure.get() == null; j++) {
       List<List<SampleFrame>> slot = new ArrayList<>();
       for (List<PlannedBeat> s : sources) {
@@ -140,8 +157,16 @@ public final class ArchiveReplayer {
             continue;
           }
           SampleFrame frame = beatFrames.get(f);
+          String which = "of " + frame.getSourceId() + " from sample " + frame.getSequence();
           producer.send(new ProducerRecord<>(topic, null, null,
-              frame.getSourceId().getBytes(StandardCharsets.UTF_8), SampleFrameWire.encode(frame)), onAck);
+              frame.getSourceId().getBytes(StandardCharsets.UTF_8), SampleFrameWire.encode(frame)), (meta, e) -> {
+                if (e != null) {
+                  refused.incrementAndGet();
+                  if (firstFailure.compareAndSet(null, e)) {
+                    firstFailedFrame.set(which);
+                  }
+                }
+              });
           frames++;
           samples += frame.getValues().size() / plan.channels();
           if (f == beatFrames.size() - 1) {
@@ -156,7 +181,7 @@ public final class ArchiveReplayer {
     producer.flush();
     if (firstFailure.get() != null) {
       bar.finish(beats, "stopped: the broker refused frames");
-      throw new SendFailed(refused.get(), frames, firstFailure.get());
+      throw new SendFailed(refused.get(), frames, firstFailedFrame.get(), firstFailure.get());
     }
     long flushedAt = System.currentTimeMillis();
     double seconds = (flushedAt - wallStart) / 1000.0;

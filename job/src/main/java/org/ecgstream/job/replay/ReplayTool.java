@@ -164,7 +164,7 @@ public final class ReplayTool implements Callable<Integer> {
   /** The broker's refusal in one line that names the principal, with how much was not written. */
   private static IllegalStateException refused(RuntimeException e, Properties client) {
     return new IllegalStateException(KafkaFailures.explain(e, client)
-        .map(why -> e instanceof ArchiveReplayer.SendFailed ? why + " (" + e.getMessage().split(":")[0] + ")" : why)
+        .map(why -> e instanceof ArchiveReplayer.SendFailed ? why + " (" + e.getMessage().split(": ")[0] + ")" : why)
         .orElse(e.getMessage()), e);
   }
 }

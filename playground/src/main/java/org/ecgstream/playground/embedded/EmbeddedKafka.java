@@ -91,6 +91,24 @@ public final class EmbeddedKafka implements AutoCloseable {
     return cluster.brokers().get(0).boundPort(org.apache.kafka.common.network.ListenerName.normalised(name));
   }
 
+  /**
+   * Stops the broker as a crash would leave its clients (connections gone, nothing answers) while
+   * its controller and data stay; {@link #restartBroker} brings it back on the same ports.
+   */
+  public void stopBroker() {
+    cluster.brokers().get(0).shutdown();
+    cluster.brokers().get(0).awaitShutdown();
+  }
+
+  public void restartBroker() {
+    try {
+      cluster.brokers().get(0).startup();
+      cluster.waitForReadyBrokers();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot restart the embedded Kafka broker: " + e.getMessage(), e);
+    }
+  }
+
   public Properties clientProperties() {
     Properties p = new Properties();
     p.setProperty("bootstrap.servers", bootstrapServers());

@@ -341,7 +341,7 @@ class SecuredKafkaITCase {
     int code = capturingStreams(() -> ReplayTool.execute(args.toArray(String[]::new)), err);
     assertThat(code).isEqualTo(1);
     assertThat(err[0]).contains("error: Kafka denies User:ecg-reader access to topic " + jobConfig.samplesTopic())
-        .containsPattern("\\(\\d+ of \\d+ frames were not written\\)");
+        .containsPattern("\\(\\d+ of \\d+ frames were not acknowledged by the broker, the first of patient-\\d+ from sample \\d+\\)");
   }
 
   @Test
