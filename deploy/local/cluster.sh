@@ -19,6 +19,17 @@
 #   METRICS_PORTS (9250-9260: each Flink process serves Prometheus metrics on the first free one)
 #   TOPIC_PARTITIONS (4)  TASKMANAGER_MEMORY (2560m)  JOBMANAGER_MEMORY (1200m)
 #   JOB_JAR (job/target/ecg-anomaly-job-<version>.jar)  MODEL_FILE (the shipped model)
+#   SECURED (unset: plaintext Kafka; 1: SASL_SSL + SCRAM-SHA-512 + ACLs, see below)
+#
+# Kafka security. By default Kafka is PLAINTEXT with no logins and no ACLs: a laptop default, for
+# made-up patients only; start says so. SECURED=1 cluster.sh start runs it secured instead: TLS
+# (a CA and a broker certificate made with the JDK's keytool), SCRAM-SHA-512 logins and ACLs
+# (ecg-job, ecg-producer, ecg-reader with the rights of deploy/k8s/kafka-users.yaml; admin, a super
+# user for this script). Passwords are random and, with the keys, stay under CLUSTER_HOME/security
+# (owner-only files); users/NAME/client.properties holds a Kafka client's settings for NAME, and
+# users/NAME/client.args the same as --kafka options for the replay and tail tools (@FILE).
+# submit and replay then connect as ecg-job and ecg-producer. The mode is fixed when Kafka's
+# storage is formatted (the first start in a CLUSTER_HOME); later commands follow it.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -47,6 +58,8 @@ conf=$CLUSTER_HOME/conf
 logs=$CLUSTER_HOME/logs
 pids=$CLUSTER_HOME/pids
 rest=http://localhost:$FLINK_REST_PORT
+security=$CLUSTER_HOME/security
+mode_file=$CLUSTER_HOME/kafka-security
 
 # What Flink's own distribution passes every JVM on Java 17: its serializers and the DataStream
 # translators reflect into these JDK packages.
@@ -138,14 +151,13 @@ appender.file.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
 logger.kafka.name = org.apache.kafka
 logger.kafka.level = WARN
 EOF
-  cat >"$conf/kafka.properties" <<EOF
+  # Holds the admin's password when secured: owner-only.
+  (umask 077; cat >"$conf/kafka.properties") <<EOF
 node.id=1
 process.roles=broker,controller
-listeners=PLAINTEXT://localhost:$KAFKA_PORT,CONTROLLER://localhost:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://localhost:$KAFKA_PORT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 controller.quorum.voters=1@localhost:$KAFKA_CONTROLLER_PORT
+$(if [ "$mode" = sasl_ssl ]; then kafka_secured_properties; else kafka_plaintext_properties; fi)
 log.dirs=$CLUSTER_HOME/kafka-data
 num.partitions=$TOPIC_PARTITIONS
 offsets.topic.replication.factor=1
@@ -155,12 +167,163 @@ group.initial.rebalance.delay.ms=0
 EOF
 }
 
+kafka_plaintext_properties() {
+  cat <<EOF
+listeners=PLAINTEXT://localhost:$KAFKA_PORT,CONTROLLER://localhost:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://localhost:$KAFKA_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+EOF
+}
+
+# Clients connect over TLS and log in with SCRAM-SHA-512. The broker reaches its own controller
+# over mutual TLS with its certificate: only a holder of a certificate from this CA gets in (a KRaft
+# controller listener cannot use SCRAM). The authorizer allows a principal only what an ACL grants
+# it; admin (this script's tools, and the broker's own SASL connections) and the broker's
+# certificate are the super users.
+kafka_secured_properties() {
+  local store_pw trust_pw admin_pw
+  store_pw=$(cat "$security/broker/broker.password"); trust_pw=$(cat "$security/ca/ca.password")
+  admin_pw=$(cat "$security/users/admin/password")
+  cat <<EOF
+listeners=SASL_SSL://localhost:$KAFKA_PORT,CONTROLLER://localhost:$KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_SSL://localhost:$KAFKA_PORT
+listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SSL
+inter.broker.listener.name=SASL_SSL
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=$(jaas admin "$admin_pw")
+listener.name.controller.ssl.client.auth=required
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$security/broker/broker.p12
+ssl.keystore.password=$store_pw
+ssl.key.password=$store_pw
+ssl.truststore.type=PKCS12
+ssl.truststore.location=$security/ca/ca.p12
+ssl.truststore.password=$trust_pw
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:admin;User:CN=ecg-broker
+EOF
+}
+
+jaas() { printf 'org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";' "$1" "$2"; }
+
+# A random password: 24 bytes from the kernel, as hex.
+random_password() { od -An -tx1 -N24 /dev/urandom | tr -d ' \n'; }
+
+# The Kafka security of this CLUSTER_HOME: plaintext or sasl_ssl. Once Kafka's storage is formatted
+# the mode is the one it was formatted with; SECURED only chooses for a new one, and a SECURED that
+# contradicts the formatted mode is refused rather than quietly ignored.
+kafka_mode() {
+  local recorded="" wanted
+  if [ -f "$CLUSTER_HOME/kafka-data/meta.properties" ]; then
+    recorded=plaintext
+    [ ! -f "$mode_file" ] || recorded=$(cat "$mode_file")
+  fi
+  case ${SECURED:-} in
+    1|true|yes) wanted=sasl_ssl ;;
+    0|false|no) wanted=plaintext ;;
+    "") wanted=${recorded:-plaintext} ;;
+    *) die "SECURED must be 1 or 0, not '$SECURED'" ;;
+  esac
+  if [ -n "$recorded" ] && [ "$recorded" != "$wanted" ]; then
+    die "Kafka under $CLUSTER_HOME was formatted $recorded and cannot switch to $wanted: use another CLUSTER_HOME, or stop and delete $CLUSTER_HOME/kafka-data (its topics are lost)"
+  fi
+  echo "$wanted"
+}
+
+announce_mode() {
+  if [ "$mode" = sasl_ssl ]; then
+    say "Kafka security: SASL_SSL, SCRAM-SHA-512 logins, ACLs (users ecg-job, ecg-producer, ecg-reader; admin for this script)"
+  else
+    say "Kafka security: PLAINTEXT, no logins, no ACLs (the laptop default, for made-up patients only; SECURED=1 on a new CLUSTER_HOME for SASL_SSL + SCRAM + ACLs)"
+  fi
+}
+
+# The CA, the broker's certificate and every user's password, for a Kafka about to be formatted.
+# The CA's key signs the broker's certificate and is deleted; clients get ca/ca.p12, which holds
+# the CA's certificate alone. Passwords reach keytool through files, never its command line.
+make_secrets() {
+  command -v keytool >/dev/null || die "SECURED=1 needs the JDK's keytool on the PATH"
+  case $security in *[\'\"\\]*) die "SECURED=1 needs a CLUSTER_HOME without quotes or backslashes: $CLUSTER_HOME" ;; esac
+  rm -rf "$security"
+  (
+    umask 077
+    mkdir -p "$security/ca" "$security/broker" "$security/users"
+    cd "$security"
+    random_password >ca/ca-key.password; random_password >ca/ca.password; random_password >broker/broker.password
+    kt=(keytool -noprompt -storetype PKCS12); san=san=dns:localhost
+    "${kt[@]}" -genkeypair -alias ca -dname CN=ecg-local-ca -keyalg RSA -keysize 3072 -validity 825 -ext bc:c \
+      -keystore ca/ca-key.p12 -storepass:file ca/ca-key.password
+    "${kt[@]}" -exportcert -rfc -alias ca -keystore ca/ca-key.p12 -storepass:file ca/ca-key.password -file ca/ca.crt
+    "${kt[@]}" -importcert -alias ca -file ca/ca.crt -keystore ca/ca.p12 -storepass:file ca/ca.password
+    "${kt[@]}" -genkeypair -alias broker -dname CN=ecg-broker -keyalg RSA -keysize 3072 -validity 825 -ext "$san" \
+      -keystore broker/broker.p12 -storepass:file broker/broker.password
+    "${kt[@]}" -certreq -alias broker -keystore broker/broker.p12 -storepass:file broker/broker.password -file broker/broker.csr
+    "${kt[@]}" -gencert -alias ca -keystore ca/ca-key.p12 -storepass:file ca/ca-key.password -rfc -validity 825 \
+      -infile broker/broker.csr -outfile broker/broker.crt -ext "$san" -ext ku:c=digitalSignature,keyEncipherment \
+      -ext eku=serverAuth,clientAuth
+    "${kt[@]}" -importcert -alias ca -file ca/ca.crt -keystore broker/broker.p12 -storepass:file broker/broker.password
+    "${kt[@]}" -importcert -alias broker -file broker/broker.crt -keystore broker/broker.p12 -storepass:file broker/broker.password
+    rm ca/ca-key.p12 ca/ca-key.password broker/broker.csr
+    for user in admin ecg-job ecg-producer ecg-reader; do
+      mkdir -p "users/$user"
+      pw=$(random_password)
+      printf '%s' "$pw" >"users/$user/password"
+      jaas "$user" "$pw" >"users/$user/sasl.jaas.config"
+      cat >"users/$user/client.properties" <<EOF
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=$(jaas "$user" "$pw")
+ssl.truststore.type=PKCS12
+ssl.truststore.location=$security/ca/ca.p12
+ssl.truststore.password=$(cat ca/ca.password)
+EOF
+      # The same settings as the replay and tail tools' --kafka options, one quoted pair a line.
+      sed "s/.*/--kafka '&'/" "users/$user/client.properties" >"users/$user/client.args"
+    done
+  ) >"$logs/keytool.out" 2>&1 || die "could not make the certificates; see $logs/keytool.out"
+  say "made a CA, the broker's certificate and random passwords for admin, ecg-job, ecg-producer, ecg-reader under $security"
+}
+
+# Runs one of Kafka's command-line tools against the broker (as admin when secured).
+kafka_tool() {
+  local main=$1; shift
+  local client=()
+  [ "$mode" = plaintext ] || client=(--command-config "$security/users/admin/client.properties")
+  java -Dlog4j2.configurationFile="file:$conf/log4j.properties" -Dlog.file="$logs/kafka-tools.log" \
+    -cp "$kafka_libs/*" "$main" --bootstrap-server "localhost:$KAFKA_PORT" ${client[@]+"${client[@]}"} "$@"
+}
+
+# The ACLs of deploy/k8s/kafka-users.yaml (DeployFilesSecurityTest holds both to the same set).
+grant_acls() {
+  local add=(org.apache.kafka.tools.AclCommand --add)
+  kafka_tool "${add[@]}" --allow-principal User:ecg-job --operation Read --operation Describe --topic ecg.samples
+  kafka_tool "${add[@]}" --allow-principal User:ecg-job --operation Write --operation Describe --topic ecg.beat-scores --topic ecg.alerts --topic ecg.dead-letters
+  kafka_tool "${add[@]}" --allow-principal User:ecg-job --operation Read --group ecg-anomaly-job
+  kafka_tool "${add[@]}" --allow-principal User:ecg-job --operation Write --operation Describe --resource-pattern-type prefixed --transactional-id ecg-anomaly
+  kafka_tool "${add[@]}" --allow-principal User:ecg-producer --operation Write --operation Describe --topic ecg.samples
+  kafka_tool "${add[@]}" --allow-principal User:ecg-reader --operation Read --operation Describe --topic ecg.beat-scores --topic ecg.alerts
+  kafka_tool "${add[@]}" --allow-principal User:ecg-reader --operation Read --resource-pattern-type prefixed --group ecg-tail-
+}
+
 start_kafka() {
   if [ ! -f "$CLUSTER_HOME/kafka-data/meta.properties" ]; then
-    local id
+    local id user scram=()
     id=$(java -cp "$kafka_libs/*" kafka.tools.StorageTool random-uuid)
-    java -Dlog4j2.configurationFile="file:$conf/log4j.properties" -Dlog.file="$logs/kafka-storage.log" \
-      -cp "$kafka_libs/*" kafka.tools.StorageTool format -t "$id" -c "$conf/kafka.properties" >"$logs/kafka-storage.out"
+    if [ "$mode" = sasl_ssl ]; then
+      # SCRAM credentials live in the cluster's metadata: made with it, so that the very first
+      # connection (the broker's own, as admin) can log in.
+      for user in admin ecg-job ecg-producer ecg-reader; do
+        scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$(cat "$security/users/$user/password")]")
+      done
+    fi
+    # Owner-only: when secured, the output lists the SCRAM records it writes.
+    rm -f "$logs/kafka-storage.out"
+    (umask 077; java -Dlog4j2.configurationFile="file:$conf/log4j.properties" -Dlog.file="$logs/kafka-storage.log" \
+      -cp "$kafka_libs/*" kafka.tools.StorageTool format -t "$id" -c "$conf/kafka.properties" ${scram[@]+"${scram[@]}"} \
+      >"$logs/kafka-storage.out")
+    echo "$mode" >"$mode_file"
   fi
   launch kafka java -Xmx768m -Dlog4j2.configurationFile="file:$conf/log4j.properties" -Dlog.file="$logs/kafka.log" \
     -cp "$kafka_libs/*" kafka.Kafka "$conf/kafka.properties"
@@ -169,12 +332,25 @@ start_kafka() {
     # The samples topic records the broker's arrival time: the job checks device clocks against it.
     extra=()
     [ "$t" = ecg.samples ] && extra=(--config message.timestamp.type=LogAppendTime)
-    java -Dlog4j2.configurationFile="file:$conf/log4j.properties" -Dlog.file="$logs/topics.log" \
-      -cp "$kafka_libs/*" org.apache.kafka.tools.TopicCommand --bootstrap-server "localhost:$KAFKA_PORT" \
+    kafka_tool org.apache.kafka.tools.TopicCommand \
       --create --if-not-exists --topic "$t" --partitions "$TOPIC_PARTITIONS" --replication-factor 1 "${extra[@]}" \
       >>"$logs/topics.out"
   done
   say "topics ready: $TOPICS ($TOPIC_PARTITIONS partitions each)"
+  if [ "$mode" = sasl_ssl ]; then
+    grant_acls >>"$logs/acls.out"
+    say "ACLs granted to ecg-job, ecg-producer, ecg-reader; client settings for each in $security/users/NAME/client.properties"
+  fi
+}
+
+# The job's Kafka secrets, for the Flink processes: the job's arguments name these variables
+# (${env:NAME}) and the job reads them where its main() runs, so that no password travels in the
+# submission or shows in Flink's web UI.
+export_job_secrets() {
+  [ "$mode" = sasl_ssl ] || return 0
+  KAFKA_SASL_JAAS=$(cat "$security/users/ecg-job/sasl.jaas.config")
+  KAFKA_TRUSTSTORE_PASSWORD=$(cat "$security/ca/ca.password")
+  export KAFKA_SASL_JAAS KAFKA_TRUSTSTORE_PASSWORD
 }
 
 # Flink's own start scripts derive a process's JVM flags from config.yaml with BashJavaUtils:
@@ -229,16 +405,22 @@ cmd_start() {
   for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$FLINK_REST_PORT" "$FLINK_RPC_PORT"; do
     if port_open "$p"; then die "port $p is in use; choose others with KAFKA_PORT, KAFKA_CONTROLLER_PORT, FLINK_REST_PORT, FLINK_RPC_PORT"; fi
   done
+  mode=$(kafka_mode)
+  announce_mode
+  mkdir -p "$logs"
+  [ "$mode" = plaintext ] || [ -f "$CLUSTER_HOME/kafka-data/meta.properties" ] || make_secrets
   write_config
   start_kafka
+  export_job_secrets
   start_jobmanager
   for n in $(seq 1 "$TASKMANAGERS"); do start_taskmanager "$n"; done
   wait_taskmanagers "$TASKMANAGERS"
-  say "cluster up: Kafka localhost:$KAFKA_PORT, Flink UI $rest"
+  say "cluster up: Kafka localhost:$KAFKA_PORT ($mode), Flink UI $rest"
 }
 
 cmd_submit() {
   local parallelism=2 savepoint="" args=()
+  mode=$(kafka_mode)
   while [ $# -gt 0 ]; do
     case $1 in
       --parallelism) parallelism=$2; shift 2 ;;
@@ -254,6 +436,16 @@ cmd_submit() {
   jar_id=$(json_field filename <<<"$upload"); jar_id=${jar_id##*/}
   [ -n "$jar_id" ] || die "jar upload answered: $upload"
   list=$(json_escape --bootstrap.servers),$(json_escape "localhost:$KAFKA_PORT"),$(json_escape --model.path),$(json_escape "$MODEL_FILE")
+  if [ "$mode" = sasl_ssl ]; then
+    # As ecg-job, naming its secrets only: export_job_secrets gave them to the JobManager.
+    local k
+    # shellcheck disable=SC2016 # ${env:...} is for the job to resolve, not the shell
+    for k in --kafka.security.protocol SASL_SSL --kafka.sasl.mechanism SCRAM-SHA-512 \
+        --kafka.sasl.jaas.config '${env:KAFKA_SASL_JAAS}' --kafka.ssl.truststore.type PKCS12 \
+        --kafka.ssl.truststore.location "$security/ca/ca.p12" --kafka.ssl.truststore.password '${env:KAFKA_TRUSTSTORE_PASSWORD}'; do
+      list+=,$(json_escape "$k")
+    done
+  fi
   for a in ${args[@]+"${args[@]}"}; do list+=,$(json_escape "$a"); done
   local body="{\"programArgsList\":[$list],\"parallelism\":$parallelism"
   [ -z "$savepoint" ] || body+=",\"savepointPath\":$(json_escape "$savepoint")"
@@ -270,12 +462,18 @@ cmd_submit() {
 }
 
 cmd_replay() {
+  mode=$(kafka_mode)
   [ -f "$JOB_JAR" ] || die "no job jar at $JOB_JAR; build it: mvn -B package -DskipTests"
   # The job jar leaves logging to the cluster's classpath; outside a cluster it takes Flink's.
   local cp=$JOB_JAR j
   for j in "$flink_lib"/slf4j-api-*.jar "$flink_lib"/log4j-*.jar; do cp+=:$j; done
+  # As ecg-producer when secured, its settings read from an owner-only file (picocli's @FILE)
+  # rather than put on a command line that every local user can see.
+  local client=()
+  [ "$mode" = plaintext ] || client=("@$security/users/ecg-producer/client.args")
   # From the repository, so the replay finds the shipped ECG5000 archive by default.
-  (cd "$repo" && java -cp "$cp" org.ecgstream.job.replay.ReplayTool --bootstrap-servers "localhost:$KAFKA_PORT" "$@")
+  (cd "$repo" && java -cp "$cp" org.ecgstream.job.replay.ReplayTool --bootstrap-servers "localhost:$KAFKA_PORT" \
+    ${client[@]+"${client[@]}"} "$@")
 }
 
 cmd_savepoint_stop() {
@@ -310,6 +508,7 @@ memory() {
 
 cmd_status() {
   local name
+  [ ! -f "$mode_file" ] || echo "kafka: $(cat "$mode_file")"
   for f in "$pids"/*.pid; do
     [ -e "$f" ] || { echo "nothing started under $CLUSTER_HOME"; return 0; }
     name=$(basename "$f" .pid)
@@ -358,6 +557,8 @@ cmd_kill_taskmanager() {
 cmd_start_taskmanager() {
   local n=${1:?usage: start-taskmanager N}
   need_libs
+  mode=$(kafka_mode)
+  export_job_secrets
   start_taskmanager "$n"
 }
 
@@ -372,5 +573,5 @@ case $command in
   kill-taskmanager) cmd_kill_taskmanager "$@" ;;
   start-taskmanager) cmd_start_taskmanager "$@" ;;
   stop) cmd_stop ;;
-  *) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; [ -z "$command" ] || [ "$command" = help ] || [ "$command" = --help ] || [ "$command" = -h ] || exit 2 ;;
+  *) sed -n '2,/^set -euo pipefail/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; [ -z "$command" ] || [ "$command" = help ] || [ "$command" = --help ] || [ "$command" = -h ] || exit 2 ;;
 esac

@@ -25,7 +25,8 @@ import org.yaml.snakeyaml.Yaml;
 class DeployFilesSchemaTest {
   private static final String STRIMZI_CRDS = "crds/v1/";
   private static final Map<String, String> STRIMZI_CRD_FILES = Map.of("Kafka", "040-Crd-kafka.yaml",
-      "KafkaNodePool", "045-Crd-kafkanodepool.yaml", "KafkaTopic", "043-Crd-kafkatopic.yaml");
+      "KafkaNodePool", "045-Crd-kafkanodepool.yaml", "KafkaTopic", "043-Crd-kafkatopic.yaml",
+      "KafkaUser", "044-Crd-kafkauser.yaml");
   private static final String FLINK_CRD = "META-INF/fabric8/flinkdeployments.flink.apache.org-v1.yml";
 
   static List<Map<String, Object>> documents(String file) throws IOException {
@@ -44,7 +45,7 @@ class DeployFilesSchemaTest {
     return docs.get(0);
   }
 
-  private static Map<String, Object> ofKind(List<Map<String, Object>> docs, String kind) {
+  static Map<String, Object> ofKind(List<Map<String, Object>> docs, String kind) {
     return docs.stream().filter(d -> kind.equals(d.get("kind"))).findFirst().orElseThrow();
   }
 
@@ -112,6 +113,44 @@ class DeployFilesSchemaTest {
     Map<String, Object> pool = copy(ofKind(docs, "KafkaNodePool"));
     map(pool, "spec").remove("storage");
     assertThat(strimzi("KafkaNodePool").errors(pool)).anyMatch(e -> e.contains("storage"));
+  }
+
+  @Test
+  void kafkaUsersAreValidUnderTheV1SchemaAndBelongToTheCluster() throws IOException {
+    List<Map<String, Object>> users = documents("kafka-users.yaml");
+    assertThat(users).extracting(d -> map(d, "metadata").get("name"))
+        .containsExactly("ecg-job", "ecg-producer", "ecg-reader");
+    Object cluster = map(ofKind(documents("kafka.yaml"), "Kafka"), "metadata").get("name");
+    CrdSchema schema = strimzi("KafkaUser");
+    for (Map<String, Object> user : users) {
+      assertThat(schema.errors(user)).as("KafkaUser %s", map(user, "metadata").get("name")).isEmpty();
+      // The User Operator only manages users labelled with its cluster.
+      assertThat(map(map(user, "metadata"), "labels")).containsEntry("strimzi.io/cluster", cluster);
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void kafkaUserV1SchemaRefusesTheRemovedSingleOperationAndUnknownResourceTypes() throws IOException {
+    Map<String, Object> user = documents("kafka-users.yaml").get(0);
+    CrdSchema schema = strimzi("KafkaUser");
+
+    // v1beta2's `operation: Read` is gone under v1: only the `operations` list remains.
+    Map<String, Object> singular = copy(user);
+    Map<String, Object> acl = ((List<Map<String, Object>>) map(map(singular, "spec"), "authorization").get("acls")).get(0);
+    acl.put("operation", acl.remove("operations").toString());
+    assertThat(schema.errors(singular)).anyMatch(e -> e.contains("operation"));
+
+    Map<String, Object> badType = copy(user);
+    Map<String, Object> resource = map(((List<Map<String, Object>>) map(map(badType, "spec"), "authorization")
+        .get("acls")).get(0), "resource");
+    resource.put("type", "topics");
+    assertThat(schema.errors(badType)).anyMatch(e -> e.contains("resource.type"));
+
+    Map<String, Object> badOperation = copy(user);
+    ((List<Map<String, Object>>) map(map(badOperation, "spec"), "authorization").get("acls")).get(0)
+        .put("operations", List.of("read"));
+    assertThat(schema.errors(badOperation)).anyMatch(e -> e.contains("operations[0]"));
   }
 
   @Test
@@ -188,7 +227,7 @@ class DeployFilesSchemaTest {
     assertThat(namespace.getKind()).isEqualTo("Namespace");
     assertThat(namespace.getApiVersion()).isEqualTo("v1");
     assertThat(namespace.getMetadata().getNamespace()).isNull();
-    for (String file : List.of("kafka.yaml", "flink-deployment.yaml", "flink-storage.yaml")) {
+    for (String file : List.of("kafka.yaml", "kafka-users.yaml", "flink-deployment.yaml", "flink-storage.yaml")) {
       for (Map<String, Object> doc : documents(file)) {
         assertThat(map(doc, "metadata")).as(file).containsEntry("namespace", namespace.getMetadata().getName());
       }
@@ -207,7 +246,7 @@ class DeployFilesSchemaTest {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> mainContainer(Map<String, Object> deployment) {
+  static Map<String, Object> mainContainer(Map<String, Object> deployment) {
     List<Map<String, Object>> containers =
         (List<Map<String, Object>>) map(map(map(deployment, "spec"), "podTemplate"), "spec").get("containers");
     return containers.stream().filter(c -> "flink-main-container".equals(c.get("name"))).findFirst().orElseThrow();
@@ -215,7 +254,7 @@ class DeployFilesSchemaTest {
 
   /** A deep, mutable copy of a YAML document, to spoil without touching the original. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> copy(Map<String, Object> document) {
+  static Map<String, Object> copy(Map<String, Object> document) {
     Yaml yaml = new Yaml();
     return (Map<String, Object>) yaml.load(yaml.dump(document));
   }

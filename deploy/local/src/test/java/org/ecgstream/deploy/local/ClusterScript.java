@@ -29,14 +29,23 @@ final class ClusterScript {
   private int calls;
 
   ClusterScript(Path script, Path home) {
+    // The failover scenario's clients connect without credentials: plaintext Kafka, whatever the
+    // shell that runs the build has in SECURED.
+    this(script, home, Map.of("SECURED", "0"));
+  }
+
+  /** With {@code settings} added to (or replacing) the script's environment, e.g. SECURED=1. */
+  ClusterScript(Path script, Path home, Map<String, String> settings) {
     this.script = script;
     this.home = home;
     this.kafkaPort = freePort();
     this.restPort = freePort();
     this.metricsPort = freePort();
-    this.env = Map.of("CLUSTER_HOME", home.toString(), "KAFKA_PORT", String.valueOf(kafkaPort),
+    Map<String, String> e = new java.util.HashMap<>(Map.of("CLUSTER_HOME", home.toString(), "KAFKA_PORT", String.valueOf(kafkaPort),
         "METRICS_PORTS", metricsPort + "-" + (metricsPort + 9), "KAFKA_CONTROLLER_PORT", String.valueOf(freePort()), "FLINK_REST_PORT", String.valueOf(restPort),
-        "FLINK_RPC_PORT", String.valueOf(freePort()), "TASKMANAGERS", "2", "SLOTS_PER_TASKMANAGER", "2");
+        "FLINK_RPC_PORT", String.valueOf(freePort()), "TASKMANAGERS", "2", "SLOTS_PER_TASKMANAGER", "2"));
+    e.putAll(settings);
+    this.env = Map.copyOf(e);
   }
 
   String bootstrapServers() {
