@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     description = "Train, evaluate and run the LSTM autoencoder for ECG/sensor windows.",
     subcommands = {TrainCommand.class, SeedsCommand.class, EvaluateCommand.class, ScoreCommand.class,
         InspectCommand.class, EmbedCommand.class, ExportCommand.class, BenchmarkCommand.class, TrainingBenchmarkCommand.class,
-        RPeaksCommand.class, MitBihCommand.class, BeatsCsvCommand.class, BeatClassifierCommand.class})
+        RPeaksCommand.class, MitBihCommand.class, BeatsCsvCommand.class, BeatClassifierCommand.class,
+        SkabCommand.class})
 public final class ModelCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
