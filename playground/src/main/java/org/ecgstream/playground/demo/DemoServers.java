@@ -42,6 +42,33 @@ record DemoServers(int webUiPort, int kafkaPort, Stay stay, boolean secured) {
   /** AUTO stays when a person is at the console, and ends at once under scripts and CI. */
   enum Stay { AUTO, YES, NO }
 
+  /**
+   * The requested web-UI port if it is free, else a free one, saying so (0 stays 0: no web UI).
+   * Flink would otherwise fail the whole demo with a bind error deep in its REST server's start.
+   */
+  static int usableWebUiPort(int requested) {
+    if (requested <= 0 || free(requested)) {
+      return Math.max(requested, 0);
+    }
+    try (ServerSocket any = new ServerSocket()) {
+      any.bind(new InetSocketAddress("localhost", 0));
+      int port = any.getLocalPort();
+      System.out.printf("port %d is taken (another Flink?); the web UI goes on port %d%n", requested, port);
+      return port;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot find a free port for the Flink web UI", e);
+    }
+  }
+
+  private static boolean free(int port) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress("localhost", port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The requested Kafka port if it is free, else 0 (the broker's own free port only), saying so. */
   int usableKafkaPort() {
     if (kafkaPort <= 0) {

@@ -128,7 +128,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
     DemoServers servers = servers();
     try (EmbeddedPipeline pipeline = servers.start(settings)) {
       JobConfig config = pipeline.config();
-      announce(pipeline, webUiPort);
+      announce(pipeline, servers.webUiPort());
       int[] reported = {0};
       EmbeddedPipeline.Run r = pipeline.replay(plan, beatMillis, !pace.equalsIgnoreCase("max"),
           Duration.ofMinutes(5).plusMillis(plan.beats() * beatMillis), a -> System.out.println(describe(a)), n -> {
@@ -159,7 +159,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
   }
 
   private DemoServers servers() {
-    return new DemoServers(webUiPort, kafkaPort, stay, secured);
+    return new DemoServers(DemoServers.usableWebUiPort(webUiPort), kafkaPort, stay, secured);
   }
 
   /** Where to watch: the web UI, and the topics for the tail tool. */

@@ -15,13 +15,39 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The demo's broker also listens on a fixed port for tools in other processes, and a demo that
- * finds the port taken says so and goes without it.
+ * finds the port taken says so and goes without it; a taken web-UI port is replaced by a free one.
  */
 class DemoKafkaPortITCase {
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  @Test
+  void aTakenWebUiPortIsReplacedByAFreeOneAndTheDemoSaysSo() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      int port = taken.getLocalPort();
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream old = System.out;
+      System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+      int chosen;
+      try {
+        chosen = DemoServers.usableWebUiPort(port);
+      } finally {
+        System.setOut(old);
+      }
+      assertThat(chosen).isPositive().isNotEqualTo(port);
+      assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo("port " + port + " is taken (another Flink?); the web UI goes on port " + chosen + System.lineSeparator());
+      // The chosen port is free: Flink can bind it.
+      try (ServerSocket probe = new ServerSocket(chosen)) {
+        assertThat(probe.getLocalPort()).isEqualTo(chosen);
+      }
+    }
+    int free = freePort();
+    assertThat(DemoServers.usableWebUiPort(free)).isEqualTo(free);
+    assertThat(DemoServers.usableWebUiPort(0)).isZero();
   }
 
   @Test
