@@ -71,6 +71,10 @@ public final class EcgAnomalyJob {
     ScoringEngine engine = engineFor(model, c.scorerEngine());
     int length = model.architecture().windowLength();
     int channels = model.architecture().features();
+    if (!c.channelNames().isEmpty() && c.channelNames().size() != channels) {
+      throw new IllegalArgumentException("channel.names names " + c.channelNames().size() + " channels but model "
+          + model.modelVersion() + " reads " + channels);
+    }
     if (c.parallelism() > 0) {
       env.setParallelism(c.parallelism());
     }
@@ -105,7 +109,8 @@ public final class EcgAnomalyJob {
 
     DataStream<Alert> alerts = scores
         .keyBy(BeatScore::getSourceId)
-        .process(new AlertDebouncer(c.alertK(), c.alertM(), c.alertCloseAfter(), c.alertUpdateEvery(), c.stateTtl()))
+        .process(new AlertDebouncer(c.alertK(), c.alertM(), c.alertCloseAfter(), c.alertUpdateEvery(), c.stateTtl(),
+            c.channelNames()))
         .name("debounce alerts").uid("alert-debouncer");
 
     DataStream<DeadLetter> deadLetters = frames.getSideOutput(DeadLetters.TAG).union(beats.getSideOutput(DeadLetters.TAG));

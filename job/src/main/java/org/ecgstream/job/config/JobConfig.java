@@ -35,6 +35,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
                         Duration batchMaxWait, int alertK, int alertM, int alertCloseAfter, int alertUpdateEvery,
                         Duration checkpointInterval, boolean exactlyOnce, String transactionalIdPrefix,
                         Duration transactionTimeout, int parallelism, int deadLetterMaxRawBytes,
+                        java.util.List<String> channelNames,
                         Map<String, String> kafkaClientProperties) implements Serializable {
 
   /** Every key with its default; an empty default means "required" or "derived" as documented. */
@@ -80,6 +81,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     d.put("transaction.timeout.ms", "900000");
     d.put("parallelism", "0");
     d.put("dead-letter.max-raw-bytes", "4096");
+    d.put("channel.names", "");
     DEFAULTS = Collections.unmodifiableMap(d);
   }
 
@@ -152,7 +154,8 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
         millis(v, "batch.max-wait.ms"), positive(v, "alert.k"), positive(v, "alert.m"),
         positive(v, "alert.close-after"), positive(v, "alert.update-every"), millis(v, "checkpoint.interval.ms"),
         guarantee.equals("exactly-once"), v.get("transactional.id.prefix"), millis(v, "transaction.timeout.ms"),
-        nonNegative(v, "parallelism"), nonNegative(v, "dead-letter.max-raw-bytes"), Collections.unmodifiableMap(kafka));
+        nonNegative(v, "parallelism"), nonNegative(v, "dead-letter.max-raw-bytes"),
+        channelNames(v.get("channel.names")), Collections.unmodifiableMap(kafka));
     if (c.alertK > c.alertM) {
       throw new IllegalArgumentException("alert.k (" + c.alertK + ") cannot exceed alert.m (" + c.alertM + ")");
     }
@@ -171,6 +174,19 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
       throw new IllegalArgumentException("alert.m must be at most 31");
     }
     return c;
+  }
+
+  /** The comma-separated names of the model's input channels; blank: none given. */
+  private static java.util.List<String> channelNames(String value) {
+    if (value == null || value.isBlank()) {
+      return java.util.List.of();
+    }
+    java.util.List<String> names = java.util.Arrays.stream(value.split(",")).map(String::strip).toList();
+    if (names.stream().anyMatch(String::isEmpty) || names.size() != new java.util.HashSet<>(names).size()) {
+      throw new IllegalArgumentException("channel.names must be distinct non-empty names separated by commas, got '"
+          + value + "'");
+    }
+    return names;
   }
 
   /** Kafka client properties: bootstrap servers plus the passthrough keys. */
@@ -228,6 +244,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     m.put("transaction.timeout.ms", String.valueOf(transactionTimeout.toMillis()));
     m.put("parallelism", String.valueOf(parallelism));
     m.put("dead-letter.max-raw-bytes", String.valueOf(deadLetterMaxRawBytes));
+    m.put("channel.names", String.join(",", channelNames));
     kafkaClientProperties.forEach((k, val) -> m.put("kafka." + k, val));
     return m;
   }

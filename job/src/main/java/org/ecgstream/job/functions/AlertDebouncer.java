@@ -30,6 +30,8 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
   private final int closeAfter;
   private final int updateEvery;
   private final long ttlMs;
+  /** Names of the model's input channels, in its order; empty: channel-0, channel-1, ... */
+  private final List<String> channelNames;
 
   private transient ValueState<AlertEpisode> state;
   private transient SilenceTimer silence;
@@ -37,6 +39,11 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
   private transient Counter closed;
 
   public AlertDebouncer(int k, int m, int closeAfter, int updateEvery, Duration ttl) {
+    this(k, m, closeAfter, updateEvery, ttl, List.of());
+  }
+
+  public AlertDebouncer(int k, int m, int closeAfter, int updateEvery, Duration ttl, List<String> channelNames) {
+    this.channelNames = List.copyOf(channelNames);
     this.k = k;
     this.m = m;
     this.closeAfter = closeAfter;
@@ -82,6 +89,9 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
         e.peak = e.window.length > 0 ? highest(e.window) : null;
         e.peakLoss = e.peak != null ? e.peak.loss : s.getLoss();
         e.anomalousSequences = Arrays.stream(e.window).mapToLong(b -> b.firstSequence).toArray();
+        for (AnomalousBeat b : e.window) {
+          e.addChannelErrors(b.channelErrors);
+        }
         e.window = null;
         e.normalRun = 0;
         e.sinceUpdate = 0;
@@ -93,12 +103,14 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
       if (s.getAnomalous()) {
         e.anomalousBeats++;
         e.anomalousSequences = listed(e.anomalousSequences, s.getFirstSequence());
+        AnomalousBeat beat = AnomalousBeat.of(s);
+        e.addChannelErrors(beat.channelErrors);
         e.normalRun = 0;
         e.sinceUpdate++;
         boolean newPeak = s.getLoss() > e.peakLoss;
         if (newPeak) {
           e.peakLoss = s.getLoss();
-          e.peak = AnomalousBeat.of(s);
+          e.peak = beat;
         }
         if (newPeak || e.sinceUpdate >= updateEvery) {
           e.sinceUpdate = 0;
@@ -139,7 +151,7 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
         s.getModelVersion(), reason);
   }
 
-  private static Alert alert(AlertEpisode e, String sourceId, AlertKind kind, long eventTimeMillis, long lastSequence,
+  private Alert alert(AlertEpisode e, String sourceId, AlertKind kind, long eventTimeMillis, long lastSequence,
                              double threshold, String modelVersion, String reason) {
     Alert.Builder a = Alert.newBuilder().setAlertId(e.alertId).setSourceId(sourceId).setKind(kind)
         .setOpenedAtMillis(e.openedAtMillis).setEventTimeMillis(eventTimeMillis).setFirstSequence(e.firstSequence)
@@ -147,12 +159,35 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
         .setPeakLoss(e.peakLoss).setThreshold(threshold).setModelVersion(modelVersion).setReason(reason)
         .setAnomalousSequences(e.anomalousSequences == null ? List.of()
             : Arrays.stream(e.anomalousSequences).boxed().toList());
+    if (e.channelErrors != null && e.channelErrors.length > 1) {
+      channels(e.channelErrors, a);
+    }
     // An episode restored from state older than the peak beat has none until its peak rises.
     if (e.peak != null) {
       a.setPeakSequence(e.peak.firstSequence).setPeakTimeMillis(e.peak.timeMillis)
           .setPeakTemplateMismatch(e.peak.templateMismatch).setPeakTemplateThreshold(e.peak.templateThreshold);
     }
     return a.build();
+  }
+
+  /** The channels by their share of the episode's error, largest first (equal shares: in model order). */
+  private void channels(float[] errors, Alert.Builder a) {
+    double total = 0;
+    for (float v : errors) {
+      total += v;
+    }
+    Integer[] order = new Integer[errors.length];
+    for (int c = 0; c < order.length; c++) {
+      order[c] = c;
+    }
+    Arrays.sort(order, (x, y) -> Float.compare(errors[y], errors[x]));
+    List<String> names = new java.util.ArrayList<>(order.length);
+    List<Float> shares = new java.util.ArrayList<>(order.length);
+    for (int c : order) {
+      names.add(c < channelNames.size() ? channelNames.get(c) : "channel-" + c);
+      shares.add(total > 0 ? (float) (errors[c] / total) : 0f);
+    }
+    a.setChannels(names).setChannelShares(shares);
   }
 
   /**

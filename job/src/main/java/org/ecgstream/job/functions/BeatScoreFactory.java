@@ -18,6 +18,7 @@ final class BeatScoreFactory {
                       int batchSize) {
     float[] steps = r.stepErrors(i);
     float[] embedding = r.embedding(i);
+    float[] channels = r.channelErrors(i);
     return BeatScore.newBuilder().setSourceId(b.sourceId).setFirstSequence(b.firstSequence)
         .setLastSequence(b.lastSequence).setStartTimeMillis(b.startTimeMillis).setEndTimeMillis(b.endTimeMillis)
         .setLoss(r.loss(i)).setLossMean(r.lossMean(i)).setThreshold(r.threshold()).setAnomalous(r.isAnomalous(i))
@@ -29,7 +30,9 @@ final class BeatScoreFactory {
         .setRrNextMillis(b.rrNextMillis < 0 ? null : b.rrNextMillis)
         .setTemplateMismatch(Double.isNaN(b.templateMismatch) ? null : b.templateMismatch)
         .setTemplateThreshold(Double.isNaN(b.templateMismatch) ? null : b.templateThreshold)
-        .setThresholdKind("model").setEmbedding(embedding == null ? null : boxed(embedding)).build();
+        .setThresholdKind("model").setEmbedding(embedding == null ? null : boxed(embedding))
+        // One channel: its error is the loss; the field is for telling channels apart.
+        .setChannelErrors(channels == null || channels.length < 2 ? null : boxed(channels)).build();
   }
 
   private static List<Float> boxed(float[] values) {

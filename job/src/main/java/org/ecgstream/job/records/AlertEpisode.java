@@ -37,6 +37,24 @@ public class AlertEpisode {
   public AnomalousBeat peak;
   /** Once open: first samples of its last {@link #LISTED} anomalous beats, oldest first. */
   public long[] anomalousSequences;
+  /**
+   * Once open, for multi-channel models: each channel's error summed over the episode's anomalous
+   * beats, to say which channels the episode is about. Null otherwise and in older state.
+   */
+  public float[] channelErrors;
+
+  /** Adds one beat's channel errors (null: nothing to add). */
+  public void addChannelErrors(float[] beat) {
+    if (beat == null) {
+      return;
+    }
+    if (channelErrors == null || channelErrors.length != beat.length) {
+      channelErrors = new float[beat.length];
+    }
+    for (int c = 0; c < beat.length; c++) {
+      channelErrors[c] += beat[c];
+    }
+  }
 
   public AlertEpisode() {}
 }

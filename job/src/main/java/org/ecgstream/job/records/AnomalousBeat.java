@@ -12,6 +12,8 @@ public class AnomalousBeat {
   /** Null when the beat has no template mismatch. */
   public Double templateMismatch;
   public Double templateThreshold;
+  /** Per input channel, the beat's mean absolute error (multi-channel models); null otherwise. Added later: null in older state. */
+  public float[] channelErrors;
 
   public AnomalousBeat() {}
 
@@ -22,6 +24,15 @@ public class AnomalousBeat {
     b.loss = s.getLoss();
     b.templateMismatch = s.getTemplateMismatch();
     b.templateThreshold = s.getTemplateThreshold();
+    b.channelErrors = s.getChannelErrors() == null ? null : toArray(s.getChannelErrors());
     return b;
+  }
+
+  static float[] toArray(java.util.List<Float> values) {
+    float[] a = new float[values.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = values.get(i);
+    }
+    return a;
   }
 }

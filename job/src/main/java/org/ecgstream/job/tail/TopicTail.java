@@ -193,7 +193,13 @@ public final class TopicTail implements Callable<Integer> {
     }
     long from = a.getAnomalousSequences().isEmpty() ? a.getFirstSequence()
         : Math.min(a.getFirstSequence(), a.getAnomalousSequences().get(0));
-    return b.append(String.format(Locale.ROOT, "; samples %d..%d", from, a.getLastSequence())).toString();
+    b.append(String.format(Locale.ROOT, "; samples %d..%d", from, a.getLastSequence()));
+    // Multi-channel models: which sensors the episode is about, by their share of its error.
+    for (int c = 0; c < Math.min(3, a.getChannels().size()); c++) {
+      b.append(c == 0 ? "; channels " : ", ").append(a.getChannels().get(c))
+          .append(String.format(Locale.ROOT, " %.0f %%", 100 * a.getChannelShares().get(c)));
+    }
+    return b.toString();
   }
 
   /** ", template mismatch M vs T", or nothing without a mismatch. */

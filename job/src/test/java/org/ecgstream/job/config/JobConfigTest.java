@@ -67,6 +67,12 @@ class JobConfigTest {
     assertThatThrownBy(() -> JobConfig.fromArgs("--alert.k", "6")).hasMessageContaining("alert.k (6) cannot exceed alert.m (5)");
     assertThatThrownBy(() -> JobConfig.fromArgs("--delivery.guarantee", "maybe")).hasMessageContaining("exactly-once or at-least-once");
     assertThatThrownBy(() -> JobConfig.fromArgs("--checkpoint.interval.ms")).hasMessageContaining("--key value");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--channel.names", "Current,,Pressure"))
+        .hasMessage("channel.names must be distinct non-empty names separated by commas, got 'Current,,Pressure'");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--channel.names", "Current,Current"))
+        .hasMessageContaining("distinct non-empty names");
+    assertThat(JobConfig.fromArgs("--channel.names", " Current, Pressure ").channelNames())
+        .containsExactly("Current", "Pressure");
     assertThatThrownBy(() -> JobConfig.fromArgs("--config", dir.resolve("none.properties").toString()))
         .hasMessageContaining("cannot read configuration file");
   }

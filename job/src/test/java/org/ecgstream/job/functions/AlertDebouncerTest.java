@@ -387,4 +387,47 @@ class AlertDebouncerTest {
     assertThat(harness.numKeyedStateEntries()).isZero();
     assertThat(harness.numProcessingTimeTimers()).isZero();
   }
+
+  /** Three channels; channel 1 ("Pressure") carries most of the anomalous beats' error. */
+  @Test
+  void alertsNameTheChannelsByTheirShareOfTheEpisodesError() throws Exception {
+    var named = new KeyedOneInputStreamOperatorTestHarness<String, BeatScore, Alert>(
+        new KeyedProcessOperator<>(new AlertDebouncer(2, 3, 2, 100, Duration.ofSeconds(60),
+            List.of("Current", "Pressure", "Temperature"))), BeatScore::getSourceId, Types.STRING);
+    named.open();
+    try {
+      // A normal beat (its errors do not count), then two anomalous ones that open the episode.
+      channels(named, 0, false, 5, 1f, 1f, 1f);
+      channels(named, 140, true, 30, 1f, 6f, 1f);
+      channels(named, 280, true, 31, 1f, 8f, 2f);
+      Alert opened = named.extractOutputValues().get(0);
+      assertThat(opened.getKind()).isEqualTo(AlertKind.OPENED);
+      // Sums over the two anomalous beats: 2, 14, 3 of 19.
+      assertThat(opened.getChannels()).containsExactly("Pressure", "Temperature", "Current");
+      assertThat(opened.getChannelShares()).containsExactly(14f / 19, 3f / 19, 2f / 19);
+      // A later anomalous beat where Temperature dominates moves the shares (update on a new peak).
+      channels(named, 420, true, 40, 0f, 0f, 30f);
+      Alert updated = named.extractOutputValues().get(1);
+      assertThat(updated.getKind()).isEqualTo(AlertKind.UPDATED);
+      assertThat(updated.getChannels()).containsExactly("Temperature", "Pressure", "Current");
+      assertThat(updated.getChannelShares()).containsExactly(33f / 49, 14f / 49, 2f / 49);
+    } finally {
+      named.close();
+    }
+    // One-channel scores (no channel errors): no channels named.
+    pattern("p", "AAA");
+    assertThat(harness.extractOutputValues()).allSatisfy(a -> {
+      assertThat(a.getChannels()).isEmpty();
+      assertThat(a.getChannelShares()).isEmpty();
+    });
+  }
+
+  private static void channels(KeyedOneInputStreamOperatorTestHarness<String, BeatScore, Alert> h, long seq,
+                               boolean anomalous, double loss, Float... errors) throws Exception {
+    BeatScore s = BeatScore.newBuilder().setSourceId("pump-1").setFirstSequence(seq).setLastSequence(seq + 139)
+        .setStartTimeMillis(seq * 6).setEndTimeMillis(timeOf(seq)).setLoss(loss).setLossMean(loss / 140)
+        .setThreshold(20).setAnomalous(anomalous).setModelVersion("m1").setSegmentErrors(List.of())
+        .setTopSteps(List.of()).setScoringLatencyMicros(1).setBatchSize(1).setChannelErrors(List.of(errors)).build();
+    h.processElement(new StreamRecord<>(s, s.getEndTimeMillis()));
+  }
 }

@@ -32,6 +32,10 @@ class TopicTailTest {
     // The samples start at the earliest anomalous beat the alert names, else at the opening beat.
     assertThat(TopicTail.line(TopicTail.Kind.ALERTS, alert().setAnomalousSequences(List.of()).build()))
         .endsWith("; samples 700..1539");
+    // A multi-channel model's alert names its first three channels by share.
+    assertThat(TopicTail.line(TopicTail.Kind.ALERTS, alert().setChannels(List.of("Pressure", "RateRMS", "Current",
+        "Voltage")).setChannelShares(List.of(0.61f, 0.3f, 0.06f, 0.03f)).build()))
+        .endsWith("; samples 420..1539; channels Pressure 61 %, RateRMS 30 %, Current 6 %");
   }
 
   @Test

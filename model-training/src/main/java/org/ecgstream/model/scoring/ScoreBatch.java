@@ -46,6 +46,28 @@ public record ScoreBatch(int size, int length, int features, int errorsPerStep, 
     return out;
   }
 
+  /**
+   * Mean absolute reconstruction error of window {@code i} in each input channel (feature), over
+   * the window's steps: which sensor the error lies in. Null for a latent-target model, whose
+   * errors are not per channel.
+   */
+  public float[] channelErrors(int i) {
+    if (reconstruction == null) {
+      return null;
+    }
+    float[] out = new float[errorsPerStep];
+    int base = i * length * errorsPerStep;
+    for (int t = 0; t < length; t++) {
+      for (int f = 0; f < errorsPerStep; f++) {
+        out[f] += absErrors[base + t * errorsPerStep + f];
+      }
+    }
+    for (int f = 0; f < errorsPerStep; f++) {
+      out[f] /= length;
+    }
+    return out;
+  }
+
   /** The reconstruction of window {@code i}, time-major; null for a latent-target model, which has none. */
   public float[] reconstruction(int i) {
     if (reconstruction == null) {
