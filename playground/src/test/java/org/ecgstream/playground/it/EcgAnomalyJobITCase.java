@@ -9,23 +9,17 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.ecgstream.job.EcgAnomalyJob;
-import org.ecgstream.job.JobEnds;
 import org.ecgstream.job.config.JobConfig;
 import org.ecgstream.job.io.CommittedTopicReader;
 import org.ecgstream.job.replay.ArchiveReplayer;
@@ -52,31 +46,19 @@ class EcgAnomalyJobITCase {
     fixture = new EcgStreamFixture();
   }
 
-  private static JobConfig config(String run) {
-    return JobConfig.fromMap(Map.ofEntries(
-        Map.entry("bootstrap.servers", KAFKA.get().bootstrapServers()),
-        Map.entry("topic.samples", "samples-" + run), Map.entry("topic.scores", "scores-" + run),
-        Map.entry("topic.alerts", "alerts-" + run), Map.entry("topic.dead-letters", "dead-" + run),
-        Map.entry("group.id", "job-" + run), Map.entry("transactional.id.prefix", "tx-" + run),
-        Map.entry("model.path", fixture.model.toString()), Map.entry("checkpoint.interval.ms", "500"),
-        Map.entry("transaction.timeout.ms", "60000"),
-        Map.entry("parallelism", "2")), k -> null);
+  private static JobConfig config() {
+    return JobUnderTest.config(JobUnderTest.settings(KAFKA.get().bootstrapServers(), JobUnderTest.newRun(),
+        fixture.model));
   }
 
   private static JobClient submit(JobConfig c, UnaryOperator<DataStream<BeatScore>> hook) throws Exception {
-    KAFKA.get().createTopics(2, c.samplesTopic(), c.scoresTopic(), c.alertsTopic(), c.deadLettersTopic());
-    Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    EcgAnomalyJob.build(env, c, JobEnds.kafka(c), hook);
-    return env.executeAsync("ecg-it");
+    JobUnderTest.createTopics(KAFKA.get(), c, 2);
+    return JobUnderTest.submit(c, JobUnderTest.Restarts.bounded(3, Duration.ofMillis(500)), hook, null);
   }
 
   @Test
   void shouldScoreEveryCompleteBeatOnceAlertOnlyArrhythmicPatientsAndDeadLetterBadInput() throws Exception {
-    JobConfig c = config(UUID.randomUUID().toString());
+    JobConfig c = config();
     long submitted = System.currentTimeMillis();
     JobClient job = submit(c, UnaryOperator.identity());
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(oneBatchInFlight());
@@ -141,7 +123,7 @@ class EcgAnomalyJobITCase {
 
   @Test
   void shouldKeepExactlyOneScorePerBeatAndNoDuplicateAlertAcrossATaskFailure() throws Exception {
-    JobConfig c = config(UUID.randomUUID().toString());
+    JobConfig c = config();
     int half = 20;
     JobClient job = submit(c, s -> s.map(new FailOnce((long) half * 140)).name("fail once").uid("fail-once"));
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(oneBatchInFlight());

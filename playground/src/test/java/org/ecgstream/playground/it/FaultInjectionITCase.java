@@ -4,24 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.ecgstream.job.EcgAnomalyJob;
-import org.ecgstream.job.JobEnds;
 import org.ecgstream.job.config.JobConfig;
 import org.ecgstream.job.functions.MalformedFrames;
 import org.ecgstream.job.io.CommittedTopicReader;
@@ -176,22 +168,11 @@ class FaultInjectionITCase {
    */
   private Outcome run(Map<String, String> settings, int faultyScores, int deadLetters,
                       java.util.function.BiConsumer<KafkaProducer<byte[], byte[]>, String> faulty) throws Exception {
-    String run = UUID.randomUUID().toString();
-    Map<String, String> m = new HashMap<>(Map.ofEntries(
-        Map.entry("bootstrap.servers", KAFKA.get().bootstrapServers()),
-        Map.entry("topic.samples", "samples-" + run), Map.entry("topic.scores", "scores-" + run),
-        Map.entry("topic.alerts", "alerts-" + run), Map.entry("topic.dead-letters", "dead-" + run),
-        Map.entry("group.id", "job-" + run), Map.entry("transactional.id.prefix", "tx-" + run),
-        Map.entry("model.path", model), Map.entry("checkpoint.interval.ms", "500"),
-        Map.entry("transaction.timeout.ms", "60000"), Map.entry("parallelism", "2")));
+    Map<String, String> m = JobUnderTest.settings(KAFKA.get().bootstrapServers(), JobUnderTest.newRun(), java.nio.file.Path.of(model));
     m.putAll(settings);
-    JobConfig c = JobConfig.fromMap(m, k -> null);
-    KAFKA.get().createTopics(4, c.samplesTopic(), c.scoresTopic(), c.alertsTopic(), c.deadLettersTopic());
-    Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    EcgAnomalyJob.build(env, c, JobEnds.kafka(c), UnaryOperator.identity());
-    JobClient job = env.executeAsync("faults-" + run);
+    JobConfig c = JobUnderTest.config(m);
+    JobUnderTest.createTopics(KAFKA.get(), c, 4);
+    JobClient job = JobUnderTest.submit(c, JobUnderTest.Restarts.NONE);
     FaultySources.SEND_FAILURES.clear();
     Properties producerProps = KAFKA.get().clientProperties();
     // One batch in flight per partition: a retried first batch to a new topic may not overtake later ones.

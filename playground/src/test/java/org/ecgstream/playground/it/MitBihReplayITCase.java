@@ -5,18 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.ecgstream.job.EcgAnomalyJob;
-import org.ecgstream.job.JobEnds;
 import org.ecgstream.job.config.JobConfig;
 import org.ecgstream.job.io.CommittedTopicReader;
 import org.ecgstream.job.replay.ArchiveReplayer;
@@ -53,25 +46,15 @@ class MitBihReplayITCase {
   void shouldScoreTheBeatsOfContinuousRecordsAtTheirRPeaks() throws Exception {
     List<WfdbRecord> records = List.of(WfdbRecord.read(ShippedData.mitdb(), "100"),
         WfdbRecord.read(ShippedData.mitdb(), "208"));
-    String run = UUID.randomUUID().toString();
-    JobConfig c = JobConfig.fromMap(Map.ofEntries(
-        Map.entry("bootstrap.servers", KAFKA.get().bootstrapServers()),
-        Map.entry("topic.samples", "samples-" + run), Map.entry("topic.scores", "scores-" + run),
-        Map.entry("topic.alerts", "alerts-" + run), Map.entry("topic.dead-letters", "dead-" + run),
-        Map.entry("group.id", "job-" + run), Map.entry("transactional.id.prefix", "tx-" + run),
-        Map.entry("model.path", ShippedData.find(java.nio.file.Path.of("model-training", "models",
-            "mitdb-autoencoder.zip")).toString()),
-        Map.entry("calibration.learning-ms", String.valueOf(LEARNING_MS)),
-        Map.entry("checkpoint.interval.ms", "500"), Map.entry("transaction.timeout.ms", "60000"),
-        Map.entry("parallelism", "2"), Map.entry("beats", "r-peak"),
-        // The replay ends; a few silent seconds later each monitor's last beat is cut.
-        Map.entry("state.ttl.ms", "3000")), k -> null);
-    KAFKA.get().createTopics(2, c.samplesTopic(), c.scoresTopic(), c.alertsTopic(), c.deadLettersTopic());
-    Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    EcgAnomalyJob.build(env, c, JobEnds.kafka(c), UnaryOperator.identity());
-    JobClient job = env.executeAsync("mitdb-" + run);
+    Map<String, String> m = JobUnderTest.settings(KAFKA.get().bootstrapServers(), JobUnderTest.newRun(),
+        ShippedData.find(java.nio.file.Path.of("model-training", "models", "mitdb-autoencoder.zip")));
+    m.put("calibration.learning-ms", String.valueOf(LEARNING_MS));
+    m.put("beats", "r-peak");
+    // The replay ends; a few silent seconds later each monitor's last beat is cut.
+    m.put("state.ttl.ms", "3000");
+    JobConfig c = JobUnderTest.config(m);
+    JobUnderTest.createTopics(KAFKA.get(), c, 2);
+    JobClient job = JobUnderTest.submit(c, JobUnderTest.Restarts.NONE);
     int annotated = records.stream().mapToInt(r -> r.beats().size()).sum();
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(oneBatchInFlight());
          var scores = new CommittedTopicReader<>(KAFKA.get().clientProperties(), c.scoresTopic(), BeatScore.class);

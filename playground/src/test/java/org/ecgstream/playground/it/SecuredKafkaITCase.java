@@ -10,23 +10,18 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,8 +30,6 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
-import org.ecgstream.job.EcgAnomalyJob;
-import org.ecgstream.job.JobEnds;
 import org.ecgstream.job.config.JobConfig;
 import org.ecgstream.job.io.CommittedTopicReader;
 import org.ecgstream.job.io.KafkaAccessCheck;
@@ -76,7 +69,7 @@ class SecuredKafkaITCase {
   static Path dir;
   private static SecuredKafka kafka;
   private static EcgStreamFixture fixture;
-  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String RUN = JobUnderTest.newRun();
   private static JobConfig jobConfig;
   private static String jobPassword;
   private static String producerPassword;
@@ -90,8 +83,7 @@ class SecuredKafkaITCase {
     producerPassword = kafka.addUser("ecg-producer");
     readerPassword = kafka.addUser("ecg-reader");
     jobConfig = config("ecg-job", jobPassword, RUN);
-    kafka.admin().createTopics(2, jobConfig.samplesTopic(), jobConfig.scoresTopic(), jobConfig.alertsTopic(),
-        jobConfig.deadLettersTopic());
+    JobUnderTest.createTopics(kafka.admin(), jobConfig, 2);
     kafka.grant("ecg-job", KafkaAccessCheck.needs(jobConfig));
     kafka.grant("ecg-producer", List.of(new Need(topic(jobConfig.samplesTopic()), AclOperation.WRITE)));
     kafka.grant("ecg-reader", List.of(new Need(topic(jobConfig.scoresTopic()), AclOperation.READ),
@@ -112,34 +104,21 @@ class SecuredKafkaITCase {
   }
 
   private static JobConfig config(String user, String password, String run) {
-    Map<String, String> m = new HashMap<>(Map.ofEntries(
-        Map.entry("bootstrap.servers", kafka.bootstrapServers()),
-        Map.entry("topic.samples", "samples-" + run), Map.entry("topic.scores", "scores-" + run),
-        Map.entry("topic.alerts", "alerts-" + run), Map.entry("topic.dead-letters", "dead-" + run),
-        Map.entry("group.id", "job-" + run), Map.entry("transactional.id.prefix", "tx-" + run),
-        Map.entry("model.path", fixture.model.toString()), Map.entry("checkpoint.interval.ms", "500"),
-        Map.entry("transaction.timeout.ms", "60000"), Map.entry("dead-letter.max-raw-bytes", "0"),
-        Map.entry("parallelism", "2")));
+    Map<String, String> m = JobUnderTest.settings(kafka.bootstrapServers(), run, fixture.model);
+    m.put("dead-letter.max-raw-bytes", "0");
     kafka.clientSettings(user, password).forEach((k, v) -> m.put("kafka." + k, v));
-    return JobConfig.fromMap(m, k -> null);
+    return JobUnderTest.config(m);
   }
 
+  /** Bounded, as in every deploy file: a refusal ends the job instead of restarting it forever. */
+  private static final JobUnderTest.Restarts BOUNDED = JobUnderTest.Restarts.bounded(2, Duration.ofMillis(200));
+
   private static JobClient submit(JobConfig c) throws Exception {
-    return submit(c, null);
+    return JobUnderTest.submit(c, BOUNDED);
   }
 
   private static JobClient submit(JobConfig c, String savepoint) throws Exception {
-    Configuration conf = new Configuration();
-    if (savepoint != null) {
-      conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-    }
-    // Bounded, as in every deploy file: a refusal ends the job instead of restarting it forever.
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    EcgAnomalyJob.build(env, c, JobEnds.kafka(c), UnaryOperator.identity());
-    return env.executeAsync("ecg-secured-it");
+    return JobUnderTest.submit(c, BOUNDED, UnaryOperator.identity(), savepoint);
   }
 
   @Test
@@ -221,11 +200,10 @@ class SecuredKafkaITCase {
   /** The README's rotation: a second user with the same rights, a savepoint, the old user deleted. */
   @Test
   void credentialsRotateThroughASavepointWithExactlyOneScorePerBeat(@TempDir Path savepoints) throws Exception {
-    String run = UUID.randomUUID().toString().substring(0, 8);
+    String run = JobUnderTest.newRun();
     JobConfig before = config("rot-a-" + run, kafka.addUser("rot-a-" + run), run);
     JobConfig after = config("rot-b-" + run, kafka.addUser("rot-b-" + run), run);
-    kafka.admin().createTopics(2, before.samplesTopic(), before.scoresTopic(), before.alertsTopic(),
-        before.deadLettersTopic());
+    JobUnderTest.createTopics(kafka.admin(), before, 2);
     kafka.grant("rot-a-" + run, KafkaAccessCheck.needs(before));
     kafka.grant("rot-b-" + run, KafkaAccessCheck.needs(after));
     kafka.grant("ecg-producer", List.of(new Need(topic(before.samplesTopic()), AclOperation.WRITE)));
@@ -271,10 +249,10 @@ class SecuredKafkaITCase {
 
   @Test
   void aMissingRightIsNamedWithTheGrantThatFixesIt() {
-    String run = UUID.randomUUID().toString().substring(0, 8);
+    String run = JobUnderTest.newRun();
     String password = kafka.addUser("lacks-" + run);
     JobConfig lacks = config("lacks-" + run, password, run);
-    kafka.admin().createTopics(1, lacks.samplesTopic(), lacks.scoresTopic(), lacks.alertsTopic(), lacks.deadLettersTopic());
+    JobUnderTest.createTopics(kafka.admin(), lacks, 1);
     // Everything the job needs but Write on the alerts topic and Read on its consumer group.
     List<Need> needs = KafkaAccessCheck.needs(lacks);
     Need alerts = needs.stream().filter(n -> n.resource().name().equals(lacks.alertsTopic())).findFirst().orElseThrow();
@@ -297,10 +275,10 @@ class SecuredKafkaITCase {
 
   @Test
   void aJobWhoseRightIsMissingFailsAfterBoundedRestartsWithTheTopicInItsFailure() throws Exception {
-    String run = UUID.randomUUID().toString().substring(0, 8);
+    String run = JobUnderTest.newRun();
     String password = kafka.addUser("noscores-" + run);
     JobConfig c = config("noscores-" + run, password, run);
-    kafka.admin().createTopics(1, c.samplesTopic(), c.scoresTopic(), c.alertsTopic(), c.deadLettersTopic());
+    JobUnderTest.createTopics(kafka.admin(), c, 1);
     kafka.grant("noscores-" + run, KafkaAccessCheck.needs(c).stream()
         .filter(n -> !n.resource().name().equals(c.scoresTopic())).toList());
     kafka.grant("ecg-producer", List.of(new Need(topic(c.samplesTopic()), AclOperation.WRITE)));
