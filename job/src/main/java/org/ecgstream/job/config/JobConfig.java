@@ -262,6 +262,16 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     return k.startsWith("kafka.") && SECRET_HINTS.stream().anyMatch(k::contains);
   }
 
+  /**
+   * {@code values} with every {@code ${env:NAME}} value read from {@code env}, for the tools' Kafka
+   * settings too, so that a password need not be on a command line (where {@code ps} shows it).
+   */
+  public static Map<String, String> resolvingEnvironment(Map<String, String> values, Function<String, String> env) {
+    Map<String, String> out = new LinkedHashMap<>();
+    values.forEach((k, v) -> out.put(k, resolveEnv(k, v, env)));
+    return out;
+  }
+
   private static String resolveEnv(String key, String value, Function<String, String> env) {
     if (value.startsWith("${env:") && value.endsWith("}")) {
       String name = value.substring(6, value.length() - 1);

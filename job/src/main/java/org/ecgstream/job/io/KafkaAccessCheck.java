@@ -3,6 +3,7 @@ package org.ecgstream.job.io;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +15,8 @@ import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
@@ -76,39 +79,67 @@ public final class KafkaAccessCheck {
     return needs;
   }
 
-  /** Checks {@link #needs}; throws {@link AccessDenied} with one line when Kafka refuses one. */
+  /**
+   * Checks {@link #needs}; throws {@link AccessDenied} with one line when Kafka refuses one (a
+   * password, a certificate, a right). A broker that cannot be reached or named yet is not a
+   * refusal: it is logged and the job starts, its clients retrying as they always do. Any other
+   * failure of the check is an {@link IllegalStateException} with Kafka's message.
+   */
   public static void verify(JobConfig c, Duration timeout) {
     Properties client = c.kafkaProperties();
     client.setProperty("bootstrap.servers", c.bootstrapServers());
     client.setProperty("default.api.timeout.ms", String.valueOf(timeout.toMillis()));
     client.setProperty("request.timeout.ms", String.valueOf(timeout.toMillis()));
-    String who = KafkaFailures.principal(client);
+    String who = KafkaFailures.principal(client).orElse("this client's principal");
     try (Admin admin = Admin.create(client)) {
       admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       for (Need need : needs(c)) {
         switch (need.resource().resourceType()) {
-          case TOPIC -> checkTopic(admin, need, who, timeout);
-          case GROUP -> checkGroup(admin, need, who, timeout);
+          case TOPIC -> checkTopic(admin, need, who, client, timeout);
+          case GROUP -> checkGroup(admin, need, who, client, timeout);
           default -> checkTransactions(client, need, who, timeout);
         }
       }
     } catch (TimeoutException e) {
-      LOG.warn("Could not check the job's Kafka rights: no broker at {} answered within {} s; the job starts and "
-          + "its clients keep trying", c.bootstrapServers(), timeout.toSeconds());
+      notChecked(c, "Kafka did not answer within " + timeout.toSeconds() + " s");
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-        LOG.warn("Could not check the job's Kafka rights: {}; the job starts and its clients keep trying",
-            e.getCause().getMessage());
-        return;
-      }
-      throw new AccessDenied(KafkaFailures.describe(e.getCause(), client));
+      refusedOrFailed(e.getCause(), c, client);
+    } catch (KafkaException e) {
+      // Admin.create resolves the bootstrap names at once: a name not resolvable yet (a Service or
+      // container still starting) arrives here as a configuration error.
+      refusedOrFailed(e, c, client);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while checking the job's Kafka rights", e);
     }
   }
 
-  private static void checkTopic(Admin admin, Need need, String who, Duration timeout)
+  private static void refusedOrFailed(Throwable cause, JobConfig c, Properties client) {
+    if (cause instanceof AccessDenied denied) {
+      throw denied;
+    }
+    Optional<String> refusal = KafkaFailures.explain(cause, client);
+    if (refusal.isPresent()) {
+      throw new AccessDenied(refusal.get());
+    }
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      // A bootstrap name that does not resolve yet is a broker not up yet; other configuration
+      // errors stop the job here, as its clients would fail on them anyway.
+      boolean unresolved = t instanceof ConfigException && String.valueOf(t.getMessage()).contains("resolvable bootstrap");
+      if (t instanceof org.apache.kafka.common.errors.TimeoutException || unresolved) {
+        notChecked(c, t.getMessage());
+        return;
+      }
+    }
+    throw new IllegalStateException("cannot check the job's Kafka rights: " + cause.getMessage(), cause);
+  }
+
+  private static void notChecked(JobConfig c, String why) {
+    LOG.warn("Could not check the job's Kafka rights at {}: {}; the job starts and its clients keep trying",
+        c.bootstrapServers(), why);
+  }
+
+  private static void checkTopic(Admin admin, Need need, String who, Properties client, Duration timeout)
       throws ExecutionException, InterruptedException, TimeoutException {
     String name = need.resource().name();
     TopicDescription d;
@@ -123,17 +154,17 @@ public final class KafkaAccessCheck {
         return;
       }
       if (e.getCause() instanceof TopicAuthorizationException) {
-        throw denied(need, who, Set.of());
+        throw denied(need, who, client, Set.of());
       }
       throw e;
     }
     Set<AclOperation> allowed = d.authorizedOperations();
     if (allowed != null && !allowed.contains(need.operation()) && !allowed.contains(AclOperation.ALL)) {
-      throw denied(need, who, allowed);
+      throw denied(need, who, client, allowed);
     }
   }
 
-  private static void checkGroup(Admin admin, Need need, String who, Duration timeout)
+  private static void checkGroup(Admin admin, Need need, String who, Properties client, Duration timeout)
       throws ExecutionException, InterruptedException, TimeoutException {
     String group = need.resource().name();
     ConsumerGroupDescription d;
@@ -142,7 +173,7 @@ public final class KafkaAccessCheck {
           .describedGroups().get(group).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof GroupAuthorizationException) {
-        throw denied(need, who, Set.of());
+        throw denied(need, who, client, Set.of());
       }
       if (e.getCause() instanceof GroupIdNotFoundException) {
         // A first start: Kafka tells a missing group only to a principal that may describe it,
@@ -154,7 +185,7 @@ public final class KafkaAccessCheck {
     Set<AclOperation> allowed = d.authorizedOperations();
     if (allowed != null && !allowed.isEmpty() && !allowed.contains(need.operation())
         && !allowed.contains(AclOperation.ALL)) {
-      throw denied(need, who, allowed);
+      throw denied(need, who, client, allowed);
     }
   }
 
@@ -172,17 +203,19 @@ public final class KafkaAccessCheck {
         new ByteArraySerializer())) {
       producer.initTransactions();
     } catch (org.apache.kafka.common.errors.TransactionalIdAuthorizationException e) {
-      throw denied(need, who, Set.of());
+      throw denied(need, who, client, Set.of());
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
       LOG.warn("Could not check the job's transactional ids: {}", e.getMessage());
     }
   }
 
-  private static AccessDenied denied(Need need, String who, Set<AclOperation> allowed) {
+  private static AccessDenied denied(Need need, String who, Properties client, Set<AclOperation> allowed) {
     List<String> has = allowed.stream().map(KafkaAccessCheck::capitalised).sorted().toList();
-    return new AccessDenied("Kafka denies " + who + " " + need + (has.isEmpty() ? "" : " (it may: "
-        + String.join(", ", has) + ")") + "; an administrator grants it with kafka-acls --add --allow-principal "
-        + who + " --operation " + capitalised(need.operation()) + " " + aclTarget(need.resource()));
+    String line = "Kafka denies " + who + " " + need + (has.isEmpty() ? "" : " (it may: " + String.join(", ", has) + ")");
+    // The grant is spelt out only where the principal is known for certain (a SASL user name).
+    return new AccessDenied(KafkaFailures.principal(client).map(p -> line + "; an administrator grants it with "
+        + "kafka-acls --add --allow-principal " + p + " --operation " + capitalised(need.operation()) + " "
+        + aclTarget(need.resource())).orElse(line + "; an administrator must grant it"));
   }
 
   private static String aclTarget(ResourcePattern r) {

@@ -25,21 +25,27 @@ public final class KafkaFailures {
   private KafkaFailures() {}
 
   /**
-   * The principal these client settings authenticate as, as Kafka names it: the SASL user name
-   * from {@code sasl.jaas.config}, the client certificate's subject for SSL, or ANONYMOUS.
+   * The principal these client settings authenticate as, as Kafka names it, where the settings
+   * alone tell it: the SASL user name in {@code sasl.jaas.config} (PLAIN and SCRAM), or
+   * User:ANONYMOUS for a client that does not authenticate. Empty otherwise (a JAAS file, OAUTH,
+   * Kerberos, a client certificate: the broker's mapping decides the name).
    */
-  public static String principal(Map<?, ?> client) {
+  public static Optional<String> principal(Map<?, ?> client) {
     Object configured = client.get("security.protocol");
-    String protocol = configured == null ? "PLAINTEXT" : configured.toString();
-    Object jaas = client.get("sasl.jaas.config");
-    if (protocol.startsWith("SASL") && jaas != null) {
-      Matcher m = JAAS_USER.matcher(jaas.toString());
-      return m.find() ? "User:" + m.group(1) : "the SASL user of sasl.jaas.config";
+    String protocol = configured == null ? "PLAINTEXT" : configured.toString().toUpperCase(java.util.Locale.ROOT);
+    if (protocol.startsWith("SASL")) {
+      Object jaas = client.get("sasl.jaas.config");
+      Object mechanism = client.get("sasl.mechanism");
+      String m = mechanism == null ? "GSSAPI" : mechanism.toString().toUpperCase(java.util.Locale.ROOT);
+      if (jaas != null && (m.equals("PLAIN") || m.startsWith("SCRAM-"))) {
+        Matcher user = JAAS_USER.matcher(jaas.toString());
+        if (user.find()) {
+          return Optional.of("User:" + user.group(1));
+        }
+      }
+      return Optional.empty();
     }
-    if (protocol.equals("SSL") && client.get("ssl.keystore.location") != null) {
-      return "the subject of the client certificate in " + client.get("ssl.keystore.location");
-    }
-    return "User:ANONYMOUS";
+    return protocol.equals("SSL") ? Optional.empty() : Optional.of("User:ANONYMOUS");
   }
 
   /**
@@ -47,33 +53,31 @@ public final class KafkaFailures {
    * or authorization failure; empty otherwise (the caller keeps Kafka's own message).
    */
   public static Optional<String> explain(Throwable failure, Map<?, ?> client) {
-    String who = principal(client);
+    String who = principal(client).orElse("this client's principal");
     String where = String.valueOf(client.get("bootstrap.servers"));
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SslAuthenticationException) {
         return Optional.of("TLS handshake with Kafka at " + where + " failed: " + tlsReason(t, client));
       }
       if (t instanceof SaslAuthenticationException) {
-        return Optional.of("Kafka at " + where + " refused the credentials of " + who + " ("
-            + client.get("sasl.mechanism") + "): check the user name and password in sasl.jaas.config");
+        Object mechanism = client.get("sasl.mechanism");
+        return Optional.of("Kafka at " + where + " refused the credentials of " + who
+            + (mechanism == null ? "" : " (" + mechanism + ")") + ": check the user name and password in sasl.jaas.config");
       }
       if (t instanceof AuthenticationException) {
         return Optional.of("Kafka at " + where + " did not authenticate " + who + ": " + t.getMessage());
       }
-      if (t instanceof TopicAuthorizationException e) {
+      if (t instanceof TopicAuthorizationException e && !e.unauthorizedTopics().isEmpty()) {
         return Optional.of("Kafka denies " + who + " access to topic " + String.join(", ", e.unauthorizedTopics())
             + ": an administrator must grant it (see the ACLs in the README)");
       }
-      if (t instanceof GroupAuthorizationException e) {
+      if (t instanceof GroupAuthorizationException e && e.groupId() != null) {
         return Optional.of("Kafka denies " + who + " the consumer group " + e.groupId()
             + ": an administrator must grant Read on it");
       }
-      if (t instanceof TransactionalIdAuthorizationException) {
-        return Optional.of("Kafka denies " + who + " its transactional ids (" + client.get("transactional.id")
-            + "): an administrator must grant Write on the transactional.id.prefix");
-      }
-      if (t instanceof ClusterAuthorizationException) {
-        return Optional.of("Kafka denies " + who + " a cluster operation: " + t.getMessage());
+      if (t instanceof TopicAuthorizationException || t instanceof GroupAuthorizationException
+          || t instanceof TransactionalIdAuthorizationException || t instanceof ClusterAuthorizationException) {
+        return Optional.of("Kafka denies " + who + ": " + t.getMessage());
       }
     }
     return Optional.empty();

@@ -36,18 +36,30 @@ public final class ArchiveReplayer {
 
   /**
    * The broker refused frames (authorization, authentication, an outage longer than the delivery
-   * timeout): the replay stops and says how many were not acknowledged and the first of them,
-   * instead of reporting a count that never arrived.
+   * timeout): the replay stops and says how many were not acknowledged and one of them (the first
+   * whose failure was reported), instead of reporting a count that never arrived.
    */
   public static final class SendFailed extends RuntimeException {
     private final long unacknowledged;
     private final long sent;
 
-    SendFailed(long unacknowledged, long sent, String firstFrame, Exception first) {
-      super(unacknowledged + " of " + sent + " frames were not acknowledged by the broker, the first " + firstFrame
-          + ": " + first.getMessage(), first);
+    private final String summary;
+
+    SendFailed(long unacknowledged, long sent, String oneFrame, Exception first) {
+      super(summary(unacknowledged, sent, oneFrame) + ": " + first.getMessage(), first);
       this.unacknowledged = unacknowledged;
       this.sent = sent;
+      this.summary = summary(unacknowledged, sent, oneFrame);
+    }
+
+    private static String summary(long unacknowledged, long sent, String oneFrame) {
+      return unacknowledged + " of " + sent + " frames were not acknowledged by the broker, among them the frame "
+          + oneFrame;
+    }
+
+    /** How many frames, and one of them, without Kafka's message. */
+    public String summary() {
+      return summary;
     }
 
     /** Frames the broker did not acknowledge: not written, or (an answer lost in an outage) written unconfirmed. */

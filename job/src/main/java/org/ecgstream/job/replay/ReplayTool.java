@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
+import org.ecgstream.job.config.JobConfig;
 import org.ecgstream.job.io.KafkaFailures;
 import org.ecgstream.model.data.Dataset;
 import org.ecgstream.model.data.DatasetReader;
@@ -70,7 +71,8 @@ public final class ReplayTool implements Callable<Integer> {
   @Option(names = "--frame-samples", defaultValue = "35", description = "Samples per Kafka record (default: ${DEFAULT-VALUE}).")
   int frameSamples;
 
-  @Option(names = "--kafka", description = "Extra Kafka producer properties key=value (repeatable), e.g. security.protocol=SSL.")
+  @Option(names = "--kafka", description = "Extra Kafka producer properties key=value (repeatable), e.g. security.protocol=SSL; a value "
+      + "$${env:NAME} is read from the environment (keep passwords off the command line).")
   java.util.Map<String, String> kafka = java.util.Map.of();
 
   public static void main(String[] args) {
@@ -103,7 +105,7 @@ public final class ReplayTool implements Callable<Integer> {
     int end = limit > 0 ? Math.min(d.size(), from + limit) : d.size();
     ReplayPlan plan = ReplayPlan.roundRobin(d.windows().subList(from, end), patients, "patient-", from / patients);
     Properties p = new Properties();
-    p.putAll(kafka);
+    p.putAll(JobConfig.resolvingEnvironment(kafka, System::getenv));
     p.setProperty("bootstrap.servers", bootstrap);
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(p)) {
       ArchiveReplayer.Result r = new ArchiveReplayer(producer, topic, frameSamples, beatMillis, pace.equals("realtime"))
@@ -147,7 +149,7 @@ public final class ReplayTool implements Callable<Integer> {
     int perSecond = (int) Math.round(records.get(0).header().frequency());
     ReplayPlan plan = ReplayPlan.ofRecords(records, ids, channels.toArray(int[][]::new), perSecond, seconds);
     Properties props = new Properties();
-    props.putAll(kafka);
+    props.putAll(JobConfig.resolvingEnvironment(kafka, System::getenv));
     props.setProperty("bootstrap.servers", bootstrap);
     try (KafkaProducer<byte[], byte[]> producer = ArchiveReplayer.producer(props)) {
       ArchiveReplayer.Result r = new ArchiveReplayer(producer, topic, frameSamples, 1000,
@@ -164,7 +166,7 @@ public final class ReplayTool implements Callable<Integer> {
   /** The broker's refusal in one line that names the principal, with how much was not written. */
   private static IllegalStateException refused(RuntimeException e, Properties client) {
     return new IllegalStateException(KafkaFailures.explain(e, client)
-        .map(why -> e instanceof ArchiveReplayer.SendFailed ? why + " (" + e.getMessage().split(": ")[0] + ")" : why)
+        .map(why -> e instanceof ArchiveReplayer.SendFailed f ? why + " (" + f.summary() + ")" : why)
         .orElse(e.getMessage()), e);
   }
 }

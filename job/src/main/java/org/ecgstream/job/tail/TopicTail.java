@@ -13,6 +13,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
+import org.ecgstream.job.config.JobConfig;
 import org.ecgstream.job.io.CommittedTopicReader;
 import org.ecgstream.job.io.KafkaFailures;
 import org.ecgstream.job.io.TopicValues;
@@ -71,7 +72,8 @@ public final class TopicTail implements Callable<Integer> {
       + "0 = never (default: ${DEFAULT-VALUE}).")
   int idleExitSeconds;
 
-  @Option(names = "--kafka", description = "Extra Kafka consumer properties key=value (repeatable).")
+  @Option(names = "--kafka", description = "Extra Kafka consumer properties key=value (repeatable); a value $${env:NAME} is read "
+      + "from the environment (keep passwords off the command line).")
   Map<String, String> kafka = Map.of();
 
   private final PrintStream out;
@@ -104,7 +106,7 @@ public final class TopicTail implements Callable<Integer> {
       throw new IllegalArgumentException("--from must be beginning or end, got " + from);
     }
     Properties p = new Properties();
-    p.putAll(kafka);
+    p.putAll(JobConfig.resolvingEnvironment(kafka, System::getenv));
     p.setProperty("bootstrap.servers", bootstrap);
     int printed = 0;
     long lastRecord = System.nanoTime();

@@ -54,6 +54,15 @@ class JobConfigTest {
   }
 
   @Test
+  void toolsSettingsReadEnvironmentReferencesToo() {
+    assertThat(JobConfig.resolvingEnvironment(Map.of("sasl.jaas.config", "${env:JAAS}", "security.protocol", "SASL_SSL"),
+        name -> name.equals("JAAS") ? "x required;" : null))
+        .containsEntry("sasl.jaas.config", "x required;").containsEntry("security.protocol", "SASL_SSL");
+    assertThatThrownBy(() -> JobConfig.resolvingEnvironment(Map.of("ssl.truststore.password", "${env:NOPE}"), n -> null))
+        .hasMessageContaining("environment variable NOPE, which is not set");
+  }
+
+  @Test
   void readmeDocumentsEveryKeyWithItsDefault() throws IOException {
     String readme = Files.readString(org.ecgstream.model.data.ShippedData.find(Path.of("README.md")));
     JobConfig.DEFAULTS.forEach((key, value) ->

@@ -26,11 +26,16 @@ class KafkaFailuresTest {
       "ssl.truststore.location", "/etc/kafka-ca/ca.p12");
 
   @Test
-  void principalIsTheSaslUserTheCertificateOrAnonymous() {
-    assertThat(KafkaFailures.principal(SCRAM)).isEqualTo("User:ecg-job");
-    assertThat(KafkaFailures.principal(Map.of("security.protocol", "SSL", "ssl.keystore.location", "/k.p12")))
-        .isEqualTo("the subject of the client certificate in /k.p12");
-    assertThat(KafkaFailures.principal(Map.of())).isEqualTo("User:ANONYMOUS");
+  void principalIsKnownOnlyWhereTheSettingsTellIt() {
+    assertThat(KafkaFailures.principal(SCRAM)).contains("User:ecg-job");
+    assertThat(KafkaFailures.principal(Map.of("security.protocol", "sasl_ssl", "sasl.mechanism", "PLAIN",
+        "sasl.jaas.config", "x required username=\"pump\" password=\"p\";"))).contains("User:pump");
+    assertThat(KafkaFailures.principal(Map.of())).contains("User:ANONYMOUS");
+    // The broker's mapping names these: a client certificate, Kerberos, a JAAS file, OAUTH.
+    assertThat(KafkaFailures.principal(Map.of("security.protocol", "SSL", "ssl.keystore.location", "/k.p12"))).isEmpty();
+    assertThat(KafkaFailures.principal(Map.of("security.protocol", "SASL_SSL"))).isEmpty();
+    assertThat(KafkaFailures.principal(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "OAUTHBEARER",
+        "sasl.jaas.config", "x required username=\"a\";"))).isEmpty();
   }
 
   @Test
@@ -66,6 +71,15 @@ class KafkaFailuresTest {
             + "(see the ACLs in the README)");
     assertThat(KafkaFailures.explain(new GroupAuthorizationException("no", "ecg-anomaly-job"), SCRAM))
         .contains("Kafka denies User:ecg-job the consumer group ecg-anomaly-job: an administrator must grant Read on it");
+  }
+
+  @Test
+  void authorizationFailuresWithoutANameKeepKafkasMessage() {
+    assertThat(KafkaFailures.explain(new TopicAuthorizationException("Not authorized"), SCRAM))
+        .contains("Kafka denies User:ecg-job: Not authorized");
+    assertThat(KafkaFailures.explain(new SaslAuthenticationException("bad"), Map.of("bootstrap.servers", "k:1",
+        "security.protocol", "SASL_SSL"))).contains("Kafka at k:1 refused the credentials of this client's principal: "
+        + "check the user name and password in sasl.jaas.config");
   }
 
   @Test

@@ -35,8 +35,9 @@ record DemoServers(int webUiPort, int kafkaPort, Stay stay, boolean secured) {
     return pipeline.hostBootstrap().map(b -> tailCommand(b, pipeline.config().alertsTopic())
         + " (in another terminal) shows the alerts as committed").orElse("Kafka is secured: the job logs in as "
         + EmbeddedPipeline.JOB + " (read samples, write results), the replay as " + EmbeddedPipeline.PRODUCER
-        + " (write samples), this console as " + EmbeddedPipeline.CONSOLE + " (read results); nothing outside "
-        + "this process can log in");
+        + " (write samples), this console as " + EmbeddedPipeline.CONSOLE + " (read results and dead letters, kept "
+        + "without raw bytes); the broker's internal listeners on localhost stay open, so this is a demonstration, "
+        + "not a place for real patient data");
   }
 
   /** AUTO stays when a person is at the console, and ends at once under scripts and CI. */

@@ -93,7 +93,10 @@ public final class EmbeddedPipeline implements AutoCloseable {
    * As {@link #start(Map, int)} on a secured broker (TLS with an authority made for this run,
    * SCRAM-SHA-512, ACLs): the job, the replay's producer and the readers each log in as their own
    * principal with only their rights, and the job checks its rights before it is submitted, as
-   * {@code EcgAnomalyJob.main} does. Nothing outside this process can log in.
+   * {@code EcgAnomalyJob.main} does. The console's reader may read the dead letters (it counts
+   * them), so they keep no raw bytes here unless the settings say otherwise. The broker's own
+   * listeners (to itself and its controller) stay plaintext on localhost with an anonymous super
+   * user, as the test kit runs them: this shows the clients' side, it does not protect the host.
    */
   public static EmbeddedPipeline startSecured(Map<String, String> settings, int webUiPort) throws Exception {
     Path tls = Files.createTempDirectory("ecg-tls");
@@ -108,6 +111,7 @@ public final class EmbeddedPipeline implements AutoCloseable {
     try {
       Map<String, String> s = new java.util.LinkedHashMap<>(settings);
       s.put("bootstrap.servers", kafka.bootstrapServers());
+      s.putIfAbsent("dead-letter.max-raw-bytes", "0");
       kafka.clientSettings(JOB, kafka.addUser(JOB)).forEach((k, v) -> s.put("kafka." + k, v));
       JobConfig config = JobConfig.fromMap(s, System::getenv);
       kafka.admin().createTopics(2, config.samplesTopic(), config.scoresTopic(), config.alertsTopic(),

@@ -172,6 +172,28 @@ public final class SecuredKafka implements AutoCloseable {
     }
   }
 
+  /** Withdraws these rights of {@code user}, and waits until the broker's authorizer no longer has them. */
+  public void revoke(String user, Collection<KafkaAccessCheck.Need> needs) {
+    List<AclBinding> acls = needs.stream().map(n -> new AclBinding(n.resource(),
+        new AccessControlEntry("User:" + user, "*", n.operation(), AclPermissionType.ALLOW))).toList();
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
+      admin.deleteAcls(acls.stream().map(AclBinding::toFilter).toList()).all().get(30, TimeUnit.SECONDS);
+      AclBindingFilter mine = new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter(
+          "User:" + user, null, AclOperation.ANY, AclPermissionType.ANY));
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (admin.describeAcls(mine).values().get(30, TimeUnit.SECONDS).stream().anyMatch(acls::contains)) {
+        if (System.nanoTime() > end) {
+          throw new IllegalStateException("the broker still shows revoked ACLs of " + user + " after 30 s");
+        }
+        sleep(50);
+      }
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot revoke " + needs + " of " + user + ": " + e.getMessage(), e);
+    }
+  }
+
   private static void sleep(long millis) {
     try {
       Thread.sleep(millis);

@@ -35,7 +35,8 @@ class SecuredDemoITCase {
     String console = out.toString(StandardCharsets.UTF_8);
     assertThat(code).as(console).isZero();
     assertThat(console).contains("Kafka is secured: the job logs in as ecg-job (read samples, write results), the "
-        + "replay as ecg-producer (write samples), this console as ecg-console (read results)")
+        + "replay as ecg-producer (write samples), this console as ecg-console (read results and dead letters, kept "
+        + "without raw bytes)")
         .doesNotContain("bin/ecg tail");
     JsonNode json = ModelFile.json().readTree(summary.toFile());
     assertThat(json.get("beatsScored").asInt()).isEqualTo(63);
