@@ -15,6 +15,7 @@ import org.ecgstream.job.functions.DeadLetters;
 import org.ecgstream.job.functions.FrameDecoder;
 import org.ecgstream.job.functions.FrameRules;
 import org.ecgstream.job.functions.PatientCalibrator;
+import org.ecgstream.job.functions.SourceLearningScorer;
 import org.ecgstream.job.io.KafkaAccessCheck;
 import org.ecgstream.job.records.Beat;
 import org.ecgstream.job.records.RawRecord;
@@ -95,11 +96,20 @@ public final class EcgAnomalyJob {
         .process(assembler(c, length, channels))
         .name("assemble beats").uid("beat-assembler");
 
-    DataStream<BeatScore> scores = beats
-        .transform("score beats", TypeInformation.of(BeatScore.class),
-            new BeatScoringOperator(c.modelPath(), engine,
-                c.scorerThreads(), c.batchMaxSize(), c.batchMaxWait().toMillis(), c.scoresEmbedding()))
-        .uid("beat-scorer");
+    DataStream<BeatScore> scores;
+    if (c.sourceLearningWindows() > 0) {
+      // Each source learns its own model of the model file's shape (the file's weights unused).
+      scores = beats.keyBy(b -> b.sourceId)
+          .process(new SourceLearningScorer(model.architecture(), c.sourceLearningWindows(), c.sourceLearningEpochs(),
+              c.sourceLearningFactor(), c.stateTtl(), model.modelVersion() + "/per-source"))
+          .name("learn and score per source").uid("source-learning-scorer");
+    } else {
+      scores = beats
+          .transform("score beats", TypeInformation.of(BeatScore.class),
+              new BeatScoringOperator(c.modelPath(), engine,
+                  c.scorerThreads(), c.batchMaxSize(), c.batchMaxWait().toMillis(), c.scoresEmbedding()))
+          .uid("beat-scorer");
+    }
     if (c.calibrationLearning().toMillis() > 0) {
       scores = scores.keyBy(BeatScore::getSourceId)
           .process(new PatientCalibrator(c.calibrationLearning(), c.calibrationK(), c.stateTtl()))

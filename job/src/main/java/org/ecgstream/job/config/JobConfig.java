@@ -35,7 +35,8 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
                         Duration batchMaxWait, int alertK, int alertM, int alertCloseAfter, int alertUpdateEvery,
                         Duration checkpointInterval, boolean exactlyOnce, String transactionalIdPrefix,
                         Duration transactionTimeout, int parallelism, int deadLetterMaxRawBytes,
-                        java.util.List<String> channelNames,
+                        java.util.List<String> channelNames, int sourceLearningWindows, int sourceLearningEpochs,
+                        double sourceLearningFactor,
                         Map<String, String> kafkaClientProperties) implements Serializable {
 
   /** Every key with its default; an empty default means "required" or "derived" as documented. */
@@ -82,6 +83,9 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     d.put("parallelism", "0");
     d.put("dead-letter.max-raw-bytes", "4096");
     d.put("channel.names", "");
+    d.put("source-learning.windows", "0");
+    d.put("source-learning.epochs", "30");
+    d.put("source-learning.factor", "1.5");
     DEFAULTS = Collections.unmodifiableMap(d);
   }
 
@@ -155,9 +159,19 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
         positive(v, "alert.close-after"), positive(v, "alert.update-every"), millis(v, "checkpoint.interval.ms"),
         guarantee.equals("exactly-once"), v.get("transactional.id.prefix"), millis(v, "transaction.timeout.ms"),
         nonNegative(v, "parallelism"), nonNegative(v, "dead-letter.max-raw-bytes"),
-        channelNames(v.get("channel.names")), Collections.unmodifiableMap(kafka));
+        channelNames(v.get("channel.names")), nonNegative(v, "source-learning.windows"),
+        positive(v, "source-learning.epochs"), positiveNumber(v, "source-learning.factor"),
+        Collections.unmodifiableMap(kafka));
     if (c.alertK > c.alertM) {
       throw new IllegalArgumentException("alert.k (" + c.alertK + ") cannot exceed alert.m (" + c.alertM + ")");
+    }
+    if (c.sourceLearningWindows > 0 && c.sourceLearningWindows < 10) {
+      throw new IllegalArgumentException("source-learning.windows must be 0 (off) or at least 10, got "
+          + c.sourceLearningWindows);
+    }
+    if (c.sourceLearningWindows > 0 && !c.calibrationLearning.isZero()) {
+      throw new IllegalArgumentException("source-learning.windows and calibration.learning-ms both learn each source: "
+          + "set one of them");
     }
     if (c.deadLetterMaxRawBytes > MAX_DEAD_LETTER_RAW_BYTES) {
       // A dead letter must always fit the broker's default 1 MB record limit, whatever it carries.
@@ -245,6 +259,9 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     m.put("parallelism", String.valueOf(parallelism));
     m.put("dead-letter.max-raw-bytes", String.valueOf(deadLetterMaxRawBytes));
     m.put("channel.names", String.join(",", channelNames));
+    m.put("source-learning.windows", String.valueOf(sourceLearningWindows));
+    m.put("source-learning.epochs", String.valueOf(sourceLearningEpochs));
+    m.put("source-learning.factor", String.valueOf(sourceLearningFactor));
     kafkaClientProperties.forEach((k, val) -> m.put("kafka." + k, val));
     return m;
   }

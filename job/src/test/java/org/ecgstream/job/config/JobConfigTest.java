@@ -82,6 +82,10 @@ class JobConfigTest {
         .hasMessageContaining("distinct non-empty names");
     assertThat(JobConfig.fromArgs("--channel.names", " Current, Pressure ").channelNames())
         .containsExactly("Current", "Pressure");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--source-learning.windows", "5"))
+        .hasMessage("source-learning.windows must be 0 (off) or at least 10, got 5");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--source-learning.windows", "40", "--calibration.learning-ms", "300000"))
+        .hasMessageContaining("both learn each source");
     assertThatThrownBy(() -> JobConfig.fromArgs("--config", dir.resolve("none.properties").toString()))
         .hasMessageContaining("cannot read configuration file");
   }

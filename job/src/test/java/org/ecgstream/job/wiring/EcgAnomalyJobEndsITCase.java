@@ -221,6 +221,85 @@ class EcgAnomalyJobEndsITCase {
     }
   }
 
+  /**
+   * Two pumps, eight sensors at 1 Hz driven by one 40-second cycle; each learns its own model in
+   * the stream from its first 40 windows of 10 samples, then 30 more windows are scored. Pump B's
+   * Pressure (sensor 3) is shifted by four of its standard deviations in windows 50 to 59.
+   */
+  @Test
+  void eachSourceLearnsItsOwnModelInTheStreamAndTheAlertNamesTheShiftedSensor(@TempDir Path dir) throws Exception {
+    ModelBundle shipped = ModelFile.load(ShippedData.find(Path.of("model-training", "models",
+        "ecg5000-autoencoder.zip")));
+    // The file gives the shape (10 steps, 8 channels, E = 8); each source's weights are its own.
+    Architecture a = new Architecture(10, 8, 8, Variant.RECONSTRUCTION);
+    float[] zeros = new float[8];
+    float[] ones = new float[8];
+    java.util.Arrays.fill(ones, 1f);
+    ModelMetadata meta = new ModelMetadata(ModelFile.FORMAT_VERSION, null, shipped.metadata().createdAt(), a,
+        LossKind.L1, ThresholdSelector.fixed(1), new org.ecgstream.model.nn.FeatureNormalizer(zeros, ones), null, null,
+        null, null, null);
+    Path model = dir.resolve("pump-shape.zip");
+    ModelFile.save(new ModelBundle(AutoencoderFactory.create(a, LossKind.L1, 1e-3, 3), meta), model, "pump-shape");
+
+    ReplayPlan.Builder b = new ReplayPlan.Builder(10, 8);
+    java.util.Random random = new java.util.Random(11);
+    for (String pump : List.of("pump-a", "pump-b")) {
+      for (int w = 0; w < 70; w++) {
+        float[] v = new float[80];
+        for (int t = 0; t < 10; t++) {
+          int row = w * 10 + t;
+          for (int c = 0; c < 8; c++) {
+            v[t * 8 + c] = (float) (c + (0.5 + 0.1 * c) * Math.sin(2 * Math.PI * row / 40) + 0.05 * random.nextGaussian());
+          }
+          if (pump.equals("pump-b") && w >= 50 && w < 60) {
+            v[t * 8 + 3] += (float) (4 * 0.8 * Math.sqrt(0.5));
+          }
+        }
+        b.add(pump, new LabelledWindow(pump + "@" + w, 0, 10, 8, v));
+      }
+    }
+    List<RawRecord> records = new ArrayList<>();
+    for (PlannedBeat beat : b.build().all()) {
+      for (SampleFrame f : FrameSlicer.frames(beat, 8, 5, START, 1_000_000)) {
+        records.add(raw(f.getEventTimeMillis(), f.getSourceId(), SampleFrameWire.encode(f)));
+      }
+    }
+    Outputs out = run(model, records, Map.of("source-learning.windows", "40", "source-learning.epochs", "40",
+        "channel.names", "Current,Voltage,Temperature,Pressure,Vibration1,Vibration2,Thermocouple,Flow"));
+
+    Map<String, List<BeatScore>> bySource = out.scores().received().stream()
+        .collect(Collectors.groupingBy(BeatScore::getSourceId));
+    assertThat(bySource.keySet()).containsExactlyInAnyOrder("pump-a", "pump-b");
+    for (List<BeatScore> own : bySource.values()) {
+      assertThat(own).hasSize(70);
+      assertThat(own.stream().map(BeatScore::getFirstSequence).distinct()).hasSize(70);
+      // The learning windows are scored once the model exists, never flagged; the rest by the source's model.
+      assertThat(own).filteredOn(x -> x.getFirstSequence() < 400)
+          .hasSize(40).allSatisfy(x -> {
+            assertThat(x.getThresholdKind()).isEqualTo("learning");
+            assertThat(x.getAnomalous()).isFalse();
+          });
+      assertThat(own).filteredOn(x -> x.getFirstSequence() >= 400)
+          .allSatisfy(x -> assertThat(x.getThresholdKind()).isEqualTo("source"));
+      assertThat(own).allSatisfy(x -> assertThat(x.getChannelErrors()).hasSize(8));
+    }
+    long shiftedFlagged = bySource.get("pump-b").stream()
+        .filter(x -> x.getFirstSequence() >= 500 && x.getFirstSequence() < 600 && x.getAnomalous()).count();
+    long normalFlagged = bySource.values().stream().flatMap(List::stream)
+        .filter(x -> x.getFirstSequence() >= 400 && !(x.getSourceId().equals("pump-b") && x.getFirstSequence() >= 500
+            && x.getFirstSequence() < 600) && x.getAnomalous()).count();
+    assertThat(shiftedFlagged).as("shifted windows flagged, of 10").isGreaterThanOrEqualTo(8);
+    assertThat(normalFlagged).as("normal windows flagged, of 50").isLessThanOrEqualTo(2);
+    assertThat(out.alerts().received()).isNotEmpty().allSatisfy(al -> assertThat(al.getSourceId()).isEqualTo("pump-b"));
+    Alert opened = out.alerts().received().stream().filter(al -> al.getKind() == AlertKind.OPENED).findFirst()
+        .orElseThrow();
+    assertThat(opened.getChannels()).hasSize(8).first().isEqualTo("Pressure");
+    // An even spread over eight channels would give each 1/8; Pressure's share is at least twice that
+    // and twice the next channel's.
+    assertThat(opened.getChannelShares().get(0)).as("shares %s", opened.getChannelShares())
+        .isGreaterThan(2f / 8).isGreaterThan(2 * opened.getChannelShares().get(1));
+  }
+
   record Outputs(CollectingSink<BeatScore> scores, CollectingSink<Alert> alerts, CollectingSink<DeadLetter> deadLetters) {}
 
   /** Runs the whole job on {@code records} with collecting sinks, to the end of the input. */
