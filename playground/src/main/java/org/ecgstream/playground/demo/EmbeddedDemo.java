@@ -75,6 +75,11 @@ public final class EmbeddedDemo implements Callable<Integer> {
       + "in seconds of the record (default: ${DEFAULT-VALUE}, as EC57).")
   double learningSeconds;
 
+  @Option(names = "--skab", description = "The telemetry demo: the SKAB experiments in this folder (valve1/, valve2/, "
+      + "other/; not shipped, GPL-3.0) as pumps, each learning its own model in the stream; ends with SKAB's figures "
+      + "from the streamed scores beside the offline command's.")
+  Path skab;
+
   @Option(names = "--secured", description = "Run Kafka as a hospital would: TLS (a certificate authority made for "
       + "this run), SCRAM-SHA-512 logins and ACLs; the job, the replay and this console each log in as their own "
       + "principal with only their rights.")
@@ -107,6 +112,10 @@ public final class EmbeddedDemo implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (skab != null) {
+      SkabDemo.Result r = SkabDemo.run(skab, overrides, servers(), summaryJson);
+      return r.differingRows() == 0 ? 0 : 1;
+    }
     if (data != null && !data.isEmpty()) {
       return RecordDemo.run(data, pace.equalsIgnoreCase("max") ? Double.POSITIVE_INFINITY : speed, learningSeconds,
           overrides, servers(), summaryJson);
