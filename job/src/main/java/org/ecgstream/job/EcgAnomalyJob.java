@@ -98,10 +98,11 @@ public final class EcgAnomalyJob {
 
     DataStream<BeatScore> scores;
     if (c.sourceLearningWindows() > 0) {
-      // Each source learns its own model of the model file's shape (the file's weights unused).
+      // Each source learns its own model of the model file's shape, from random weights or the file's.
       scores = beats.keyBy(b -> b.sourceId)
           .process(new SourceLearningScorer(model.architecture(), c.sourceLearningWindows(), c.sourceLearningEpochs(),
-              c.sourceLearningFactor(), c.stateTtl(), model.modelVersion() + "/per-source"))
+              c.sourceLearningFactor(), c.stateTtl(), model.modelVersion() + "/per-source",
+              c.sourceLearningFromModel() ? c.modelPath() : null))
           .name("learn and score per source").uid("source-learning-scorer");
     } else {
       scores = beats

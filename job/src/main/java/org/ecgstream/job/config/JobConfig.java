@@ -36,7 +36,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
                         Duration checkpointInterval, boolean exactlyOnce, String transactionalIdPrefix,
                         Duration transactionTimeout, int parallelism, int deadLetterMaxRawBytes,
                         java.util.List<String> channelNames, int sourceLearningWindows, int sourceLearningEpochs,
-                        double sourceLearningFactor,
+                        double sourceLearningFactor, boolean sourceLearningFromModel,
                         Map<String, String> kafkaClientProperties) implements Serializable {
 
   /** Every key with its default; an empty default means "required" or "derived" as documented. */
@@ -86,6 +86,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     d.put("source-learning.windows", "0");
     d.put("source-learning.epochs", "30");
     d.put("source-learning.factor", "1.5");
+    d.put("source-learning.from-model", "false");
     DEFAULTS = Collections.unmodifiableMap(d);
   }
 
@@ -161,7 +162,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
         nonNegative(v, "parallelism"), nonNegative(v, "dead-letter.max-raw-bytes"),
         channelNames(v.get("channel.names")), nonNegative(v, "source-learning.windows"),
         positive(v, "source-learning.epochs"), positiveNumber(v, "source-learning.factor"),
-        Collections.unmodifiableMap(kafka));
+        bool(v, "source-learning.from-model"), Collections.unmodifiableMap(kafka));
     if (c.alertK > c.alertM) {
       throw new IllegalArgumentException("alert.k (" + c.alertK + ") cannot exceed alert.m (" + c.alertM + ")");
     }
@@ -262,6 +263,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     m.put("source-learning.windows", String.valueOf(sourceLearningWindows));
     m.put("source-learning.epochs", String.valueOf(sourceLearningEpochs));
     m.put("source-learning.factor", String.valueOf(sourceLearningFactor));
+    m.put("source-learning.from-model", String.valueOf(sourceLearningFromModel));
     kafkaClientProperties.forEach((k, val) -> m.put("kafka." + k, val));
     return m;
   }
@@ -312,6 +314,14 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     Map<String, String> m = new LinkedHashMap<>();
     p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
     return m;
+  }
+
+  private static boolean bool(Map<String, String> v, String key) {
+    String value = v.get(key).toLowerCase(Locale.ROOT);
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(key + " must be true or false, got " + v.get(key));
+    }
+    return value.equals("true");
   }
 
   private static int positive(Map<String, String> v, String key) {

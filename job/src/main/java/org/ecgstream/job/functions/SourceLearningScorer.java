@@ -27,8 +27,8 @@ import org.ecgstream.schemas.BeatScore;
 
 /**
  * Each source learns its own autoencoder in the stream: its first {@code windows} windows are kept
- * in state; when they are complete, a model of the configured shape is trained on them (random
- * weights, the fast backward pass, on this task's thread: the other sources of this subtask wait
+ * in state; when they are complete, a model of the configured shape is trained on them (from
+ * random weights or the model file's, the fast backward pass, on this task's thread: the other sources of this subtask wait
  * meanwhile) and kept in checkpointed state, and those windows are scored as learning (never
  * flagged). Every later window is scored by the source's own model against its own threshold.
  * Silent sources lose their state after the TTL, as everywhere in the job.
@@ -47,9 +47,12 @@ public class SourceLearningScorer extends KeyedProcessFunction<String, Beat, Bea
   private final double factor;
   private final Duration ttl;
   private final String modelVersion;
+  /** The model file whose weights every source starts from; null: random weights. */
+  private final String startFrom;
 
   private transient Architecture architecture;
   private transient LearntModel.Settings settings;
+  private transient org.deeplearning4j.nn.multilayer.MultiLayerNetwork initial;
 
   private transient ListState<Beat> learning;
   private transient ValueState<Integer> learningCount;
@@ -60,8 +63,10 @@ public class SourceLearningScorer extends KeyedProcessFunction<String, Beat, Bea
 
   private record Runtime(LearntModel model, ReconstructionEngine engine) {}
 
+  /** @param startFrom the model file whose weights each source's learning starts from; null: random weights */
   public SourceLearningScorer(Architecture architecture, int windows, int maxEpochs, double factor, Duration ttl,
-                              String modelVersion) {
+                              String modelVersion, java.nio.file.Path startFrom) {
+    this.startFrom = startFrom == null ? null : startFrom.toString();
     this.windowLength = architecture.windowLength();
     this.features = architecture.features();
     this.embedding = architecture.embedding();
@@ -79,6 +84,8 @@ public class SourceLearningScorer extends KeyedProcessFunction<String, Beat, Bea
         org.ecgstream.model.nn.Variant.valueOf(variant));
     // Early stopping after 5 epochs without progress; threshold factor × the 0.99 quantile.
     settings = new LearntModel.Settings(maxEpochs, 5, 0.99, factor, 1);
+    initial = startFrom == null ? null : org.ecgstream.model.bundle.ModelFile.load(java.nio.file.Path.of(startFrom))
+        .network();
     StateTtlConfig expiry = StateTtlConfig.newBuilder(ttl).setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
         .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired).build();
     ListStateDescriptor<Beat> l = new ListStateDescriptor<>("learning windows", Beat.class);
@@ -121,7 +128,7 @@ public class SourceLearningScorer extends KeyedProcessFunction<String, Beat, Bea
     List<Beat> kept = new ArrayList<>();
     learning.get().forEach(kept::add);
     long start = System.nanoTime();
-    LearntModel m = LearntModel.learn(kept.stream().map(b -> b.values).toList(), architecture, settings);
+    LearntModel m = LearntModel.learn(kept.stream().map(b -> b.values).toList(), architecture, settings, initial);
     long millis = (System.nanoTime() - start) / 1_000_000;
     learningMillis.update(millis);
     learnt.inc();

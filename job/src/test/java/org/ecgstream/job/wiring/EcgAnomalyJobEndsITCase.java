@@ -222,12 +222,15 @@ class EcgAnomalyJobEndsITCase {
   }
 
   /**
-   * Two pumps, eight sensors at 1 Hz driven by one 40-second cycle; each learns its own model in
-   * the stream from its first 40 windows of 10 samples, then 30 more windows are scored. Pump B's
-   * Pressure (sensor 3) is shifted by four of its standard deviations in windows 50 to 59.
+   * Two pumps, eight sensors at about 1 Hz (uneven steps and long gaps, as SKAB's rows) driven by
+   * one 40-row cycle; each learns its own model in the stream from its first 40 windows of 10
+   * samples, then 30 more windows are scored. Pump B's Pressure (sensor 3) is shifted by four of
+   * its standard deviations in windows 50 to 59.
    */
-  @Test
-  void eachSourceLearnsItsOwnModelInTheStreamAndTheAlertNamesTheShiftedSensor(@TempDir Path dir) throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest(name = "from the model file's weights: {0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void eachSourceLearnsItsOwnModelInTheStreamAndTheAlertNamesTheShiftedSensor(boolean fromModel, @TempDir Path dir)
+      throws Exception {
     ModelBundle shipped = ModelFile.load(ShippedData.find(Path.of("model-training", "models",
         "ecg5000-autoencoder.zip")));
     // The file gives the shape (10 steps, 8 channels, E = 8); each source's weights are its own.
@@ -258,13 +261,21 @@ class EcgAnomalyJobEndsITCase {
         b.add(pump, new LabelledWindow(pump + "@" + w, 0, 10, 8, v));
       }
     }
+    // As SKAB's rows come: one a frame, about a second apart, every 20th two seconds, and gaps of
+    // 247 s (in the learning rows) and 76 s (in the shift): windows follow the rows, not the clock.
+    long[] clock = new long[700];
+    for (int row = 1; row < clock.length; row++) {
+      clock[row] = clock[row - 1] + (row == 300 ? 247_000 : row == 520 ? 76_000 : row % 20 == 0 ? 2_000 : 1_000);
+    }
     List<RawRecord> records = new ArrayList<>();
     for (PlannedBeat beat : b.build().all()) {
-      for (SampleFrame f : FrameSlicer.frames(beat, 8, 5, START, 1_000_000)) {
-        records.add(raw(f.getEventTimeMillis(), f.getSourceId(), SampleFrameWire.encode(f)));
+      for (SampleFrame f : FrameSlicer.frames(beat, 8, 1, START, 1_000_000)) {
+        SampleFrame stamped = SampleFrame.newBuilder(f).setEventTimeMillis(START + clock[(int) f.getSequence()]).build();
+        records.add(raw(stamped.getEventTimeMillis(), stamped.getSourceId(), SampleFrameWire.encode(stamped)));
       }
     }
     Outputs out = run(model, records, Map.of("source-learning.windows", "40", "source-learning.epochs", "40",
+        "source-learning.from-model", String.valueOf(fromModel),
         "channel.names", "Current,Voltage,Temperature,Pressure,Vibration1,Vibration2,Thermocouple,Flow"));
 
     Map<String, List<BeatScore>> bySource = out.scores().received().stream()

@@ -98,6 +98,32 @@ public final class AutoencoderTrainer {
   }
 
   /**
+   * As {@link #train(List, List, TrainingConfig, Engine, PrintStream)}, starting from {@code initial}'s
+   * weights (a network of the same shape, e.g. a shipped model's) instead of random ones; the
+   * standardisation is fitted on {@code train} as always. Not for the latent-target variant.
+   */
+  public static Result trainFrom(MultiLayerNetwork initial, List<LabelledWindow> train, List<LabelledWindow> validation,
+                                 TrainingConfig cfg, Engine engine, PrintStream progress) {
+    if (train.isEmpty() || validation.isEmpty()) {
+      throw new IllegalArgumentException("need training and validation windows");
+    }
+    LabelledWindow first = train.get(0);
+    Architecture arch = new Architecture(first.length(), first.features(), cfg.embedding(), cfg.variant());
+    if (arch.variant() == Variant.LATENT) {
+      throw new IllegalArgumentException("the latent-target variant trains in two stages; start it from random weights");
+    }
+    MultiLayerNetwork net = AutoencoderFactory.create(arch, cfg.loss(), cfg.learningRate(), cfg.seed());
+    if (net.numParams() != initial.numParams()) {
+      throw new IllegalArgumentException("the starting network has " + initial.numParams() + " weights; a "
+          + arch + " network has " + net.numParams());
+    }
+    net.setParams(initial.params().dup());
+    FeatureNormalizer norm = FeatureNormalizer.fit(train);
+    return fit(net, arch, norm, normalised(train, arch, norm), normalised(validation, arch, norm), cfg, engine, progress,
+        0, null);
+  }
+
+  /**
    * The latent-target variant's first stage: a reconstruction autoencoder of the same window,
    * features and E, and where it came from, in words (kept in the model file).
    */

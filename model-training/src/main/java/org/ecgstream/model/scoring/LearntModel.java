@@ -34,6 +34,11 @@ public record LearntModel(Architecture architecture, float[] params, FeatureNorm
    * is held out for early stopping.
    */
   public static LearntModel learn(List<float[]> windows, Architecture a, Settings s) {
+    return learn(windows, a, s, null);
+  }
+
+  /** As {@link #learn(List, Architecture, Settings)}, starting from {@code initial}'s weights when not null. */
+  public static LearntModel learn(List<float[]> windows, Architecture a, Settings s, MultiLayerNetwork initial) {
     if (windows.size() < 10) {
       throw new IllegalArgumentException("a source's model needs at least 10 windows, got " + windows.size());
     }
@@ -47,8 +52,10 @@ public record LearntModel(Architecture architecture, float[] params, FeatureNorm
     }
     TrainingConfig cfg = new TrainingConfig(a.embedding(), LossKind.L1, 1e-3, 32, s.maxEpochs(), s.patience(), s.seed(),
         a.variant());
-    AutoencoderTrainer.Result r = AutoencoderTrainer.train(train, validation, cfg, AutoencoderTrainer.Engine.BACKPROP,
-        new PrintStream(OutputStream.nullOutputStream()));
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    AutoencoderTrainer.Result r = initial == null
+        ? AutoencoderTrainer.train(train, validation, cfg, AutoencoderTrainer.Engine.BACKPROP, quiet)
+        : AutoencoderTrainer.trainFrom(initial, train, validation, cfg, AutoencoderTrainer.Engine.BACKPROP, quiet);
     LearntModel unthresholded = new LearntModel(a, r.network().params().dup().data().asFloat(), r.normalizer(), 0,
         r.history().size());
     ReconstructionEngine engine = unthresholded.engine();
