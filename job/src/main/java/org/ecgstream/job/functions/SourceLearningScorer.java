@@ -163,7 +163,7 @@ public class SourceLearningScorer extends KeyedProcessFunction<String, Beat, Bea
     int t = architecture.windowLength();
     int f = architecture.features();
     // The output record's fields (segments, top steps, channels) come from one scored window.
-    ScoreBatch one = new ScoreBatch(1, t, f, f, new double[] {scored.score()}, scored.absErrors(), new float[t * f],
+    ScoreBatch one = new ScoreBatch(1, t, f, f, new double[] {scored.score()}, scored.absErrors(), null,
         new boolean[] {anomalous}, r.model().threshold(), null);
     BeatScore s = BeatScoreFactory.of(b, one, 0, modelVersion, System.currentTimeMillis(),
         (System.nanoTime() - started) / 1000, 1);

@@ -113,7 +113,7 @@ final class SkabCommand implements Callable<Integer> {
       }
     }
     for (int c = 0; c < names.size(); c++) {
-      out.println(row("ours " + names.get(c) + " *", scored(files, predictions.get(c), -1, null)));
+      out.println(row("ours " + names.get(c) + " *", scored(files, predictions.get(c), -1)));
     }
     // Leave one file out: the candidate best on the other files decides the held-out file's rows.
     int[][] chosen = new int[files.size()][];
@@ -122,7 +122,7 @@ final class SkabCommand implements Callable<Integer> {
       int best = -1;
       double bestObjective = Double.NEGATIVE_INFINITY;
       for (int c = 0; c < names.size(); c++) {
-        double o = objective(scored(files, predictions.get(c), held, null));
+        double o = objective(scored(files, predictions.get(c), held));
         if (o > bestObjective) {
           bestObjective = o;
           best = c;
@@ -131,7 +131,7 @@ final class SkabCommand implements Callable<Integer> {
       chosen[held] = predictions.get(best)[held];
       picks.merge(names.get(best), 1, Integer::sum);
     }
-    out.println(row("ours, rule chosen leaving each file out", scored(files, chosen, -1, null)));
+    out.println(row("ours, rule chosen leaving each file out", scored(files, chosen, -1)));
     out.println("* a row computed on all files for every candidate: a sweep on the test data, for reference only");
     out.println("rules chosen (files): " + picks);
     return 0;
@@ -143,7 +143,7 @@ final class SkabCommand implements Callable<Integer> {
     return o.f1() - o.far() / 100 + SkabMetrics.nab(scored).standard() / 100;
   }
 
-  private static List<SkabMetrics.Scored> scored(List<SkabFile> files, int[][] predictions, int without, Object unused) {
+  private static List<SkabMetrics.Scored> scored(List<SkabFile> files, int[][] predictions, int without) {
     List<SkabMetrics.Scored> s = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
       if (i != without) {

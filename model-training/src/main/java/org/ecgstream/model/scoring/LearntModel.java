@@ -14,6 +14,7 @@ import org.ecgstream.model.nn.FeatureNormalizer;
 import org.ecgstream.model.nn.LossKind;
 import org.ecgstream.model.nn.TrainingConfig;
 import org.ecgstream.model.nn.WindowTensors;
+import org.ecgstream.model.threshold.ThresholdSelector;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -59,11 +60,8 @@ public record LearntModel(Architecture architecture, float[] params, FeatureNorm
     LearntModel unthresholded = new LearntModel(a, r.network().params().dup().data().asFloat(), r.normalizer(), 0,
         r.history().size());
     ReconstructionEngine engine = unthresholded.engine();
-    double[] scores = windows.stream().mapToDouble(w -> unthresholded.score(engine, w).score()).sorted().toArray();
-    double pos = s.quantile() * (scores.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(lo + 1, scores.length - 1);
-    double threshold = s.factor() * (scores[lo] + (pos - lo) * (scores[hi] - scores[lo]));
+    double[] scores = windows.stream().mapToDouble(w -> unthresholded.score(engine, w).score()).toArray();
+    double threshold = s.factor() * ThresholdSelector.percentile(scores, 100 * s.quantile()).value();
     return new LearntModel(a, unthresholded.params(), r.normalizer(), threshold, r.history().size());
   }
 

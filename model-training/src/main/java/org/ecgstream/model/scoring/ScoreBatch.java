@@ -52,7 +52,9 @@ public record ScoreBatch(int size, int length, int features, int errorsPerStep, 
    * errors are not per channel.
    */
   public float[] channelErrors(int i) {
-    if (reconstruction == null) {
+    // Errors are per input channel exactly when there is one per feature; a latent-target model
+    // has one per step (errorsPerStep 1) over its 2E latent values.
+    if (errorsPerStep != features) {
       return null;
     }
     float[] out = new float[errorsPerStep];

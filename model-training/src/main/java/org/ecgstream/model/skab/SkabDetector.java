@@ -1,6 +1,7 @@
 package org.ecgstream.model.skab;
 
 import java.util.Arrays;
+import org.ecgstream.model.threshold.ThresholdSelector;
 
 /**
  * From window scores to a 0/1 verdict per test row: a threshold from the training windows' scores
@@ -48,12 +49,8 @@ public final class SkabDetector {
   private SkabDetector() {}
 
   public static double threshold(double[] trainingScores, double quantile, double factor) {
-    double[] s = trainingScores.clone();
-    Arrays.sort(s);
-    double pos = quantile * (s.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(lo + 1, s.length - 1);
-    return factor * (s[lo] + (pos - lo) * (s[hi] - s[lo]));
+    // The project's percentile interpolates linearly between ranks, as pandas' quantile does.
+    return factor * ThresholdSelector.percentile(trainingScores, 100 * quantile).value();
   }
 
   /** One 0/1 per test row of the file. */
@@ -65,7 +62,7 @@ public final class SkabDetector {
     int[] p = new int[testRows];
     if (rule.points() == PointRule.CAUSAL) {
       double[] smooth = smoothed(byEnd, n, rule.smoothing());
-      double[] training = java.util.Arrays.copyOfRange(smooth, n - 1 + rule.smoothing() - 1, SkabFile.TRAIN_ROWS);
+      double[] training = Arrays.copyOfRange(smooth, n - 1 + rule.smoothing() - 1, SkabFile.TRAIN_ROWS);
       double limit = threshold(training, rule.quantile(), rule.factor());
       // The episode state runs over the training rows too, as a stream would have it at row 400.
       long recent = 0;
@@ -109,7 +106,7 @@ public final class SkabDetector {
   /** The mean of each window's score and the {@code length - 1} windows before it (NaN where fewer exist). */
   static double[] smoothed(double[] byEnd, int window, int length) {
     double[] out = new double[byEnd.length];
-    java.util.Arrays.fill(out, Double.NaN);
+    Arrays.fill(out, Double.NaN);
     double sum = 0;
     for (int row = window - 1; row < byEnd.length; row++) {
       sum += byEnd[row];

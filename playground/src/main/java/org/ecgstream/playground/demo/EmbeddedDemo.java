@@ -105,8 +105,7 @@ public final class EmbeddedDemo implements Callable<Integer> {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", LOG_FILE.toString());
     System.out.println("library log: " + LOG_FILE.toAbsolutePath());
-    int code = new CommandLine(new EmbeddedDemo()).setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(EmbeddedDemo::kafkaRefusalInOneLine).execute(args);
+    int code = commandLine().execute(args);
     System.exit(code);
   }
 
@@ -156,6 +155,12 @@ public final class EmbeddedDemo implements Callable<Integer> {
       servers.lingerAfterSummary(pipeline.hostBootstrap(), config.alertsTopic());
       return summary.beatsScored() == plan.beats() ? 0 : 1;
     }
+  }
+
+  /** The demo's command line as {@link #main} runs it (without main's logging set-up and exit). */
+  static CommandLine commandLine() {
+    return new CommandLine(new EmbeddedDemo()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(EmbeddedDemo::kafkaRefusalInOneLine);
   }
 
   /** The broker's refusal of the job (a right, a password, a certificate) in one line; anything else as it came. */

@@ -152,45 +152,46 @@ public final class SecuredKafka implements AutoCloseable {
 
   /** Allows {@code user} exactly these rights, and waits until the broker's authorizer has them. */
   public void grant(String user, Collection<KafkaAccessCheck.Need> needs) {
-    List<AclBinding> acls = needs.stream().map(n -> new AclBinding(n.resource(),
-        new AccessControlEntry("User:" + user, "*", n.operation(), AclPermissionType.ALLOW))).toList();
-    try (Admin admin = Admin.create(kafka.clientProperties())) {
-      admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
-      AclBindingFilter mine = new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter(
-          "User:" + user, null, AclOperation.ANY, AclPermissionType.ANY));
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!admin.describeAcls(mine).values().get(30, TimeUnit.SECONDS).containsAll(acls)) {
-        if (System.nanoTime() > end) {
-          throw new IllegalStateException("the broker does not show the ACLs of " + user + " after 30 s");
-        }
-        sleep(50);
-      }
-    } catch (IllegalStateException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot grant " + needs + " to " + user + ": " + e.getMessage(), e);
-    }
+    changeAcls(user, needs, true);
   }
 
   /** Withdraws these rights of {@code user}, and waits until the broker's authorizer no longer has them. */
   public void revoke(String user, Collection<KafkaAccessCheck.Need> needs) {
+    changeAcls(user, needs, false);
+  }
+
+  /**
+   * Creates or deletes the ALLOW bindings of {@code needs} for {@code user}, then waits until the
+   * broker shows the change: ACLs reach the authorizer through the metadata log, a moment later.
+   */
+  private void changeAcls(String user, Collection<KafkaAccessCheck.Need> needs, boolean allow) {
     List<AclBinding> acls = needs.stream().map(n -> new AclBinding(n.resource(),
         new AccessControlEntry("User:" + user, "*", n.operation(), AclPermissionType.ALLOW))).toList();
     try (Admin admin = Admin.create(kafka.clientProperties())) {
-      admin.deleteAcls(acls.stream().map(AclBinding::toFilter).toList()).all().get(30, TimeUnit.SECONDS);
+      if (allow) {
+        admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+      } else {
+        admin.deleteAcls(acls.stream().map(AclBinding::toFilter).toList()).all().get(30, TimeUnit.SECONDS);
+      }
       AclBindingFilter mine = new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter(
           "User:" + user, null, AclOperation.ANY, AclPermissionType.ANY));
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (admin.describeAcls(mine).values().get(30, TimeUnit.SECONDS).stream().anyMatch(acls::contains)) {
+      while (true) {
+        var shown = admin.describeAcls(mine).values().get(30, TimeUnit.SECONDS);
+        if (allow ? shown.containsAll(acls) : shown.stream().noneMatch(acls::contains)) {
+          return;
+        }
         if (System.nanoTime() > end) {
-          throw new IllegalStateException("the broker still shows revoked ACLs of " + user + " after 30 s");
+          throw new IllegalStateException("the broker does not show the " + (allow ? "granted" : "revoked")
+              + " ACLs of " + user + " after 30 s");
         }
         sleep(50);
       }
     } catch (IllegalStateException e) {
       throw e;
     } catch (Exception e) {
-      throw new IllegalStateException("cannot revoke " + needs + " of " + user + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot " + (allow ? "grant " : "revoke ") + needs + " of " + user + ": "
+          + e.getMessage(), e);
     }
   }
 

@@ -3,14 +3,10 @@ package org.ecgstream.playground.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.ecgstream.model.bundle.ModelFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The demo with {@code --secured}: the same pipeline on a broker that takes only TLS + SCRAM
@@ -20,19 +16,10 @@ class SecuredDemoITCase {
   @Test
   void securedDemoScoresEveryBeatWithThreePrincipals(@TempDir Path dir) throws Exception {
     Path summary = dir.resolve("summary.json");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    int code;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      code = new CommandLine(new EmbeddedDemo()).setCaseInsensitiveEnumValuesAllowed(true)
-          .setExecutionExceptionHandler(EmbeddedDemo::kafkaRefusalInOneLine)
-          .execute("--secured", "--patients", "3", "--arrhythmic", "1", "--beats", "21", "--pace", "max",
-              "--web-ui-port", "0", "--stay", "no", "--summary-json", summary.toString());
-    } finally {
-      System.setOut(original);
-    }
-    String console = out.toString(StandardCharsets.UTF_8);
+    DemoConsole run = DemoConsole.run("--secured", "--patients", "3", "--arrhythmic", "1", "--beats", "21", "--pace",
+        "max", "--web-ui-port", "0", "--stay", "no", "--summary-json", summary.toString());
+    String console = run.output();
+    int code = run.exitCode();
     assertThat(code).as(console).isZero();
     assertThat(console).contains("Kafka is secured: the job logs in as ecg-job (read samples, write results), the "
         + "replay as ecg-producer (write samples), this console as ecg-console (read results and dead letters, kept "

@@ -3,16 +3,12 @@ package org.ecgstream.playground.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.ecgstream.model.bundle.ModelFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The telemetry demo on SKAB (read from beside the checkout; GPL-3.0, never committed): the 34
@@ -30,17 +26,10 @@ class SkabDemoITCase {
     Path skab = skab();
     assumeTrue(skab != null, "the SKAB folder is not beside this checkout (shared/data/skab); skipped");
     Path summary = dir.resolve("skab.json");
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream original = System.out;
-    int code;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      code = new CommandLine(new EmbeddedDemo()).setCaseInsensitiveEnumValuesAllowed(true)
-          .execute("--skab", skab.toString(), "--web-ui-port", "0", "--stay", "no", "--summary-json", summary.toString());
-    } finally {
-      System.setOut(original);
-    }
-    String console = out.toString(StandardCharsets.UTF_8);
+    DemoConsole run = DemoConsole.run("--skab", skab.toString(), "--web-ui-port", "0", "--stay", "no",
+        "--summary-json", summary.toString());
+    String console = run.output();
+    int code = run.exitCode();
     assertThat(code).as(console).isZero();
     var json = ModelFile.json().readTree(summary.toFile());
     assertThat(json.get("files").asInt()).isEqualTo(34);
