@@ -19,7 +19,10 @@ import org.ecgstream.job.functions.SourceLearningScorer;
 import org.ecgstream.job.io.KafkaAccessCheck;
 import org.ecgstream.job.records.Beat;
 import org.ecgstream.job.records.RawRecord;
+import org.ecgstream.model.beats.BeatClassifier;
 import org.ecgstream.model.bundle.ModelFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.ecgstream.model.bundle.ModelMetadata;
 import org.ecgstream.model.scoring.ScoringEngine;
 import org.ecgstream.schemas.Alert;
@@ -33,6 +36,8 @@ import org.ecgstream.schemas.SampleFrame;
  * This class only wires; each step is an operator of its own.
  */
 public final class EcgAnomalyJob {
+  private static final Logger LOG = LoggerFactory.getLogger(EcgAnomalyJob.class);
+
   private EcgAnomalyJob() {}
 
   /** How long the check of the job's Kafka rights waits for a broker before letting the job start. */
@@ -135,11 +140,31 @@ public final class EcgAnomalyJob {
     if (!c.beats().equals("r-peak")) {
       return new BeatAssembler(length, channels, c.windowStride(), c.allowedLateness(), c.stateTtl(), c.samplesTopic());
     }
+    BeatClassifier classifier = beatClassifier(c);
     BeatAssembler a = BeatAssembler.aroundRPeaks(length, channels, c.rPeakLead(), c.rPeakBefore().toMillis(),
-        c.rPeakAfter().toMillis(), c.allowedLateness(), c.stateTtl(), c.samplesTopic());
-    // The patient template learns over the calibrator's learning period, so it is on whenever that is.
-    return c.calibrationLearning().toMillis() > 0
+        c.rPeakAfter().toMillis(), c.allowedLateness(), c.stateTtl(), c.samplesTopic(), classifier);
+    // The patient template learns over the calibrator's learning period, so it is on whenever that is,
+    // unless the classifier judges the beats.
+    return c.calibrationLearning().toMillis() > 0 && classifier == null
         ? a.withPatientTemplates(c.calibrationLearning(), c.calibrationTemplateK(), c.calibrationTemplateMinMismatch())
         : a;
+  }
+
+  /**
+   * The model file's beat classifier, when beats are cut around R peaks, beat-classifier=auto and
+   * a learning period lets the calibrator publish its verdicts; null otherwise.
+   */
+  static BeatClassifier beatClassifier(JobConfig c) {
+    if (!c.beatClassifier() || !c.beats().equals("r-peak") || c.calibrationLearning().isZero()
+        || c.sourceLearningWindows() > 0) {
+      return null;
+    }
+    BeatClassifier classifier = ModelFile.readClassifier(c.modelPath()).orElse(null);
+    if (classifier != null) {
+      LOG.info("beats judged by the model file's classifier {} (trained on {} records, {} lead(s), threshold {})",
+          ModelFile.classifierVersion(classifier), classifier.trainedOn().size(), classifier.leads(),
+          classifier.threshold());
+    }
+    return classifier;
   }
 }

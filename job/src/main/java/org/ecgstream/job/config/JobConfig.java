@@ -36,7 +36,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
                         Duration checkpointInterval, boolean exactlyOnce, String transactionalIdPrefix,
                         Duration transactionTimeout, int parallelism, int deadLetterMaxRawBytes,
                         java.util.List<String> channelNames, int sourceLearningWindows, int sourceLearningEpochs,
-                        double sourceLearningFactor, boolean sourceLearningFromModel,
+                        double sourceLearningFactor, boolean sourceLearningFromModel, boolean beatClassifier,
                         Map<String, String> kafkaClientProperties) implements Serializable {
 
   /** Every key with its default; an empty default means "required" or "derived" as documented. */
@@ -87,6 +87,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     d.put("source-learning.epochs", "30");
     d.put("source-learning.factor", "1.5");
     d.put("source-learning.from-model", "false");
+    d.put("beat-classifier", "auto");
     DEFAULTS = Collections.unmodifiableMap(d);
   }
 
@@ -162,7 +163,8 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
         nonNegative(v, "parallelism"), nonNegative(v, "dead-letter.max-raw-bytes"),
         channelNames(v.get("channel.names")), nonNegative(v, "source-learning.windows"),
         positive(v, "source-learning.epochs"), positiveNumber(v, "source-learning.factor"),
-        bool(v, "source-learning.from-model"), Collections.unmodifiableMap(kafka));
+        bool(v, "source-learning.from-model"), beatClassifier(v.get("beat-classifier")),
+        Collections.unmodifiableMap(kafka));
     if (c.alertK > c.alertM) {
       throw new IllegalArgumentException("alert.k (" + c.alertK + ") cannot exceed alert.m (" + c.alertM + ")");
     }
@@ -189,6 +191,15 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
       throw new IllegalArgumentException("alert.m must be at most 31");
     }
     return c;
+  }
+
+  /** {@code auto}: beats cut around R peaks are judged by the model file's classifier where it has one; {@code off}: never. */
+  private static boolean beatClassifier(String value) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "auto" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException("beat-classifier must be auto or off, got " + value);
+    };
   }
 
   /** The comma-separated names of the model's input channels; blank: none given. */
@@ -264,6 +275,7 @@ public record JobConfig(String bootstrapServers, String samplesTopic, String sco
     m.put("source-learning.epochs", String.valueOf(sourceLearningEpochs));
     m.put("source-learning.factor", String.valueOf(sourceLearningFactor));
     m.put("source-learning.from-model", String.valueOf(sourceLearningFromModel));
+    m.put("beat-classifier", beatClassifier ? "auto" : "off");
     kafkaClientProperties.forEach((k, val) -> m.put("kafka." + k, val));
     return m;
   }

@@ -14,6 +14,7 @@ import org.apache.flink.util.Collector;
 import org.ecgstream.job.records.Beat;
 import org.ecgstream.job.records.PendingSample;
 import org.ecgstream.job.records.RPeakState;
+import org.ecgstream.model.beats.BeatClassifier;
 import org.ecgstream.job.records.SourceProgress;
 import org.ecgstream.job.records.WindowBuffer;
 import org.ecgstream.schemas.SampleFrame;
@@ -77,8 +78,15 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
   /** Beats around R peaks: a window of {@code beforeMs} + {@code afterMs} around each peak found in channel {@code lead}. */
   public static BeatAssembler aroundRPeaks(int length, int channels, int lead, long beforeMs, long afterMs,
                                            Duration allowedLateness, Duration ttl, String topic) {
+    return aroundRPeaks(length, channels, lead, beforeMs, afterMs, allowedLateness, ttl, topic, null);
+  }
+
+  /** As above, each beat also given {@code classifier}'s probability that it is ventricular (null: none). */
+  public static BeatAssembler aroundRPeaks(int length, int channels, int lead, long beforeMs, long afterMs,
+                                           Duration allowedLateness, Duration ttl, String topic,
+                                           BeatClassifier classifier) {
     return new BeatAssembler(length, channels, 0, allowedLateness, ttl, topic,
-        new RPeakWindows(length, channels, lead, beforeMs, afterMs));
+        new RPeakWindows(length, channels, lead, beforeMs, afterMs, classifier));
   }
 
   /**
@@ -130,6 +138,18 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
     beatsIncomplete = g.counter("beatsIncomplete");
   }
 
+  /**
+   * The sampling rate a frame's whole-microsecond period stands for: the whole number of hertz
+   * whose exact period lies within a microsecond of it, where there is one (360 Hz is sent as
+   * 2777 or 2778 µs, rounded either way), since monitors sample at whole rates and the detector and
+   * the beat classifier must see the rate the offline evaluation uses; otherwise the period's own.
+   */
+  static double samplingHz(long periodMicros) {
+    double hz = 1e6 / periodMicros;
+    double whole = Math.rint(hz);
+    return whole > 0 && Math.abs(1e6 / whole - periodMicros) < 1 ? whole : hz;
+  }
+
   @Override
   public void processElement(SampleFrame frame, Context ctx, Collector<Beat> out) throws Exception {
     long now = ctx.timerService().currentProcessingTime();
@@ -145,7 +165,7 @@ public class BeatAssembler extends KeyedProcessFunction<String, SampleFrame, Bea
         return;
       }
       rp = rPeakState.value();
-      samplingHz = 1e6 / frame.getSamplePeriodMicros();
+      samplingHz = samplingHz(frame.getSamplePeriodMicros());
     }
     if (p == null) {
       // Windows sit on a fixed grid of sequence numbers (multiples of the stride), so a source

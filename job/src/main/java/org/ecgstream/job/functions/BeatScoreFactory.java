@@ -30,6 +30,8 @@ final class BeatScoreFactory {
         .setRrNextMillis(b.rrNextMillis < 0 ? null : b.rrNextMillis)
         .setTemplateMismatch(Double.isNaN(b.templateMismatch) ? null : b.templateMismatch)
         .setTemplateThreshold(Double.isNaN(b.templateMismatch) ? null : b.templateThreshold)
+        .setVentricularProbability(Double.isNaN(b.ventricularProbability) ? null : b.ventricularProbability)
+        .setVentricularThreshold(Double.isNaN(b.ventricularProbability) ? null : b.ventricularThreshold)
         .setThresholdKind("model").setEmbedding(embedding == null ? null : boxed(embedding))
         // One channel: its error is the loss; the field is for telling channels apart.
         .setChannelErrors(channels == null || channels.length < 2 ? null : boxed(channels)).build();

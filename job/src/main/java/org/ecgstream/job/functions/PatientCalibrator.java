@@ -20,7 +20,10 @@ import org.ecgstream.schemas.BeatScore;
  * less well than its own training data, so the model file's threshold would flag most of them.
  * A source silent for one and a half state TTLs (wall clock) learns again: it may be a new patient.
  *
- * <p>Beats cut around R peaks also carry their mismatch with the source's dominant beat, learnt by
+ * <p>Where the model file holds a beat classifier, beats cut around R peaks carry its probability
+ * that they are ventricular, and after the learning period that alone decides (kind
+ * {@code classifier}); the loss threshold is still learnt and published. Without one:
+ * beats cut around R peaks also carry their mismatch with the source's dominant beat, learnt by
  * the assembler over the same period ({@link PatientTemplates}); a beat is flagged when either its
  * loss or its mismatch is above its threshold. The model judges whether a beat looks like any
  * normal ECG; the template whether it looks like this patient's own beats, which a model trained
@@ -81,9 +84,17 @@ public class PatientCalibrator extends KeyedProcessFunction<String, BeatScore, B
       calibrated.inc();
     }
     s.setThreshold(c.threshold);
-    Double mismatch = s.getTemplateMismatch();
-    s.setAnomalous(s.getLoss() > c.threshold || mismatch != null && mismatch > s.getTemplateThreshold());
-    s.setThresholdKind("patient");
+    Double ventricular = s.getVentricularProbability();
+    if (ventricular != null) {
+      // The beat classifier, where the model file has one, decides alone: on patients it never saw
+      // it raised a fraction of the false alarms of loss and template (model-training README, DS1).
+      s.setAnomalous(ventricular > s.getVentricularThreshold());
+      s.setThresholdKind("classifier");
+    } else {
+      Double mismatch = s.getTemplateMismatch();
+      s.setAnomalous(s.getLoss() > c.threshold || mismatch != null && mismatch > s.getTemplateThreshold());
+      s.setThresholdKind("patient");
+    }
     out.collect(s);
     save(c, now, ctx);
   }

@@ -1,45 +1,98 @@
 package org.ecgstream.job.functions;
 
 import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.ecgstream.job.records.Beat;
+import org.ecgstream.job.records.ClassifierState;
 import org.ecgstream.job.records.RPeakState;
+import org.ecgstream.model.beats.BeatClassifier;
+import org.ecgstream.model.beats.LeadFilter;
+import org.ecgstream.model.beats.PatientBeats;
 import org.ecgstream.model.rpeak.BeatWindow;
 import org.ecgstream.model.rpeak.RPeakDetector;
 
 /**
  * Cuts beats around R peaks found in a source's continuous signal, as {@link BeatWindow} defines
- * them, from the last seconds of samples kept in a ring. A beat is cut when the next peak is reported, so it carries both RR intervals; the
- * window is complete by then, as a peak is reported well after its window ends.
+ * them, from the last seconds of samples kept in a ring ({@link PatientBeats#historySamples}: the
+ * window plus the detector's longest delay). A beat is cut when the next peak is reported, so it
+ * carries both RR intervals; the window is complete by then, as a peak is reported well after its
+ * window ends.
+ *
+ * <p>With a beat classifier, each source's classifier leads are also filtered sample by sample
+ * into a ring of their own, and every beat is described by {@link PatientBeats} and given the
+ * classifier's probability that it is ventricular, exactly as the offline evaluation
+ * ({@code RecordBeats}) does it: same filter, same peaks, same order, so the same numbers.
  */
 final class RPeakWindows implements Serializable {
-  /** Seconds of signal kept per source: the window plus the detector's longest delay (search back, learning). */
-  private static final double RING_SECONDS = 8;
-
   private final int length;
   private final int channels;
   private final int lead;
   private final long beforeMs;
   private final long afterMs;
+  /** The classifier's bytes (the operator is serialised with the job graph; the trees are built on first use). */
+  private final byte[] classifierBytes;
+  private transient BeatClassifier classifier;
+  private transient Map<Double, LeadFilter> filters;
 
   RPeakWindows(int length, int channels, int lead, long beforeMs, long afterMs) {
+    this(length, channels, lead, beforeMs, afterMs, null);
+  }
+
+  RPeakWindows(int length, int channels, int lead, long beforeMs, long afterMs, BeatClassifier classifier) {
     if (lead < 0 || lead >= channels) {
       throw new IllegalArgumentException("rpeak.lead must be a channel index within 0.." + (channels - 1) + ", got " + lead);
+    }
+    if (classifier != null && classifier.leads() > channels) {
+      throw new IllegalArgumentException("the model file's beat classifier reads " + classifier.leads()
+          + " leads, the model's frames have " + channels + " channel(s)");
     }
     this.length = length;
     this.channels = channels;
     this.lead = lead;
     this.beforeMs = beforeMs;
     this.afterMs = afterMs;
+    this.classifierBytes = classifier == null ? null : classifier.toBytes();
+  }
+
+  /** The channel of classifier lead {@code l}: the R-peak lead first, then the next channel. */
+  private int channelOf(int l) {
+    return l == 0 ? lead : (lead + 1) % channels;
+  }
+
+  private BeatClassifier classifier() {
+    if (classifier == null && classifierBytes != null) {
+      classifier = BeatClassifier.fromBytes(classifierBytes);
+    }
+    return classifier;
+  }
+
+  private LeadFilter filter(double fs) {
+    if (filters == null) {
+      filters = new HashMap<>();
+    }
+    return filters.computeIfAbsent(fs, LeadFilter::new);
+  }
+
+  private ClassifierState startClassifier(int size) {
+    ClassifierState c = new ClassifierState();
+    c.leads = classifier().leads();
+    c.filters = new double[c.leads * LeadFilter.STATE];
+    c.filtered = new float[size * c.leads];
+    return c;
   }
 
   RPeakState start(long sequence, double samplingHz) {
     RPeakState s = new RPeakState();
     s.detector = new RPeakDetector(samplingHz);
     s.firstSequence = sequence;
-    int size = Integer.highestOneBit((int) (RING_SECONDS * samplingHz)) << 1;
+    int size = PatientBeats.historySamples(samplingHz);
     s.values = new float[size * channels];
     s.times = new long[size];
+    if (classifierBytes != null) {
+      s.classifier = startClassifier(size);
+    }
     return s;
   }
 
@@ -49,6 +102,17 @@ final class RPeakWindows implements Serializable {
     int at = (int) (s.count & (size - 1));
     System.arraycopy(sample, 0, s.values, at * channels, channels);
     s.times[at] = time;
+    if (classifierBytes != null) {
+      if (s.classifier == null) {
+        // Restored from a savepoint taken before the job classified beats: start learning the patient now.
+        s.classifier = startClassifier(size);
+      }
+      ClassifierState c = s.classifier;
+      LeadFilter f = filter(s.detector.samplingHz());
+      for (int l = 0; l < c.leads; l++) {
+        c.filtered[at * c.leads + l] = (float) f.apply(sample[channelOf(l)], c.filters, l);
+      }
+    }
     s.count++;
     s.detector.push(sample[lead], peak -> peak(s, peak, source, out, onIncomplete));
   }
@@ -73,6 +137,7 @@ final class RPeakWindows implements Serializable {
 
   private void cut(RPeakState s, long peak, long next, String source, Consumer<Beat> out, Runnable onIncomplete) {
     double fs = s.detector.samplingHz();
+    double ventricular = classifierBytes == null ? Double.NaN : classify(s, peak, next, fs);
     long from = peak - BeatWindow.before(beforeMs, fs);
     long to = peak + BeatWindow.after(afterMs, fs); // exclusive
     int size = s.times.length;
@@ -88,7 +153,28 @@ final class RPeakWindows implements Serializable {
     b.rPeakTimeMillis = time(s, peak);
     b.rrPreviousMillis = s.previousPeak < 0 ? -1 : (int) Math.round((peak - s.previousPeak) * 1000 / fs);
     b.rrNextMillis = next < 0 ? -1 : (int) Math.round((next - peak) * 1000 / fs);
+    b.ventricularProbability = ventricular;
+    b.ventricularThreshold = Double.isNaN(ventricular) ? Double.NaN : classifier().threshold();
     out.accept(b);
+  }
+
+  /**
+   * Describes the beat at {@code peak} to the patient's learner and returns the classifier's
+   * probability that it is ventricular; NaN when its shape is not at hand (the learner then does
+   * not see it, as offline).
+   */
+  private double classify(RPeakState s, long peak, long next, double fs) {
+    ClassifierState c = s.classifier;
+    if (c == null || !PatientBeats.describable(peak, fs, s.count)) {
+      return Double.NaN;
+    }
+    int size = s.times.length;
+    int leads = c.leads;
+    PatientBeats patient = c.patient == null ? new PatientBeats() : PatientBeats.fromBytes(c.patient);
+    double[] features = patient.next((l, k) -> c.filtered[(int) (k & (size - 1)) * leads + l], leads, peak,
+        s.previousPeak, next, fs);
+    c.patient = patient.toBytes();
+    return classifier().probability(features);
   }
 
   private static long time(RPeakState s, long index) {

@@ -23,6 +23,9 @@ public class Beat {
   /** 1 − correlation with the source's learnt dominant beat, and that template's threshold; NaN before it is learnt. */
   public double templateMismatch = Double.NaN;
   public double templateThreshold = Double.NaN;
+  /** The beat classifier's probability that this beat is ventricular, and its threshold; NaN without a classifier. */
+  public double ventricularProbability = Double.NaN;
+  public double ventricularThreshold = Double.NaN;
 
   public Beat() {}
 

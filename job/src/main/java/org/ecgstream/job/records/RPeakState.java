@@ -18,6 +18,8 @@ public class RPeakState {
   /** Index of the last reported R peak whose beat is not cut yet, and of the one before it; -1 when none. */
   public long pendingPeak = -1;
   public long previousPeak = -1;
+  /** The beat classifier's state; null when the job runs none (or restored from a savepoint taken before it). */
+  public ClassifierState classifier;
 
   public RPeakState() {}
 }

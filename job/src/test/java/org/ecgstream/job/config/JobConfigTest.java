@@ -75,6 +75,9 @@ class JobConfigTest {
     assertThatThrownBy(() -> JobConfig.fromArgs("--no.such.key", "1")).hasMessageContaining("unknown configuration key 'no.such.key'");
     assertThatThrownBy(() -> JobConfig.fromArgs("--alert.k", "6")).hasMessageContaining("alert.k (6) cannot exceed alert.m (5)");
     assertThatThrownBy(() -> JobConfig.fromArgs("--delivery.guarantee", "maybe")).hasMessageContaining("exactly-once or at-least-once");
+    assertThatThrownBy(() -> JobConfig.fromArgs("--beat-classifier", "on"))
+        .hasMessage("beat-classifier must be auto or off, got on");
+    assertThat(JobConfig.fromArgs("--beat-classifier", "OFF").beatClassifier()).isFalse();
     assertThatThrownBy(() -> JobConfig.fromArgs("--checkpoint.interval.ms")).hasMessageContaining("--key value");
     assertThatThrownBy(() -> JobConfig.fromArgs("--channel.names", "Current,,Pressure"))
         .hasMessage("channel.names must be distinct non-empty names separated by commas, got 'Current,,Pressure'");

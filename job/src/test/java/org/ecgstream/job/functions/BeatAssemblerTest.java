@@ -253,4 +253,16 @@ class BeatAssemblerTest {
     send(frame("p1", 1, 1));
     assertThat(harness.numProcessingTimeTimers()).isEqualTo(1); // idle only
   }
+
+  @org.junit.jupiter.api.Test
+  void aWholeMicrosecondPeriodStandsForTheWholeRateItWasRoundedFrom() {
+    // 1e6 / 360 = 2777.8 µs, sent truncated or rounded; 128 Hz is 7812.5 µs.
+    assertThat(BeatAssembler.samplingHz(2777)).isEqualTo(360.0);
+    assertThat(BeatAssembler.samplingHz(2778)).isEqualTo(360.0);
+    assertThat(BeatAssembler.samplingHz(7812)).isEqualTo(128.0);
+    assertThat(BeatAssembler.samplingHz(7813)).isEqualTo(128.0);
+    assertThat(BeatAssembler.samplingHz(4000)).isEqualTo(250.0);
+    // No whole rate within a microsecond: the period's own rate.
+    assertThat(BeatAssembler.samplingHz(2790)).isEqualTo(1e6 / 2790);
+  }
 }

@@ -63,6 +63,56 @@ public final class BoostedTrees {
     return 1 / (1 + Math.exp(-z));
   }
 
+  /** Writes the ensemble (its numbers only: the binning is a training matter). */
+  void write(java.io.DataOutputStream out) throws java.io.IOException {
+    out.writeInt(features);
+    out.writeDouble(bias);
+    out.writeInt(trees.size());
+    for (Tree t : trees) {
+      out.writeInt(t.feature().length);
+      for (int i = 0; i < t.feature().length; i++) {
+        out.writeInt(t.feature()[i]);
+        out.writeDouble(t.threshold()[i]);
+        out.writeInt(t.left()[i]);
+        out.writeInt(t.right()[i]);
+        out.writeDouble(t.value()[i]);
+      }
+    }
+  }
+
+  /** The ensemble {@link #write} wrote, its trees checked so that no node points outside its tree or features. */
+  static BoostedTrees read(java.io.DataInputStream in) throws java.io.IOException {
+    int features = in.readInt();
+    double bias = in.readDouble();
+    int count = in.readInt();
+    if (features <= 0 || count < 0 || count > 100_000) {
+      throw new IllegalArgumentException("implausible ensemble: " + features + " features, " + count + " trees");
+    }
+    List<Tree> trees = new ArrayList<>(count);
+    for (int k = 0; k < count; k++) {
+      int nodes = in.readInt();
+      if (nodes <= 0 || nodes > 1 << 20) {
+        throw new IllegalArgumentException("tree " + k + " has " + nodes + " nodes");
+      }
+      Tree t = new Tree(new int[nodes], new double[nodes], new int[nodes], new int[nodes], new double[nodes]);
+      for (int i = 0; i < nodes; i++) {
+        t.feature()[i] = in.readInt();
+        t.threshold()[i] = in.readDouble();
+        t.left()[i] = in.readInt();
+        t.right()[i] = in.readInt();
+        t.value()[i] = in.readDouble();
+        // Children come after their parent: no cycle, no node outside the tree.
+        boolean split = t.feature()[i] >= 0;
+        if (split && (t.feature()[i] >= features || t.left()[i] <= i || t.left()[i] >= nodes || t.right()[i] <= i
+            || t.right()[i] >= nodes)) {
+          throw new IllegalArgumentException("tree " + k + " node " + i + " points outside its tree or features");
+        }
+      }
+      trees.add(t);
+    }
+    return new BoostedTrees(bias, trees, features);
+  }
+
   /** Trains on rows {@code x} with answers {@code y} (true = yes). */
   public static BoostedTrees fit(double[][] x, boolean[] y, Settings s) {
     int n = x.length;

@@ -42,6 +42,16 @@ public final class LeaveOneRecordOut {
     }).toList();
   }
 
+  /**
+   * The classifier to ship: trees for V beats on every beat of {@code records}, the threshold chosen
+   * as each fold of {@link #run} chooses its own (out-of-fold over {@value #INNER_FOLDS} groups).
+   */
+  public static BeatClassifier ventricular(List<RecordBeats> records, int leads, BoostedTrees.Settings settings) {
+    BiPredicate<RecordBeats, Integer> label = (r, i) -> r.isVentricular(i);
+    return new BeatClassifier(leads, chooseThreshold(records, label, settings), train(records, label, settings),
+        records.stream().map(RecordBeats::record).toList());
+  }
+
   /** What the autoencoder runs give: each class's folds, and each held-out record's autoencoder features. */
   public record WithAutoencoder(List<Fold> ventricular, List<Fold> supraventricular, List<double[][]> autoencoder) {}
 

@@ -1,5 +1,11 @@
 package org.ecgstream.model.beats;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -91,6 +97,49 @@ public final class PatientBeats {
     }
   }
 
+  /** The first sample a beat's shape reads, for its R peak at {@code peak}. */
+  public static long firstSample(long peak, double fs) {
+    return peak - (long) Math.ceil(BeatShape.FULL_BEFORE_MS * fs / 1000) - 1;
+  }
+
+  /** The last sample a beat's shape reads. */
+  public static long lastSample(long peak, double fs) {
+    return peak + (long) Math.ceil(BeatShape.FULL_AFTER_MS * fs / 1000) + 1;
+  }
+
+  /** Samples a stream keeps to describe its beats: a ring of at least 8 s, a power of two. */
+  public static int historySamples(double fs) {
+    return Integer.highestOneBit((int) (8 * fs)) << 1;
+  }
+
+  /**
+   * Whether a stream can describe the beat at {@code peak} when the next peak is reported, with
+   * {@code seen} samples taken and the last {@link #historySamples} of them at hand. Not at the
+   * ends of the signal, nor in a rhythm so fast (RR under about 250 ms) that the next peak is
+   * reported before the beat's shape is complete, nor after a pause of about 8 s.
+   */
+  public static boolean describable(long peak, double fs, long seen) {
+    return firstSample(peak, fs) >= Math.max(0, seen - historySamples(fs)) && lastSample(peak, fs) < seen;
+  }
+
+  /**
+   * Takes the next beat as a stream meets it, the one step both the evaluation and the job run:
+   * the R peak at sample {@code peak}, the detector's peaks before and after it ({@code -1} when
+   * there is none: the interval on the other side stands in), and the filtered leads
+   * ({@link LeadFilter}), which must hold {@link #firstSample} to {@link #lastSample}.
+   */
+  public double[] next(BeatShape.Leads filtered, int leads, long peak, long previous, long next, double fs) {
+    double rrBefore = previous >= 0 ? (peak - previous) / fs : -1;
+    double rrAfter = next >= 0 ? (next - peak) / fs : -1;
+    if (rrBefore < 0) {
+      rrBefore = Math.max(0, rrAfter);
+    }
+    if (rrAfter < 0) {
+      rrAfter = rrBefore;
+    }
+    return next(BeatShape.cut(filtered, leads, peak, fs), rrBefore, rrAfter);
+  }
+
   /**
    * Takes the next beat (its shape and the RR intervals before and after it, in seconds; the one
    * after is known once the next beat is detected) and describes it ({@link BeatFeatures#NAMES}).
@@ -162,6 +211,116 @@ public final class PatientBeats {
     }
     clusters.set(oldest, c);
     return oldest;
+  }
+
+  /** Format of {@link #toBytes}: bumped when what it holds changes, so old state is refused, not misread. */
+  static final int FORMAT = 1;
+
+  /** Everything learnt so far, for keyed state; {@link #fromBytes} gives back an equal learner. */
+  public byte[] toBytes() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeByte(FORMAT);
+      out.writeLong(beats);
+      out.writeDouble(total);
+      out.writeInt(dominant);
+      out.writeInt(rrCount);
+      for (double r : rr) {
+        out.writeDouble(r);
+      }
+      out.writeBoolean(previous != null);
+      if (previous != null) {
+        writeDoubles(out, previous);
+      }
+      out.writeByte(clusters.size());
+      for (Cluster c : clusters) {
+        out.writeDouble(c.count);
+        out.writeDouble(c.onTime);
+        out.writeDouble(c.meanRrRatio);
+        out.writeLong(c.lastBeat);
+        out.writeInt(c.members);
+        writeFloats(out, c.qrs);
+        writeFloats(out, c.full);
+      }
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The learner {@link #toBytes} wrote; refuses bytes of another format. */
+  public static PatientBeats fromBytes(byte[] bytes) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+      int format = in.readByte();
+      if (format != FORMAT) {
+        throw new IllegalArgumentException("patient beat state of format " + format + ", this build reads " + FORMAT);
+      }
+      PatientBeats p = new PatientBeats();
+      p.beats = in.readLong();
+      p.total = in.readDouble();
+      p.dominant = in.readInt();
+      p.rrCount = in.readInt();
+      for (int i = 0; i < RR_HISTORY; i++) {
+        p.rr[i] = in.readDouble();
+      }
+      p.previous = in.readBoolean() ? readDoubles(in) : null;
+      int n = in.readByte();
+      for (int i = 0; i < n; i++) {
+        double count = in.readDouble();
+        double onTime = in.readDouble();
+        double meanRrRatio = in.readDouble();
+        long lastBeat = in.readLong();
+        int members = in.readInt();
+        Cluster c = new Cluster(new BeatShape(readFloats(in), readFloats(in)), lastBeat);
+        c.count = count;
+        c.onTime = onTime;
+        c.meanRrRatio = meanRrRatio;
+        c.members = members;
+        p.clusters.add(c);
+      }
+      return p;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("patient beat state is truncated: " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeDoubles(DataOutputStream out, double[] a) throws IOException {
+    out.writeShort(a.length);
+    for (double x : a) {
+      out.writeDouble(x);
+    }
+  }
+
+  private static double[] readDoubles(DataInputStream in) throws IOException {
+    double[] a = new double[in.readShort()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = in.readDouble();
+    }
+    return a;
+  }
+
+  private static void writeFloats(DataOutputStream out, float[][] a) throws IOException {
+    out.writeByte(a.length);
+    for (float[] row : a) {
+      out.writeShort(row.length);
+      for (float x : row) {
+        out.writeFloat(x);
+      }
+    }
+  }
+
+  private static float[][] readFloats(DataInputStream in) throws IOException {
+    float[][] a = new float[in.readByte()][];
+    for (int l = 0; l < a.length; l++) {
+      a[l] = new float[in.readShort()];
+      for (int i = 0; i < a[l].length; i++) {
+        a[l][i] = in.readFloat();
+      }
+    }
+    return a;
   }
 
   /** The median of the recent RR intervals; before there are any, the interval given. */

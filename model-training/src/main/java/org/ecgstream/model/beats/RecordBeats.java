@@ -3,7 +3,6 @@ package org.ecgstream.model.beats;
 import java.util.ArrayList;
 import java.util.List;
 import org.ecgstream.model.rpeak.BeatWindow;
-import org.ecgstream.model.rpeak.Biquad;
 import org.ecgstream.model.rpeak.RPeakDetector;
 import org.ecgstream.model.wfdb.Annotation;
 import org.ecgstream.model.wfdb.ReferenceBeats;
@@ -20,37 +19,56 @@ public record RecordBeats(String record, double samplingHz, long samples, LeadCh
                           double[][] features, float[][] windows, String[] codes, List<Annotation> annotations) {
 
   public static RecordBeats of(WfdbRecord r, String lead) {
+    return of(r, lead, true);
+  }
+
+  /**
+   * The record's beats described from its primary lead and, with {@code secondLead} where it has
+   * one, its other signal too. Each beat goes through {@link PatientBeats#next(BeatShape.Leads,
+   * int, long, long, long, double)} exactly as the job's stream does, so their verdicts agree.
+   */
+  public static RecordBeats of(WfdbRecord r, String lead, boolean secondLead) {
     LeadChoice choice = LeadChoice.of(r, lead);
     double fs = r.header().frequency();
     float[] primary = r.physical(choice.primary());
     RPeakDetector detector = new RPeakDetector(fs);
     List<Long> found = new ArrayList<>();
+    // Samples seen when each peak was reported: the stream describes a beat when the next is reported.
+    List<Long> seen = new ArrayList<>();
     for (float x : primary) {
-      detector.push(x, found::add);
+      detector.push(x, p -> {
+        found.add(p);
+        seen.add(detector.samplesSeen());
+      });
     }
-    detector.finish(found::add);
-    int leads = choice.secondary() == LeadChoice.NONE ? 1 : 2;
+    detector.finish(p -> {
+      found.add(p);
+      seen.add((long) primary.length);
+    });
+    int leads = secondLead && choice.secondary() != LeadChoice.NONE ? 2 : 1;
     float[][] filtered = new float[leads][];
-    filtered[0] = filter(primary, fs);
+    filtered[0] = LeadFilter.filter(primary, fs);
     if (leads == 2) {
-      filtered[1] = filter(r.physical(choice.secondary()), fs);
+      filtered[1] = LeadFilter.filter(r.physical(choice.secondary()), fs);
     }
-    long before = Math.round(BeatShape.FULL_BEFORE_MS * fs / 1000) + 2;
-    long after = Math.round(BeatShape.FULL_AFTER_MS * fs / 1000) + 2;
-    List<Long> kept = found.stream().filter(p -> p - before >= 0 && p + after < primary.length).toList();
-    int n = kept.size();
-    long[] peaks = kept.stream().mapToLong(Long::longValue).toArray();
-    double[][] features = new double[n][];
     PatientBeats patient = new PatientBeats();
     BeatShape.Leads signal = (l, k) -> filtered[l][(int) k];
-    for (int i = 0; i < n; i++) {
-      double rrBefore = i == 0 ? 0 : (peaks[i] - peaks[i - 1]) / fs;
-      double rrAfter = i + 1 < n ? (peaks[i + 1] - peaks[i]) / fs : rrBefore;
-      if (i == 0) {
-        rrBefore = rrAfter;
+    List<Long> kept = new ArrayList<>();
+    List<double[]> described = new ArrayList<>();
+    for (int i = 0; i < found.size(); i++) {
+      long p = found.get(i);
+      // As the job: described when the next peak is reported (or the signal ends), if its shape is at hand.
+      if (!PatientBeats.describable(p, fs, i + 1 < found.size() ? seen.get(i + 1) : primary.length)) {
+        continue;
       }
-      features[i] = patient.next(BeatShape.cut(signal, leads, peaks[i], fs), rrBefore, rrAfter);
+      long previous = i > 0 ? found.get(i - 1) : -1;
+      long next = i + 1 < found.size() ? found.get(i + 1) : -1;
+      kept.add(p);
+      described.add(patient.next(signal, leads, p, previous, next, fs));
     }
+    int n = kept.size();
+    long[] peaks = kept.stream().mapToLong(Long::longValue).toArray();
+    double[][] features = described.toArray(new double[0][]);
     // The window the job's autoencoder scores: the raw primary lead around the peak, 140 samples, z-normalised.
     long wBefore = BeatWindow.before(WfdbBeats.BEFORE_MS, fs);
     long wAfter = BeatWindow.after(WfdbBeats.AFTER_MS, fs);
@@ -69,17 +87,6 @@ public record RecordBeats(String record, double samplingHz, long samples, LeadCh
     }
     return new RecordBeats(r.header().record(), fs, primary.length, choice, peaks, features, windows, codes,
         r.annotations());
-  }
-
-  /** Baseline wander and mains hum out, causally as a stream would: high-pass 0.5 Hz, low-pass 40 Hz. */
-  static float[] filter(float[] x, double fs) {
-    Biquad hp = Biquad.highPass(0.5, fs);
-    Biquad lp = Biquad.lowPass(Math.min(40, 0.45 * fs), fs);
-    float[] out = new float[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = (float) lp.apply(hp.apply(x[i]));
-    }
-    return out;
   }
 
   /** The same beats with each one's features extended by {@code extra} (one row per beat). */

@@ -15,6 +15,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -26,6 +28,7 @@ import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.conf.layers.misc.RepeatVector;
 import org.deeplearning4j.util.ModelSerializer;
+import org.ecgstream.model.beats.BeatClassifier;
 import org.ecgstream.model.nn.Architecture;
 import org.ecgstream.model.nn.AutoencoderFactory;
 import org.ecgstream.model.nn.Variant;
@@ -47,6 +50,8 @@ public final class ModelFile {
   public static final int FORMAT_VERSION = 3;
   static final String METADATA = "metadata.json";
   static final String NETWORK = "network.bin";
+  /** Optional: the ventricular-beat classifier ({@link BeatClassifier}); readers before it ignore the entry. */
+  static final String CLASSIFIER = "beat-classifier.bin";
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -80,6 +85,49 @@ public final class ModelFile {
         zip.finish();
       });
       return meta;
+    } catch (IOException e) {
+      throw new ModelFileException("cannot write model file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The beat classifier stored in the model file, if it has one; a damaged one is refused. */
+  public static Optional<BeatClassifier> readClassifier(Path path) {
+    byte[] bytes = entries(path).get(CLASSIFIER);
+    if (bytes == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(BeatClassifier.fromBytes(bytes));
+    } catch (IllegalArgumentException e) {
+      throw new ModelFileException(path + " has a damaged " + CLASSIFIER + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A short name for the classifier's version: its bytes' hash, as the model version names the network's. */
+  public static String classifierVersion(BeatClassifier c) {
+    return "beats-" + sha256(c.toBytes()).substring(0, 12);
+  }
+
+  /**
+   * Puts {@code classifier} into the model file at {@code path} (replacing one there), every other
+   * entry kept byte for byte, so the network and its version are untouched; whole or not at all.
+   */
+  public static void storeClassifier(Path path, BeatClassifier classifier) {
+    Map<String, byte[]> entries = entries(path);
+    parseMetadata(path, entries);
+    entries.put(CLASSIFIER, classifier.toBytes());
+    try {
+      WholeFile.write(path, out -> {
+        ZipOutputStream zip = new ZipOutputStream(out);
+        for (String name : List.of(METADATA, NETWORK, CLASSIFIER)) {
+          if (entries.containsKey(name)) {
+            zip.putNextEntry(new ZipEntry(name));
+            zip.write(entries.get(name));
+            zip.closeEntry();
+          }
+        }
+        zip.finish();
+      });
     } catch (IOException e) {
       throw new ModelFileException("cannot write model file " + path + ": " + e.getMessage(), e);
     }

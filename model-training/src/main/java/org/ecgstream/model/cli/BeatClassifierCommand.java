@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ecgstream.model.beats.BeatClassifier;
 import org.ecgstream.model.beats.BoostedTrees;
+import org.ecgstream.model.bundle.ModelFile;
 import org.ecgstream.model.beats.LeaveOneRecordOut;
 import org.ecgstream.model.beats.RecordBeats;
 import org.ecgstream.model.data.ShippedData;
@@ -72,13 +74,21 @@ final class BeatClassifierCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}, the job's).")
   int[] alert;
 
+  @Option(names = "--single-lead", description = "Describe beats from the primary lead only, as the job does with a "
+      + "one-channel model (default: both leads where the record has two).")
+  boolean singleLead;
+
+  @Option(names = "--ship", description = "After the evaluation, train the V classifier on all the records and store "
+      + "it in this model file (its network untouched), for the job.")
+  Path ship;
+
   @Override
   public Integer call() {
     Path dir = data == null ? ShippedData.mitdb() : data;
     List<String> names = records == null ? DS1 : records;
     List<RecordBeats> beats = new ArrayList<>();
     for (String name : names) {
-      RecordBeats b = RecordBeats.of(WfdbRecord.read(dir, name), lead);
+      RecordBeats b = RecordBeats.of(WfdbRecord.read(dir, name), lead, !singleLead);
       if (!b.leads().note().isEmpty()) {
         System.out.println("note: " + b.leads().note());
       }
@@ -167,7 +177,19 @@ final class BeatClassifierCommand implements Callable<Integer> {
           sveb || e.getKey() == Method.AUTOENCODER ? percent(s.sensitivity()) : "-",
           sveb || e.getKey() == Method.AUTOENCODER ? percent(s.positivePredictivity()) : "-");
     }
+    if (ship != null) {
+      int leads = beats.stream().mapToInt(this::leadsOf).max().orElse(1);
+      BeatClassifier c = LeaveOneRecordOut.ventricular(beats, leads, settings);
+      ModelFile.storeClassifier(ship, c);
+      System.out.printf("%nstored %s in %s: V beats above probability %.2f, %d leads, trained on %d records (%s)%n",
+          ModelFile.classifierVersion(c), ship, c.threshold(), c.leads(), c.trainedOn().size(),
+          String.join(",", c.trainedOn()));
+    }
     return 0;
+  }
+
+  private int leadsOf(RecordBeats b) {
+    return !singleLead && b.leads().secondary() != org.ecgstream.model.beats.LeadChoice.NONE ? 2 : 1;
   }
 
   private static List<boolean[][]> both(List<LeaveOneRecordOut.Fold> v, List<LeaveOneRecordOut.Fold> s,

@@ -36,6 +36,22 @@ public final class Biquad implements Serializable {
     return new Biquad((1 + c) / 2, -(1 + c), (1 + c) / 2, 1 + alpha, -2 * c, 1 - alpha);
   }
 
+  /** Values of state one section needs when it is kept outside the object ({@link #apply(double, double[], int)}). */
+  public static final int STATE = 4;
+
+  /**
+   * As {@link #apply(double)}, with the section's state in {@code state[at .. at + 3]} instead of
+   * this object, so that keyed state can hold it as plain numbers; the same arithmetic.
+   */
+  public double apply(double x, double[] state, int at) {
+    double y = b0 * x + b1 * state[at] + b2 * state[at + 1] - a1 * state[at + 2] - a2 * state[at + 3];
+    state[at + 1] = state[at];
+    state[at] = x;
+    state[at + 3] = state[at + 2];
+    state[at + 2] = y;
+    return y;
+  }
+
   public double apply(double x) {
     double y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2;
     x2 = x1;

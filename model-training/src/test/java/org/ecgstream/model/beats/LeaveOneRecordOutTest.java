@@ -52,12 +52,15 @@ class LeaveOneRecordOutTest {
           Ec57Counts.VENTRICULAR, from, (r.samples() - from) / r.samplingHz() / 3600, new Ec57Counts.AlertRule(3, 5, 5)));
       assertThat(folds.get(k).threshold()).isBetween(0.1, 0.9);
     }
-    // Measured when written (AMD EPYC, AVX-512): TP 1749 of 1877 (Se 93.2 %), FP 136 (+P 92.8 %), 63
-    // alert episodes, none false. Math.exp may differ by an ulp between CPUs and move a beat
+    System.out.printf("six records: V %d, TP %d, FP %d, episodes %d, false %d%n", total.positives(),
+        total.truePositives(), total.falsePositives(), total.episodes(), total.falseEpisodes());
+    // Measured (AMD EPYC, AVX-512) since beats are described as the job's stream describes them
+    // (when the next peak is reported): TP 1773 of 1877 (Se 94.5 %), FP 105 (+P 94.4 %), 62 alert
+    // episodes, none false (before: 1749, 136, 63). Math.exp may differ by an ulp between CPUs and move a beat
     // across a tree's split, so the bounds leave a few beats of room, not more.
     assertThat(total.positives()).isEqualTo(1877);
-    assertThat(total.truePositives()).isBetween(1732, 1766);
-    assertThat(total.falsePositives()).isBetween(120, 152);
+    assertThat(total.truePositives()).isBetween(1756, 1790);
+    assertThat(total.falsePositives()).isBetween(89, 121);
     assertThat(total.falseEpisodes()).isLessThanOrEqualTo(1);
   }
 }
