@@ -11,6 +11,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.ecgstream.job.records.AlertEpisode;
 import org.ecgstream.job.records.AnomalousBeat;
+import org.ecgstream.model.eval.AlertKinds;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.AlertKind;
 import org.ecgstream.schemas.BeatScore;
@@ -70,6 +71,7 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
       e = new AlertEpisode();
     }
     e.recent = ((e.recent << 1) | (s.getAnomalous() ? 1 : 0)) & ((1 << m) - 1);
+    e.rhythms |= rhythmBits(s.getRhythms());
     e.seen = Math.min(m, e.seen + 1);
     e.lastSequence = s.getLastSequence();
     e.threshold = s.getThreshold();
@@ -158,7 +160,8 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
         .setLastSequence(lastSequence).setBeats(e.beats).setAnomalousBeats(e.anomalousBeats)
         .setPeakLoss(e.peakLoss).setThreshold(threshold).setModelVersion(modelVersion).setReason(reason)
         .setAnomalousSequences(e.anomalousSequences == null ? List.of()
-            : Arrays.stream(e.anomalousSequences).boxed().toList());
+            : Arrays.stream(e.anomalousSequences).boxed().toList())
+        .setRhythms(rhythmNames(e.rhythms));
     if (e.channelErrors != null && e.channelErrors.length > 1) {
       channels(e.channelErrors, a);
     }
@@ -168,6 +171,23 @@ public class AlertDebouncer extends KeyedProcessFunction<String, BeatScore, Aler
           .setPeakTemplateMismatch(e.peak.templateMismatch).setPeakTemplateThreshold(e.peak.templateThreshold);
     }
     return a.build();
+  }
+
+  /** A beat's rhythm kinds as bits of their ordinals; names this build does not know are left out. */
+  static int rhythmBits(List<String> names) {
+    int bits = 0;
+    for (String n : names) {
+      for (AlertKinds.Kind k : AlertKinds.Kind.values()) {
+        if (k.name().equals(n)) {
+          bits |= 1 << k.ordinal();
+        }
+      }
+    }
+    return bits;
+  }
+
+  static List<String> rhythmNames(int bits) {
+    return Arrays.stream(AlertKinds.Kind.values()).filter(k -> (bits & 1 << k.ordinal()) != 0).map(Enum::name).toList();
   }
 
   /** The channels by their share of the episode's error, largest first (equal shares: in model order). */

@@ -32,6 +32,7 @@ final class BeatScoreFactory {
         .setTemplateThreshold(Double.isNaN(b.templateMismatch) ? null : b.templateThreshold)
         .setVentricularProbability(Double.isNaN(b.ventricularProbability) ? null : b.ventricularProbability)
         .setVentricularThreshold(Double.isNaN(b.ventricularProbability) ? null : b.ventricularThreshold)
+        .setRhythms(b.rhythms == null ? List.of() : List.of(b.rhythms))
         .setThresholdKind("model").setEmbedding(embedding == null ? null : boxed(embedding))
         // One channel: its error is the loss; the field is for telling channels apart.
         .setChannelErrors(channels == null || channels.length < 2 ? null : boxed(channels)).build();

@@ -8,8 +8,10 @@ import org.ecgstream.job.records.Beat;
 import org.ecgstream.job.records.ClassifierState;
 import org.ecgstream.job.records.RPeakState;
 import org.ecgstream.model.beats.BeatClassifier;
+import org.ecgstream.model.beats.BeatContext;
 import org.ecgstream.model.beats.LeadFilter;
 import org.ecgstream.model.beats.PatientBeats;
+import org.ecgstream.model.eval.RhythmTracker;
 import org.ecgstream.model.rpeak.BeatWindow;
 import org.ecgstream.model.rpeak.RPeakDetector;
 
@@ -22,7 +24,8 @@ import org.ecgstream.model.rpeak.RPeakDetector;
  *
  * <p>With a beat classifier, each source's classifier leads are also filtered sample by sample
  * into a ring of their own, and every beat is described by {@link PatientBeats} and given the
- * classifier's probability that it is ventricular, exactly as the offline evaluation
+ * classifier's probability that it is ventricular (its second stage reading the first's verdicts
+ * on the beats before), exactly as the offline evaluation
  * ({@code RecordBeats}) does it: same filter, same peaks, same order, so the same numbers.
  */
 final class RPeakWindows implements Serializable {
@@ -80,6 +83,7 @@ final class RPeakWindows implements Serializable {
     c.leads = classifier().leads();
     c.filters = new double[c.leads * LeadFilter.STATE];
     c.filtered = new float[size * c.leads];
+    c.recent = new double[BeatContext.BEATS];
     return c;
   }
 
@@ -137,7 +141,7 @@ final class RPeakWindows implements Serializable {
 
   private void cut(RPeakState s, long peak, long next, String source, Consumer<Beat> out, Runnable onIncomplete) {
     double fs = s.detector.samplingHz();
-    double ventricular = classifierBytes == null ? Double.NaN : classify(s, peak, next, fs);
+    Verdict verdict = classifierBytes == null ? null : classify(s, peak, next, fs);
     long from = peak - BeatWindow.before(beforeMs, fs);
     long to = peak + BeatWindow.after(afterMs, fs); // exclusive
     int size = s.times.length;
@@ -153,20 +157,26 @@ final class RPeakWindows implements Serializable {
     b.rPeakTimeMillis = time(s, peak);
     b.rrPreviousMillis = s.previousPeak < 0 ? -1 : (int) Math.round((peak - s.previousPeak) * 1000 / fs);
     b.rrNextMillis = next < 0 ? -1 : (int) Math.round((next - peak) * 1000 / fs);
-    b.ventricularProbability = ventricular;
-    b.ventricularThreshold = Double.isNaN(ventricular) ? Double.NaN : classifier().threshold();
+    if (verdict != null) {
+      b.ventricularProbability = verdict.probability();
+      b.ventricularThreshold = classifier().threshold();
+      b.rhythms = verdict.rhythms();
+    }
     out.accept(b);
   }
 
+  /** A classified beat: the probability that it is ventricular, and the rhythm kinds open after it. */
+  private record Verdict(double probability, String[] rhythms) {}
+
   /**
-   * Describes the beat at {@code peak} to the patient's learner and returns the classifier's
-   * probability that it is ventricular; NaN when its shape is not at hand (the learner then does
-   * not see it, as offline).
+   * Describes the beat at {@code peak} to the patient's learner, gets the classifier's probability
+   * that it is ventricular and moves the rhythm rules on by it; null when its shape is not at hand
+   * (the learner then does not see it, as offline).
    */
-  private double classify(RPeakState s, long peak, long next, double fs) {
+  private Verdict classify(RPeakState s, long peak, long next, double fs) {
     ClassifierState c = s.classifier;
     if (c == null || !PatientBeats.describable(peak, fs, s.count)) {
-      return Double.NaN;
+      return null;
     }
     int size = s.times.length;
     int leads = c.leads;
@@ -174,7 +184,12 @@ final class RPeakWindows implements Serializable {
     double[] features = patient.next((l, k) -> c.filtered[(int) (k & (size - 1)) * leads + l], leads, peak,
         s.previousPeak, next, fs);
     c.patient = patient.toBytes();
-    return classifier().probability(features);
+    double p = classifier().next(features, c.recent);
+    RhythmTracker rhythm = c.rhythm == null ? new RhythmTracker() : RhythmTracker.fromBytes(c.rhythm);
+    rhythm.next(peak, c.lastPeak, p > classifier().threshold(), fs);
+    c.rhythm = rhythm.toBytes();
+    c.lastPeak = peak;
+    return new Verdict(p, rhythm.open().stream().map(Enum::name).toArray(String[]::new));
   }
 
   private static long time(RPeakState s, long index) {

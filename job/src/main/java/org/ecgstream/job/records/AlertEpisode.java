@@ -42,6 +42,11 @@ public class AlertEpisode {
    * beats, to say which channels the episode is about. Null otherwise and in older state.
    */
   public float[] channelErrors;
+  /**
+   * Bit i set: rhythm kind i ({@code AlertKinds.Kind}'s ordinal) was open at a beat of this
+   * episode or of the window that is opening it; 0 in older state.
+   */
+  public int rhythms;
 
   /** Adds one beat's channel errors (null: nothing to add). */
   public void addChannelErrors(float[] beat) {

@@ -26,6 +26,8 @@ public class Beat {
   /** The beat classifier's probability that this beat is ventricular, and its threshold; NaN without a classifier. */
   public double ventricularProbability = Double.NaN;
   public double ventricularThreshold = Double.NaN;
+  /** The rhythm kinds open after this beat ({@code AlertKinds.Kind} names); null without a classifier. */
+  public String[] rhythms;
 
   public Beat() {}
 

@@ -184,6 +184,12 @@ public final class TopicTail implements Callable<Integer> {
    * anomalous beat (the opening beat, or an earlier one among those that opened it) to the end of
    * the beat that caused the event. Alerts from writers that did not name the peak beat omit it.
    */
+  /** Rhythm kinds as a reader says them: VENTRICULAR_RUN as "ventricular run". */
+  public static String rhythms(java.util.List<String> kinds) {
+    return String.join(", ", kinds.stream().map(k -> k.toLowerCase(Locale.ROOT).replace('_', ' ')
+        .replace("pvc", "PVCs")).toList());
+  }
+
   public static String alertLine(Alert a) {
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s %s %s: %s; beats %d, anomalous %d; "
             + "peak loss %.2f vs threshold %.2f", Instant.ofEpochMilli(a.getEventTimeMillis()), a.getSourceId(),
@@ -196,6 +202,9 @@ public final class TopicTail implements Callable<Integer> {
     long from = a.getAnomalousSequences().isEmpty() ? a.getFirstSequence()
         : Math.min(a.getFirstSequence(), a.getAnomalousSequences().get(0));
     b.append(String.format(Locale.ROOT, "; samples %d..%d", from, a.getLastSequence()));
+    if (!a.getRhythms().isEmpty()) {
+      b.append("; rhythms ").append(rhythms(a.getRhythms()));
+    }
     // Multi-channel models: which sensors the episode is about, by their share of its error.
     for (int c = 0; c < Math.min(3, a.getChannels().size()); c++) {
       b.append(c == 0 ? "; channels " : ", ").append(a.getChannels().get(c))

@@ -430,4 +430,27 @@ class AlertDebouncerTest {
         .setTopSteps(List.of()).setScoringLatencyMicros(1).setBatchSize(1).setChannelErrors(List.of(errors)).build();
     h.processElement(new StreamRecord<>(s, s.getEndTimeMillis()));
   }
+
+  @Test
+  void anAlertNamesTheRhythmsOpenAtTheBeatsOfItsEpisode() throws Exception {
+    String[][] rhythms = {{}, {"VENTRICULAR_RUN"}, {"VENTRICULAR_RUN", "FREQUENT_PVC"}, {"FREQUENT_PVC"}, {}, {},
+        {"BIGEMINY", "SOMETHING_NEWER"}};
+    boolean[] anomalous = {true, true, true, false, true, false, true};
+    for (int i = 0; i < rhythms.length; i++) {
+      BeatScore s = BeatScore.newBuilder().setSourceId("p1").setFirstSequence(i * 140L).setLastSequence(i * 140L + 139)
+          .setStartTimeMillis(i * 840L).setEndTimeMillis(timeOf(i * 140L)).setLoss(i == 6 ? 40 : 30).setLossMean(0.2)
+          .setThreshold(20).setAnomalous(anomalous[i]).setModelVersion("m1").setSegmentErrors(List.of())
+          .setTopSteps(List.of()).setScoringLatencyMicros(1).setBatchSize(1).setRhythms(List.of(rhythms[i])).build();
+      harness.processElement(new StreamRecord<>(s, s.getEndTimeMillis()));
+    }
+    List<Alert> out = harness.extractOutputValues();
+    // Opened at the third beat with the first three beats' kinds; the last beat's new peak loss
+    // updates it, with what came after.
+    assertThat(out.get(0).getKind()).isEqualTo(AlertKind.OPENED);
+    assertThat(out.get(0).getRhythms()).containsExactly("VENTRICULAR_RUN", "FREQUENT_PVC");
+    assertThat(out).hasSize(2);
+    assertThat(out).last().satisfies(a -> assertThat(a.getRhythms())
+        .as("kinds in the enum's order; a name this build does not know is left out")
+        .containsExactly("VENTRICULAR_RUN", "BIGEMINY", "FREQUENT_PVC"));
+  }
 }

@@ -10,12 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The ventricular-beat classifier as the job runs it: boosted trees over {@link BeatFeatures},
- * the probability above which a beat is called ventricular, how many leads its features were
- * computed from (one or two: trees trained on two leads misjudge one-lead features), and the
- * records it was trained on. Stored in the model file beside the autoencoder.
+ * The ventricular-beat classifier as the job runs it: boosted trees over {@link BeatFeatures}
+ * (the first stage) and, where there is one, trees over the same features and the first stage's
+ * verdicts on the beat and the beats before it ({@link BeatContext}, the second stage); the
+ * probability above which a beat is called ventricular; how many leads its features were computed
+ * from (one or two: trees trained on two leads misjudge one-lead features); and the records it was
+ * trained on. Stored in the model file beside the autoencoder.
  */
-public record BeatClassifier(int leads, double threshold, BoostedTrees ventricular, List<String> trainedOn) {
+public record BeatClassifier(int leads, double threshold, BoostedTrees first, BoostedTrees second,
+                             List<String> trainedOn) {
   /** Format of {@link #toBytes}; a reader refuses others. */
   static final int FORMAT = 1;
   private static final int MAGIC = 0x42454154; // "BEAT"
@@ -27,16 +30,44 @@ public record BeatClassifier(int leads, double threshold, BoostedTrees ventricul
     if (!(threshold > 0 && threshold < 1)) {
       throw new IllegalArgumentException("threshold must be a probability within (0, 1), got " + threshold);
     }
-    if (ventricular.features() != BeatFeatures.NAMES.size()) {
-      throw new IllegalArgumentException("the trees read " + ventricular.features() + " features, this build describes "
-          + "a beat with " + BeatFeatures.NAMES.size());
+    if (second != null && second.features() != first.features() + BeatContext.FEATURES) {
+      throw new IllegalArgumentException("the second stage reads " + second.features() + " features, not the "
+          + (first.features() + BeatContext.FEATURES) + " of a beat and its context");
     }
     trainedOn = List.copyOf(trainedOn);
   }
 
-  /** The probability that the beat {@code features} describe is ventricular. */
-  public double probability(double[] features) {
-    return ventricular.probability(features);
+  /** Refuses a classifier whose beats are described otherwise than this build describes them. */
+  BeatClassifier requireBeatFeatures() {
+    if (first.features() != BeatFeatures.NAMES.size()) {
+      throw new IllegalArgumentException("the classifier reads " + first.features() + " features, this build "
+          + "describes a beat with " + BeatFeatures.NAMES.size());
+    }
+    return this;
+  }
+
+  /**
+   * The probability that the next beat of a source, described by {@code features}, is
+   * ventricular; {@code recent} is the source's context ({@link BeatContext}), moved on here.
+   */
+  public double next(double[] features, double[] recent) {
+    double p = first.probability(features);
+    if (second == null) {
+      return p;
+    }
+    double q = second.probability(BeatContext.of(features, p, recent));
+    BeatContext.push(recent, p);
+    return q;
+  }
+
+  /** Each of a record's beats' probability, in order, as {@link #next} gives them one by one. */
+  public double[] probabilities(double[][] features) {
+    double[] recent = new double[BeatContext.BEATS];
+    double[] p = new double[features.length];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = next(features[i], recent);
+    }
+    return p;
   }
 
   public byte[] toBytes() {
@@ -51,7 +82,11 @@ public record BeatClassifier(int leads, double threshold, BoostedTrees ventricul
       for (String r : trainedOn) {
         out.writeUTF(r);
       }
-      ventricular.write(out);
+      first.write(out);
+      out.writeBoolean(second != null);
+      if (second != null) {
+        second.write(out);
+      }
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -80,11 +115,12 @@ public record BeatClassifier(int leads, double threshold, BoostedTrees ventricul
       for (int i = 0; i < records; i++) {
         trainedOn.add(in.readUTF());
       }
-      BoostedTrees trees = BoostedTrees.read(in);
+      BoostedTrees first = BoostedTrees.read(in);
+      BoostedTrees second = in.readBoolean() ? BoostedTrees.read(in) : null;
       if (in.available() > 0) {
         throw new IllegalArgumentException(in.available() + " bytes after the classifier's end");
       }
-      return new BeatClassifier(leads, threshold, trees, trainedOn);
+      return new BeatClassifier(leads, threshold, first, second, trainedOn).requireBeatFeatures();
     } catch (IOException e) {
       throw new IllegalArgumentException("beat classifier is truncated: " + e.getMessage(), e);
     }

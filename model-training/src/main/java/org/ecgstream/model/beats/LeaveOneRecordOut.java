@@ -9,8 +9,9 @@ import java.util.stream.IntStream;
  * The honest protocol: for each record, a classifier trained on every other record's beats (all
  * of them, labels included) judges this record's beats, which it never saw; the probability above
  * which a beat is flagged is chosen inside the training records too, on out-of-fold predictions
- * of {@value #INNER_FOLDS} groups of them. Nothing learnt across patients touches the record being
- * scored.
+ * of {@value #INNER_FOLDS} groups of them, and so is the second stage's context (the first stage's
+ * verdicts it learns from are out-of-fold ones, as the held-out record's will be). Nothing learnt
+ * across patients touches the record being scored.
  */
 public final class LeaveOneRecordOut {
   public static final int INNER_FOLDS = 3;
@@ -30,25 +31,40 @@ public final class LeaveOneRecordOut {
 
   private LeaveOneRecordOut() {}
 
-  /** Each record's verdicts for the class {@code label} picks, from models trained without that record. */
+  /**
+   * Each record's verdicts for the class {@code label} picks, from classifiers trained without that
+   * record; with {@code context}, two-stage ones ({@link BeatClassifier}).
+   */
   public static List<Fold> run(List<RecordBeats> records, BiPredicate<RecordBeats, Integer> label,
-                               BoostedTrees.Settings settings) {
+                               BoostedTrees.Settings settings, boolean context) {
     return IntStream.range(0, records.size()).parallel().mapToObj(held -> {
       List<RecordBeats> training = new ArrayList<>(records);
       training.remove(held);
-      double threshold = chooseThreshold(training, label, settings);
-      BoostedTrees model = train(training, label, settings);
-      return new Fold(probabilities(model, records.get(held)), threshold);
+      return fold(training, records.get(held), label, settings, context);
     }).toList();
   }
 
   /**
-   * The classifier to ship: trees for V beats on every beat of {@code records}, the threshold chosen
-   * as each fold of {@link #run} chooses its own (out-of-fold over {@value #INNER_FOLDS} groups).
+   * The classifier for the class {@code label} picks, trained on every beat of {@code records}:
+   * the first stage on their features; with {@code context} the second on their features and
+   * the first stage's out-of-fold verdicts; the threshold with the best out-of-fold F1 of the last
+   * stage. {@code leads}: how many leads the records' features were computed from.
    */
-  public static BeatClassifier ventricular(List<RecordBeats> records, int leads, BoostedTrees.Settings settings) {
-    BiPredicate<RecordBeats, Integer> label = (r, i) -> r.isVentricular(i);
-    return new BeatClassifier(leads, chooseThreshold(records, label, settings), train(records, label, settings),
+  public static BeatClassifier fit(List<RecordBeats> records, BiPredicate<RecordBeats, Integer> label, int leads,
+                                   BoostedTrees.Settings settings, boolean context) {
+    List<double[][]> features = records.stream().map(RecordBeats::features).toList();
+    BoostedTrees first = train(records, features, label, settings);
+    List<double[]> outOfFold = outOfFold(records, features, label, settings);
+    BoostedTrees second = null;
+    if (context) {
+      List<double[][]> withContext = new ArrayList<>();
+      for (int r = 0; r < records.size(); r++) {
+        withContext.add(BeatContext.ofRecord(features.get(r), outOfFold.get(r)));
+      }
+      second = train(records, withContext, label, settings);
+      outOfFold = outOfFold(records, withContext, label, settings);
+    }
+    return new BeatClassifier(leads, bestF1(records, outOfFold, label), first, second,
         records.stream().map(RecordBeats::record).toList());
   }
 
@@ -63,7 +79,7 @@ public final class LeaveOneRecordOut {
    */
   public static WithAutoencoder runWithAutoencoder(List<RecordBeats> records, BoostedTrees.Settings settings,
                                                    double learningSeconds, boolean supraventricular,
-                                                   java.io.PrintStream progress) {
+                                                   boolean context, java.io.PrintStream progress) {
     List<Fold> v = new ArrayList<>();
     List<Fold> s = new ArrayList<>();
     List<double[][]> ae = new ArrayList<>();
@@ -82,8 +98,8 @@ public final class LeaveOneRecordOut {
       List<RecordBeats> fit = new ArrayList<>(described);
       fit.remove(held);
       RecordBeats test = described.get(held);
-      v.add(fold(fit, test, (r, i) -> r.isVentricular(i), settings));
-      s.add(supraventricular ? fold(fit, test, (r, i) -> r.isSupraventricular(i), settings)
+      v.add(fold(fit, test, (r, i) -> r.isVentricular(i), settings, context));
+      s.add(supraventricular ? fold(fit, test, (r, i) -> r.isSupraventricular(i), settings, context)
           : new Fold(new double[test.size()], 1));
       progress.printf("fold %d of %d (record %s held out): %.0f s%n", held + 1, records.size(), test.record(),
           (System.nanoTime() - t0) / 1e9);
@@ -92,38 +108,56 @@ public final class LeaveOneRecordOut {
   }
 
   private static Fold fold(List<RecordBeats> training, RecordBeats test, BiPredicate<RecordBeats, Integer> label,
-                           BoostedTrees.Settings settings) {
-    double threshold = chooseThreshold(training, label, settings);
-    return new Fold(probabilities(train(training, label, settings), test), threshold);
+                           BoostedTrees.Settings settings, boolean context) {
+    BeatClassifier c = fit(training, label, 1, settings, context);
+    return new Fold(c.probabilities(test.features()), c.threshold());
+  }
+
+  /**
+   * Each record's probabilities from a model that never saw it: the records split into
+   * {@value #INNER_FOLDS} groups, each group judged by a model trained on the others.
+   */
+  static List<double[]> outOfFold(List<RecordBeats> records, List<double[][]> features,
+                                  BiPredicate<RecordBeats, Integer> label, BoostedTrees.Settings settings) {
+    double[][] p = new double[records.size()][];
+    for (int g = 0; g < INNER_FOLDS; g++) {
+      List<RecordBeats> fit = new ArrayList<>();
+      List<double[][]> fitFeatures = new ArrayList<>();
+      for (int i = 0; i < records.size(); i++) {
+        if (i % INNER_FOLDS != g) {
+          fit.add(records.get(i));
+          fitFeatures.add(features.get(i));
+        }
+      }
+      BoostedTrees model = train(fit, fitFeatures, label, settings);
+      for (int i = g; i < records.size(); i += INNER_FOLDS) {
+        double[][] f = features.get(i);
+        p[i] = new double[f.length];
+        for (int k = 0; k < f.length; k++) {
+          p[i][k] = model.probability(f[k]);
+        }
+      }
+    }
+    return List.of(p);
   }
 
   /**
    * The threshold with the best F1 (harmonic mean of sensitivity and positive predictivity, over
-   * beats) on out-of-fold predictions: the records split into groups, each group judged by a
-   * model trained on the others.
+   * beats) on out-of-fold probabilities.
    */
-  static double chooseThreshold(List<RecordBeats> records, BiPredicate<RecordBeats, Integer> label,
-                                BoostedTrees.Settings settings) {
+  static double bestF1(List<RecordBeats> records, List<double[]> outOfFold, BiPredicate<RecordBeats, Integer> label) {
     int[] tp = new int[THRESHOLDS.length];
     int[] fp = new int[THRESHOLDS.length];
     int[] fn = new int[THRESHOLDS.length];
-    for (int g = 0; g < INNER_FOLDS; g++) {
-      List<RecordBeats> fit = new ArrayList<>();
-      List<RecordBeats> judged = new ArrayList<>();
-      for (int i = 0; i < records.size(); i++) {
-        (i % INNER_FOLDS == g ? judged : fit).add(records.get(i));
-      }
-      BoostedTrees model = train(fit, label, settings);
-      for (RecordBeats r : judged) {
-        double[] p = probabilities(model, r);
-        for (int i = 0; i < p.length; i++) {
-          boolean yes = label.test(r, i);
-          for (int t = 0; t < THRESHOLDS.length; t++) {
-            boolean flagged = p[i] > THRESHOLDS[t];
-            tp[t] += flagged && yes ? 1 : 0;
-            fp[t] += flagged && !yes ? 1 : 0;
-            fn[t] += !flagged && yes ? 1 : 0;
-          }
+    for (int r = 0; r < records.size(); r++) {
+      double[] p = outOfFold.get(r);
+      for (int i = 0; i < p.length; i++) {
+        boolean yes = label.test(records.get(r), i);
+        for (int t = 0; t < THRESHOLDS.length; t++) {
+          boolean flagged = p[i] > THRESHOLDS[t];
+          tp[t] += flagged && yes ? 1 : 0;
+          fp[t] += flagged && !yes ? 1 : 0;
+          fn[t] += !flagged && yes ? 1 : 0;
         }
       }
     }
@@ -139,25 +173,18 @@ public final class LeaveOneRecordOut {
     return THRESHOLDS[best];
   }
 
-  static double[] probabilities(BoostedTrees model, RecordBeats r) {
-    double[] p = new double[r.size()];
-    for (int i = 0; i < p.length; i++) {
-      p[i] = model.probability(r.features()[i]);
-    }
-    return p;
-  }
-
-  /** A classifier for the class {@code label} picks, from every beat of {@code records}. */
-  public static BoostedTrees train(List<RecordBeats> records, BiPredicate<RecordBeats, Integer> label,
-                                   BoostedTrees.Settings settings) {
-    int n = records.stream().mapToInt(RecordBeats::size).sum();
+  /** A classifier for the class {@code label} picks, from every beat of {@code records} described by {@code features}. */
+  static BoostedTrees train(List<RecordBeats> records, List<double[][]> features,
+                            BiPredicate<RecordBeats, Integer> label, BoostedTrees.Settings settings) {
+    int n = features.stream().mapToInt(f -> f.length).sum();
     double[][] x = new double[n][];
     boolean[] y = new boolean[n];
     int k = 0;
-    for (RecordBeats r : records) {
-      for (int i = 0; i < r.size(); i++) {
-        x[k] = r.features()[i];
-        y[k++] = label.test(r, i);
+    for (int r = 0; r < records.size(); r++) {
+      double[][] f = features.get(r);
+      for (int i = 0; i < f.length; i++) {
+        x[k] = f[i];
+        y[k++] = label.test(records.get(r), i);
       }
     }
     return BoostedTrees.fit(x, y, settings);

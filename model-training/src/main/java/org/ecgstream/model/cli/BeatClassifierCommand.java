@@ -74,13 +74,18 @@ final class BeatClassifierCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}, the job's).")
   int[] alert;
 
-  @Option(names = "--single-lead", description = "Describe beats from the primary lead only, as the job does with a "
-      + "one-channel model (default: both leads where the record has two).")
-  boolean singleLead;
+  @Option(names = "--second-lead", description = "Describe beats from both leads where the record has two (default: "
+      + "the primary lead only, as the job does with its one-channel model; both were measured, one did better).")
+  boolean secondLead;
 
   @Option(names = "--ship", description = "After the evaluation, train the V classifier on all the records and store "
       + "it in this model file (its network untouched), for the job.")
   Path ship;
+
+  @Option(names = "--context", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Two stages: the second reads the first's verdicts on the beat and the four before it "
+          + "(default: ${DEFAULT-VALUE}).")
+  boolean context;
 
   @Override
   public Integer call() {
@@ -88,7 +93,7 @@ final class BeatClassifierCommand implements Callable<Integer> {
     List<String> names = records == null ? DS1 : records;
     List<RecordBeats> beats = new ArrayList<>();
     for (String name : names) {
-      RecordBeats b = RecordBeats.of(WfdbRecord.read(dir, name), lead, !singleLead);
+      RecordBeats b = RecordBeats.of(WfdbRecord.read(dir, name), lead, secondLead);
       if (!b.leads().note().isEmpty()) {
         System.out.println("note: " + b.leads().note());
       }
@@ -100,14 +105,14 @@ final class BeatClassifierCommand implements Callable<Integer> {
     BoostedTrees.Settings settings = BoostedTrees.Settings.defaults();
     Map<Method, List<boolean[][]>> flags = new LinkedHashMap<>();
     if (methods.contains(Method.RULES)) {
-      List<LeaveOneRecordOut.Fold> v = LeaveOneRecordOut.run(beats, (r, i) -> r.isVentricular(i), settings);
-      List<LeaveOneRecordOut.Fold> s = sveb ? LeaveOneRecordOut.run(beats, (r, i) -> r.isSupraventricular(i), settings)
-          : null;
+      List<LeaveOneRecordOut.Fold> v = LeaveOneRecordOut.run(beats, (r, i) -> r.isVentricular(i), settings, context);
+      List<LeaveOneRecordOut.Fold> s = sveb
+          ? LeaveOneRecordOut.run(beats, (r, i) -> r.isSupraventricular(i), settings, context) : null;
       flags.put(Method.RULES, both(v, s, beats));
     }
     if (methods.contains(Method.AUTOENCODER) || methods.contains(Method.COMBINED)) {
       System.out.println("training an autoencoder for each held-out record ...");
-      var ae = LeaveOneRecordOut.runWithAutoencoder(beats, settings, learningSeconds, sveb, System.out);
+      var ae = LeaveOneRecordOut.runWithAutoencoder(beats, settings, learningSeconds, sveb, context, System.out);
       if (methods.contains(Method.AUTOENCODER)) {
         List<boolean[][]> alone = new ArrayList<>();
         for (int r = 0; r < beats.size(); r++) {
@@ -179,17 +184,18 @@ final class BeatClassifierCommand implements Callable<Integer> {
     }
     if (ship != null) {
       int leads = beats.stream().mapToInt(this::leadsOf).max().orElse(1);
-      BeatClassifier c = LeaveOneRecordOut.ventricular(beats, leads, settings);
+      BeatClassifier c = LeaveOneRecordOut.fit(beats, (r, i) -> r.isVentricular(i), leads, settings, context);
       ModelFile.storeClassifier(ship, c);
-      System.out.printf("%nstored %s in %s: V beats above probability %.2f, %d leads, trained on %d records (%s)%n",
-          ModelFile.classifierVersion(c), ship, c.threshold(), c.leads(), c.trainedOn().size(),
+      System.out.printf("%nstored %s in %s: V beats above probability %.2f, %s, %d leads, trained on %d records (%s)%n",
+          ModelFile.classifierVersion(c), ship, c.threshold(), c.second() == null ? "one stage" : "two stages",
+          c.leads(), c.trainedOn().size(),
           String.join(",", c.trainedOn()));
     }
     return 0;
   }
 
   private int leadsOf(RecordBeats b) {
-    return !singleLead && b.leads().secondary() != org.ecgstream.model.beats.LeadChoice.NONE ? 2 : 1;
+    return secondLead && b.leads().secondary() != org.ecgstream.model.beats.LeadChoice.NONE ? 2 : 1;
   }
 
   private static List<boolean[][]> both(List<LeaveOneRecordOut.Fold> v, List<LeaveOneRecordOut.Fold> s,

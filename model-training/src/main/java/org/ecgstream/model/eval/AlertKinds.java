@@ -40,37 +40,23 @@ public final class AlertKinds {
 
   /**
    * The alerts raised from beat {@code first} on, over beats at {@code peaks} (samples at
-   * {@code fs}) with ventricular verdicts {@code ventricular}. An alert still open at the end closes there.
+   * {@code fs}) with ventricular verdicts {@code ventricular}, beat by beat through a
+   * {@link RhythmTracker} as the job runs it. An alert still open at the end closes there.
    */
   public static List<Alert> of(long[] peaks, boolean[] ventricular, double fs, int first) {
     List<Alert> out = new ArrayList<>();
     int n = peaks.length;
     int[] openedAt = new int[Kind.values().length];
-    int[] quiet = new int[Kind.values().length];
     Arrays.fill(openedAt, -1);
-    for (int i = Math.max(first, 1); i < n; i++) {
-      boolean[] now = new boolean[Kind.values().length];
-      now[Kind.VENTRICULAR_RUN.ordinal()] = run(ventricular, i, first);
-      now[Kind.BIGEMINY.ordinal()] = bigeminy(ventricular, i, first);
-      now[Kind.FREQUENT_PVC.ordinal()] = lastMinute(peaks, ventricular, i, fs, first) >= FREQUENT;
-      double rr = (peaks[i] - peaks[i - 1]) / fs;
-      now[Kind.PAUSE.ordinal()] = rr > PAUSE_S;
-      double median = medianRr(peaks, i, fs, first);
-      now[Kind.BRADYCARDIA.ordinal()] = median > BRADY_S;
-      now[Kind.TACHYCARDIA.ordinal()] = median > 0 && median < TACHY_S;
-      for (Kind k : Kind.values()) {
-        int o = k.ordinal();
-        if (openedAt[o] < 0 && now[o]) {
-          openedAt[o] = i;
-          quiet[o] = 0;
-        } else if (openedAt[o] >= 0) {
-          quiet[o] = now[o] ? 0 : quiet[o] + 1;
-          int close = k == Kind.FREQUENT_PVC ? (int) Math.max(CLOSE_BEATS, 60 / Math.max(0.3, median)) : CLOSE_BEATS;
-          if (quiet[o] >= close) {
-            out.add(new Alert(k, openedAt[o], i));
-            openedAt[o] = -1;
-          }
-        }
+    RhythmTracker tracker = new RhythmTracker();
+    for (int i = first; i < n; i++) {
+      RhythmTracker.Change c = tracker.next(peaks[i], i > 0 ? peaks[i - 1] : -1, ventricular[i], fs);
+      for (Kind k : c.opened()) {
+        openedAt[k.ordinal()] = i;
+      }
+      for (Kind k : c.closed()) {
+        out.add(new Alert(k, openedAt[k.ordinal()], i));
+        openedAt[k.ordinal()] = -1;
       }
     }
     for (Kind k : Kind.values()) {
@@ -80,52 +66,5 @@ public final class AlertKinds {
     }
     out.sort((a, b) -> Integer.compare(a.openedAt(), b.openedAt()));
     return out;
-  }
-
-  private static boolean run(boolean[] v, int i, int first) {
-    if (i - RUN + 1 < first) {
-      return false;
-    }
-    for (int j = i - RUN + 1; j <= i; j++) {
-      if (!v[j]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean bigeminy(boolean[] v, int i, int first) {
-    int from = i - 2 * BIGEMINY_CYCLES + 1;
-    if (from < first) {
-      return false;
-    }
-    for (int j = from; j <= i; j++) {
-      // Ending on a ventricular beat: V at i, i-2, ...; the others not.
-      if (v[j] != ((i - j) % 2 == 0)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static int lastMinute(long[] peaks, boolean[] v, int i, double fs, int first) {
-    int count = 0;
-    for (int j = i; j >= first && peaks[i] - peaks[j] < 60 * fs; j--) {
-      count += v[j] ? 1 : 0;
-    }
-    return count;
-  }
-
-  private static double medianRr(long[] peaks, int i, double fs, int first) {
-    int from = i - RATE_BEATS + 1;
-    if (from < Math.max(first, 1)) {
-      return 0;
-    }
-    double[] rr = new double[RATE_BEATS];
-    for (int j = from; j <= i; j++) {
-      rr[j - from] = (peaks[j] - peaks[j - 1]) / fs;
-    }
-    Arrays.sort(rr);
-    return rr[RATE_BEATS / 2];
   }
 }

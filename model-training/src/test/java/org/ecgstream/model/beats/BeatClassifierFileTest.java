@@ -32,23 +32,52 @@ class BeatClassifierFileTest {
     RecordBeats r101 = RecordBeats.of(WfdbRecord.read(dir, "101"), "MLII", false);
     r208 = RecordBeats.of(WfdbRecord.read(dir, "208"), "MLII", false);
     // Small trees, trained on 100 and 208 (208 has the V beats), judged on 208 only for equality.
-    classifier = LeaveOneRecordOut.ventricular(List.of(r100, r101, r208), 1,
-        new BoostedTrees.Settings(30, 3, 0.2, 40, 1.0, 32));
+    classifier = LeaveOneRecordOut.fit(List.of(r100, r101, r208), (r, i) -> r.isVentricular(i), 1,
+        new BoostedTrees.Settings(30, 3, 0.2, 40, 1.0, 32), true);
   }
 
   @Test
   void aClassifierReadBackFromItsBytesGivesEveryBeatTheSameProbability() {
     BeatClassifier back = BeatClassifier.fromBytes(classifier.toBytes());
     assertThat(back.leads()).isEqualTo(1);
+    assertThat(back.second()).as("two stages").isNotNull();
     assertThat(back.threshold()).isEqualTo(classifier.threshold());
     assertThat(back.trainedOn()).containsExactly("100", "101", "208");
+    double[] before = classifier.probabilities(r208.features());
+    double[] after = back.probabilities(r208.features());
+    assertThat(after).isEqualTo(before);
     int ventricular = 0;
-    for (double[] f : r208.features()) {
-      assertThat(back.probability(f)).isEqualTo(classifier.probability(f));
-      ventricular += back.probability(f) > back.threshold() ? 1 : 0;
+    for (double p : after) {
+      ventricular += p > back.threshold() ? 1 : 0;
     }
     // 208 has 992 V beats among its 2955; a classifier that saw them flags most, not all beats.
     assertThat(ventricular).isBetween(800, 1300);
+  }
+
+  @Test
+  void beatByBeatTheSecondStageReadsTheFirstStagesVerdictsOnTheFourBeatsBefore() {
+    double[][] f = r208.features();
+    double[] recent = new double[BeatContext.BEATS];
+    double[] firstStage = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      firstStage[i] = classifier.first().probability(f[i]);
+      double[] context = BeatContext.of(f[i], firstStage[i], recent);
+      assertThat(classifier.next(f[i], recent)).isEqualTo(classifier.second().probability(context));
+      if (i >= 4) {
+        assertThat(recent).containsExactly(firstStage[i - 3], firstStage[i - 2], firstStage[i - 1], firstStage[i]);
+        int n = f[i].length;
+        assertThat(context[n]).isEqualTo(firstStage[i]);
+        assertThat(context[n + 1]).isEqualTo(firstStage[i - 1]);
+        assertThat(context[n + 2]).isEqualTo(firstStage[i - 2]);
+        assertThat(context[n + 3]).isEqualTo(Math.max(Math.max(firstStage[i - 1], firstStage[i - 2]),
+            Math.max(firstStage[i - 3], firstStage[i - 4])));
+      }
+    }
+    assertThat(classifier.probabilities(f)[2000]).isEqualTo(classifier.next(f[2000], contextBefore(firstStage, 2000)));
+  }
+
+  private static double[] contextBefore(double[] firstStage, int i) {
+    return new double[] {firstStage[i - 4], firstStage[i - 3], firstStage[i - 2], firstStage[i - 1]};
   }
 
   @Test
@@ -63,8 +92,7 @@ class BeatClassifierFileTest {
     assertThat(ModelFile.readMetadata(model)).isEqualTo(before);
     assertThat(ModelFile.load(model).metadata().networkSha256()).isEqualTo(before.networkSha256());
     BeatClassifier read = ModelFile.readClassifier(model).orElseThrow();
-    double[] f = r208.features()[1000];
-    assertThat(read.probability(f)).isEqualTo(classifier.probability(f));
+    assertThat(read.probabilities(r208.features())).isEqualTo(classifier.probabilities(r208.features()));
     assertThat(ModelFile.classifierVersion(read)).isEqualTo(ModelFile.classifierVersion(classifier)).startsWith("beats-");
   }
 
@@ -85,7 +113,7 @@ class BeatClassifierFileTest {
 
   @Test
   void aTreeNodePointingOutsideItsTreeIsRefused() {
-    BoostedTrees.Tree t = classifier.ventricular().trees().get(0);
+    BoostedTrees.Tree t = classifier.first().trees().get(0);
     int split = 0;
     while (t.feature()[split] < 0) {
       split++;

@@ -16,6 +16,7 @@ import org.ecgstream.model.bundle.ModelMetadata;
 import org.ecgstream.model.data.ShippedData;
 import org.ecgstream.model.wfdb.WfdbRecord;
 import org.ecgstream.playground.embedded.EmbeddedPipeline;
+import org.ecgstream.job.tail.TopicTail;
 import org.ecgstream.schemas.Alert;
 import org.ecgstream.schemas.BeatScore;
 
@@ -113,7 +114,8 @@ final class RecordDemo {
   /** An alert with where its beat lies in the record (mm:ss), to find it among the annotations. */
   private static String describe(Alert a, double fs) {
     long second = Math.round(a.getLastSequence() / fs);
-    return String.format("%s %-10s %02d:%02d into the record: %s (beats %d, anomalous %d)", EmbeddedDemo.icon(a),
-        a.getSourceId(), second / 60, second % 60, a.getReason(), a.getBeats(), a.getAnomalousBeats());
+    String rhythms = a.getRhythms().isEmpty() ? "" : " [" + TopicTail.rhythms(a.getRhythms()) + "]";
+    return String.format("%s %-10s %02d:%02d into the record: %s (beats %d, anomalous %d)%s", EmbeddedDemo.icon(a),
+        a.getSourceId(), second / 60, second % 60, a.getReason(), a.getBeats(), a.getAnomalousBeats(), rhythms);
   }
 }

@@ -81,8 +81,11 @@ final class SkabDemo {
     try (EmbeddedPipeline pipeline = servers.start(settings)) {
       EmbeddedDemo.announce(pipeline, servers.webUiPort());
       int[] reported = {0};
+      // Every sent row from the tenth on ends one window (stride 1). Learning a source's model holds
+      // its scorer's other sources for seconds, so silence alone does not mean the stream is done.
+      int expected = bySource.values().stream().mapToInt(f -> f.rows() / WINDOW * WINDOW - WINDOW + 1).sum();
       EmbeddedPipeline.Run r = pipeline.replay(plan, new EmbeddedPipeline.Pace(WINDOW, WINDOW * 1000L,
-              Double.POSITIVE_INFINITY, "windows"), Integer.MAX_VALUE, Duration.ofSeconds(15), Duration.ofMinutes(15),
+              Double.POSITIVE_INFINITY, "windows"), expected, Duration.ofSeconds(90), Duration.ofMinutes(15),
           a -> {
             if (a.getKind() == AlertKind.OPENED) {
               System.out.println(describe(a));
@@ -104,6 +107,15 @@ final class SkabDemo {
         if (byEnd != null && s.getLastSequence() < byEnd.length) {
           byEnd[(int) s.getLastSequence()] = s.getLoss();
         }
+      }
+    }
+    for (var e : streamed.entrySet()) {
+      double[] byEnd = e.getValue();
+      long missing = java.util.stream.IntStream.range(WINDOW - 1, bySource.get(e.getKey()).rows() / WINDOW * WINDOW)
+          .filter(i -> Double.isNaN(byEnd[i])).count();
+      if (missing > 0) {
+        throw new IllegalStateException(e.getKey() + ": " + missing + " windows were not scored by the stream ("
+            + scored + " scored in all); see the job's log (target/ecg-demo.log) and the dead letters");
       }
     }
     System.out.println("the offline command's models, trained the same way...");
