@@ -1,8 +1,6 @@
 package org.ecgstream.job.functions;
 
 import java.io.Serializable;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.ecgstream.job.records.Beat;
 import org.ecgstream.job.records.ClassifierState;
@@ -37,7 +35,9 @@ final class RPeakWindows implements Serializable {
   /** The classifier's bytes (the operator is serialised with the job graph; the trees are built on first use). */
   private final byte[] classifierBytes;
   private transient BeatClassifier classifier;
-  private transient Map<Double, LeadFilter> filters;
+  /** The filter of the last rate seen: sources of one rate share it, and it is looked up per sample. */
+  private transient LeadFilter filter;
+  private transient double filterHz;
 
   RPeakWindows(int length, int channels, int lead, long beforeMs, long afterMs) {
     this(length, channels, lead, beforeMs, afterMs, null);
@@ -72,10 +72,11 @@ final class RPeakWindows implements Serializable {
   }
 
   private LeadFilter filter(double fs) {
-    if (filters == null) {
-      filters = new HashMap<>();
+    if (filter == null || filterHz != fs) {
+      filter = new LeadFilter(fs);
+      filterHz = fs;
     }
-    return filters.computeIfAbsent(fs, LeadFilter::new);
+    return filter;
   }
 
   private ClassifierState startClassifier(int size) {
@@ -94,9 +95,6 @@ final class RPeakWindows implements Serializable {
     int size = PatientBeats.historySamples(samplingHz);
     s.values = new float[size * channels];
     s.times = new long[size];
-    if (classifierBytes != null) {
-      s.classifier = startClassifier(size);
-    }
     return s;
   }
 
@@ -108,7 +106,7 @@ final class RPeakWindows implements Serializable {
     s.times[at] = time;
     if (classifierBytes != null) {
       if (s.classifier == null) {
-        // Restored from a savepoint taken before the job classified beats: start learning the patient now.
+        // A new source, or one restored from a savepoint taken before the job classified beats.
         s.classifier = startClassifier(size);
       }
       ClassifierState c = s.classifier;
